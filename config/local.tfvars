@@ -1,0 +1,20 @@
+# Local mode: the real root module applied to moto on 127.0.0.1 (make up / make demo).
+# Nothing here reaches AWS: every service the platform uses is routed to the emulator, and the
+# credentials the local runner passes are dummies.
+environment    = "local"
+aws_region     = "eu-south-2"
+aws_account_id = "123456789012" # the account moto answers with
+owner          = "acogida-platform"
+cost_centre    = "local"
+
+transcript_retention_days         = 7
+noncurrent_version_retention_days = 7
+athena_results_retention_days     = 7
+
+# The runner overrides the port when MOTO_PORT is not 5000 (-var emulator_endpoint=...).
+emulator_endpoint = "http://127.0.0.1:5000"
+emulator_services = [
+  "apigatewayv2", "athena", "cloudwatch", "cognitoidentity", "cognitoidp", "dynamodb", "ec2", "ecr",
+  "ecs", "elbv2", "events", "glue", "iam", "kms", "lambda", "logs", "s3", "scheduler",
+  "secretsmanager", "ses", "sns", "sqs", "ssm", "sts",
+]

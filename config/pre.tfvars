@@ -1,0 +1,15 @@
+# Environment "pre". Apply only from the "pre" workspace: make plan ENV=pre / make apply ENV=pre.
+# aws_account_id is the account this environment lives in; replace it with yours when you adopt
+# the platform (the provider refuses to touch any other account).
+environment    = "pre"
+aws_region     = "eu-south-2"
+aws_account_id = "333333333333"
+owner          = "acogida-platform"
+cost_centre    = "cruz-roja-acogida-pre"
+
+transcript_retention_days         = 30
+noncurrent_version_retention_days = 30
+athena_results_retention_days     = 30
+access_log_retention_days         = 365
+
+alert_email_addresses = []

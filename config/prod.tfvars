@@ -1,0 +1,15 @@
+# Environment "prod". Apply only from the "prod" workspace: make plan ENV=prod / make apply ENV=prod.
+# aws_account_id is the account this environment lives in; replace it with yours when you adopt
+# the platform (the provider refuses to touch any other account).
+environment    = "prod"
+aws_region     = "eu-south-2"
+aws_account_id = "444444444444"
+owner          = "acogida-platform"
+cost_centre    = "cruz-roja-acogida-prod"
+
+transcript_retention_days         = 30
+noncurrent_version_retention_days = 90
+athena_results_retention_days     = 30
+access_log_retention_days         = 365
+
+alert_email_addresses = []

@@ -1,0 +1,15 @@
+# Environment "test". Apply only from the "test" workspace: make plan ENV=test / make apply ENV=test.
+# aws_account_id is the account this environment lives in; replace it with yours when you adopt
+# the platform (the provider refuses to touch any other account).
+environment    = "test"
+aws_region     = "eu-south-2"
+aws_account_id = "222222222222"
+owner          = "acogida-platform"
+cost_centre    = "cruz-roja-acogida-test"
+
+transcript_retention_days         = 7
+noncurrent_version_retention_days = 14
+athena_results_retention_days     = 30
+access_log_retention_days         = 365
+
+alert_email_addresses = []

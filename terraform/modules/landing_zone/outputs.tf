@@ -1,0 +1,39 @@
+output "kms_key_arns" {
+  description = "ARN of each customer-managed key, by service: s3, dynamodb, logs, lambda, ecr, messaging, analytics, language, secrets."
+  value       = { for name, key in aws_kms_key.this : name => key.arn }
+}
+
+output "kms_key_ids" {
+  description = "Key id of each customer-managed key, by service."
+  value       = { for name, key in aws_kms_key.this : name => key.key_id }
+}
+
+output "kms_alias_names" {
+  description = "Alias of each customer-managed key, by service (alias/<name_prefix>-<service>)."
+  value       = { for name, alias in aws_kms_alias.this : name => alias.name }
+}
+
+output "s3_bucket_names" {
+  description = "Name of each bucket, by role: raw, curated, artifacts, transcripts, athena-results, reports, access-logs."
+  value       = merge({ for name, bucket in aws_s3_bucket.this : name => bucket.id }, { access-logs = aws_s3_bucket.access_logs.id })
+}
+
+output "s3_bucket_arns" {
+  description = "ARN of each bucket, by role."
+  value       = merge({ for name, bucket in aws_s3_bucket.this : name => bucket.arn }, { access-logs = aws_s3_bucket.access_logs.arn })
+}
+
+output "s3_bucket_kms_key_arns" {
+  description = "ARN of the key that encrypts each data bucket by default (writers name it in SSE-KMS requests)."
+  value       = { for name, bucket in local.data_buckets : name => aws_kms_key.this[bucket.kms_key].arn }
+}
+
+output "sns_alerts_topic_arn" {
+  description = "ARN of the operational alerts topic."
+  value       = aws_sns_topic.alerts.arn
+}
+
+output "sns_alerts_topic_name" {
+  description = "Name of the operational alerts topic."
+  value       = aws_sns_topic.alerts.name
+}

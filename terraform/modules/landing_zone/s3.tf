@@ -1,0 +1,269 @@
+locals {
+  # Data buckets. kms_key names the key in local.kms_keys; expiration_days (null = keep) is the
+  # retention of current objects; noncurrent versions always expire (see variables).
+  data_buckets = {
+    raw = {
+      kms_key         = "s3"
+      expiration_days = null
+    }
+    curated = {
+      kms_key         = "s3"
+      expiration_days = null
+    }
+    artifacts = {
+      kms_key         = "s3"
+      expiration_days = null
+    }
+    transcripts = {
+      kms_key         = "language"
+      expiration_days = var.transcript_retention_days
+    }
+    athena-results = {
+      kms_key         = "analytics"
+      expiration_days = var.athena_results_retention_days
+    }
+    reports = {
+      kms_key         = "s3"
+      expiration_days = null
+    }
+  }
+
+  # Bucket names are global across AWS: the account id keeps them unique per account.
+  bucket_names = merge(
+    { for name, _ in local.data_buckets : name => "${var.name_prefix}-${name}-${local.account_id}" },
+    { access-logs = "${var.name_prefix}-access-logs-${local.account_id}" },
+  )
+}
+
+# --- Data buckets -------------------------------------------------------------------------------
+
+resource "aws_s3_bucket" "this" {
+  for_each = local.data_buckets
+
+  #checkov:skip=CKV_AWS_144:Cross-region replication is not enabled: the data must stay in the Spanish region (eu-south-2) and versioning plus noncurrent-version retention covers recovery.
+  #checkov:skip=CKV2_AWS_62:Event notifications are attached by the modules that consume a bucket (app: uploads and transcripts), not by the landing zone.
+  bucket        = local.bucket_names[each.key]
+  force_destroy = var.force_destroy_buckets
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket                  = each.value.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.this[local.data_buckets[each.key].kms_key].arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_logging" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket        = each.value.id
+  target_bucket = aws_s3_bucket.access_logs.id
+  target_prefix = "${each.key}/"
+
+  # S3 checks that the target grants log delivery before it accepts the logging configuration.
+  depends_on = [aws_s3_bucket_policy.access_logs]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+
+  rule {
+    id     = "expire-noncurrent-versions"
+    status = "Enabled"
+
+    filter {}
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_retention_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
+  dynamic "rule" {
+    for_each = local.data_buckets[each.key].expiration_days == null ? [] : [local.data_buckets[each.key].expiration_days]
+
+    content {
+      id     = "expire-current-objects"
+      status = "Enabled"
+
+      filter {}
+
+      expiration {
+        days = rule.value
+      }
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
+locals {
+  # Deny every request that does not use TLS, for the bucket and its objects.
+  deny_insecure_transport = {
+    for name, bucket in aws_s3_bucket.this : name => {
+      Sid       = "DenyRequestsWithoutTls"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = [bucket.arn, "${bucket.arn}/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [local.deny_insecure_transport[each.key]] })
+
+  depends_on = [aws_s3_bucket_public_access_block.this]
+}
+
+# --- Access-log bucket --------------------------------------------------------------------------
+# S3 server access logging can only deliver to a target bucket whose default encryption is SSE-S3
+# (SSE-KMS is not supported for log delivery), and a log bucket does not log into itself.
+
+resource "aws_s3_bucket" "access_logs" {
+  #checkov:skip=CKV_AWS_145:S3 server access log delivery requires SSE-S3 on the target bucket; SSE-KMS is not supported there.
+  #checkov:skip=CKV_AWS_18:This is the access-log target; logging it into itself would loop.
+  #checkov:skip=CKV_AWS_144:Access logs stay in the Spanish region (eu-south-2); no cross-region copy.
+  #checkov:skip=CKV2_AWS_62:Nothing consumes events from the access-log bucket.
+  bucket        = local.bucket_names["access-logs"]
+  force_destroy = var.force_destroy_buckets
+}
+
+resource "aws_s3_bucket_ownership_controls" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "access_logs" {
+  bucket                  = aws_s3_bucket.access_logs.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    id     = "expire-access-logs"
+    status = "Enabled"
+
+    filter {}
+
+    expiration {
+      days = var.access_log_retention_days
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_retention_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.access_logs]
+}
+
+locals {
+  access_logs_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "S3LogDeliveryFromThisAccountsBuckets"
+        Effect    = "Allow"
+        Principal = { Service = "logging.s3.${local.dns_suffix}" }
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.access_logs.arn}/*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:s3:::${var.name_prefix}-*" }
+        }
+      },
+      {
+        Sid       = "DenyRequestsWithoutTls"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [aws_s3_bucket.access_logs.arn, "${aws_s3_bucket.access_logs.arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
+}
+
+resource "aws_s3_bucket_policy" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+  policy = local.access_logs_policy
+
+  depends_on = [aws_s3_bucket_public_access_block.access_logs]
+}
