@@ -19,7 +19,7 @@ from pathlib import Path
 from acogida.local.emulator import LOOPBACK
 
 EMULATOR_MODULE = "acogida.local.emulator"
-HEALTH_PATH = "/moto-api/data.json"
+HEALTH_PATH = "/moto-api/config"  # cheap, and only a moto server answers it
 
 
 class EmulatorError(RuntimeError):
@@ -55,7 +55,7 @@ def _process_is_our_emulator(pid: int, port: int) -> bool:
 def endpoint_answers(port: int, timeout_s: float = 1.0) -> bool:
     try:
         with urllib.request.urlopen(f"http://{LOOPBACK}:{port}{HEALTH_PATH}", timeout=timeout_s) as response:  # noqa: S310
-            return bool(response.status == 200)  # noqa: PLR2004
+            return 200 <= response.status < 300  # noqa: PLR2004
     except (urllib.error.URLError, OSError):
         return False
 

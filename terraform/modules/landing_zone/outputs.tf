@@ -15,7 +15,7 @@ output "kms_alias_names" {
 
 output "s3_bucket_names" {
   description = "Name of each bucket, by role: raw, curated, artifacts, transcripts, athena-results, reports, access-logs."
-  value       = merge({ for name, bucket in aws_s3_bucket.this : name => bucket.id }, { access-logs = aws_s3_bucket.access_logs.id })
+  value       = merge({ for name, bucket in aws_s3_bucket.this : name => bucket.bucket }, { access-logs = aws_s3_bucket.access_logs.bucket })
 }
 
 output "s3_bucket_arns" {

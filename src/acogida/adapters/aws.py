@@ -1,0 +1,33 @@
+"""boto3 clients for one account and region, optionally pointed at the local emulator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+EMULATOR_ACCESS_KEY = "testing"  # noqa: S105 - moto accepts any key; these are not secrets
+
+
+@dataclass(frozen=True)
+class AwsTarget:
+    """Where adapters send requests: a region, and the emulator's URL in local mode (None on AWS)."""
+
+    region: str
+    endpoint_url: str | None = None
+
+    def client(self, service: str) -> Any:  # noqa: ANN401 - boto3 clients are dynamically typed
+        config = Config(retries={"max_attempts": 3, "mode": "standard"})
+        if self.endpoint_url is None:
+            return boto3.client(service, region_name=self.region, config=config)
+        # Local mode: explicit dummy credentials so a real profile can never be used by mistake.
+        return boto3.client(
+            service,
+            region_name=self.region,
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=EMULATOR_ACCESS_KEY,
+            aws_secret_access_key=EMULATOR_ACCESS_KEY,
+            config=config,
+        )

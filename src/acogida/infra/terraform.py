@@ -1,0 +1,187 @@
+"""Run the Terraform root for one environment: init, workspace, plan, apply, destroy, outputs.
+
+Each environment gets its own Terraform data directory (``terraform/.tfdata/<env>``), so the backend
+settings of ``local`` (state inside the emulator) and of a real environment (state in its S3 bucket)
+never share a ``.terraform`` folder: switching between them needs no re-init and cannot migrate a
+local state into a real backend or the other way round.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from acogida.infra.toolchain import ENVIRONMENTS, Toolchain
+
+# Dummy credentials for the emulator: local mode must never be able to sign a request to AWS.
+EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+# Variables that could route a local run to a real account or profile; removed in local mode.
+AWS_VARIABLES_CLEARED_LOCALLY = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+)
+
+
+class TerraformError(RuntimeError):
+    """A terraform command failed; the message names the command and the environment."""
+
+
+@dataclass
+class TerraformRoot:
+    """The root module of ``toolchain`` driven for ``environment``."""
+
+    toolchain: Toolchain
+    environment: str
+    data_dir: Path | None = None
+    emulator_endpoint: str | None = None
+    echo: bool = True
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.environment not in ENVIRONMENTS:
+            raise ValueError(f"unknown environment {self.environment!r}; expected one of {', '.join(ENVIRONMENTS)}")
+        if (self.environment == "local") != (self.emulator_endpoint is not None):
+            raise ValueError("the emulator endpoint is given exactly for the local environment")
+        if self.data_dir is None:
+            self.data_dir = self.toolchain.terraform_dir / ".tfdata" / self.environment
+
+    # --- environment of the terraform process -----------------------------------------------
+
+    def process_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        cli_config = env.get("TF_CLI_CONFIG_FILE")
+        if cli_config and not Path(cli_config).is_file():
+            # A dangling CLI config only makes terraform print a warning on every command.
+            del env["TF_CLI_CONFIG_FILE"]
+        env.pop("TF_WORKSPACE", None)  # the workspace is selected explicitly, never inherited
+        env.update(
+            {
+                "TF_DATA_DIR": str(self.data_dir),
+                "TF_IN_AUTOMATION": "1",
+                "TF_INPUT": "0",
+            }
+        )
+        if self.emulator_endpoint is not None:
+            for name in AWS_VARIABLES_CLEARED_LOCALLY:
+                env.pop(name, None)
+            env.update(EMULATOR_CREDENTIALS)
+            env["AWS_ENDPOINT_URL_S3"] = self.emulator_endpoint  # the S3 backend's endpoint
+            env["AWS_EC2_METADATA_DISABLED"] = "true"
+        env.update(self.extra_env)
+        return env
+
+    def _run(
+        self, arguments: Sequence[str], *, capture: bool = False, allowed_exit_codes: Sequence[int] = (0,)
+    ) -> subprocess.CompletedProcess[str]:
+        command = ["terraform", f"-chdir={self.toolchain.terraform_dir}", *arguments]
+        if self.echo and not capture:
+            print(f"$ terraform {' '.join(arguments)}", flush=True)
+        completed = subprocess.run(
+            command,
+            env=self.process_env(),
+            text=True,
+            stdout=subprocess.PIPE if capture else None,
+            stderr=subprocess.PIPE if capture else None,
+            check=False,
+        )
+        if completed.returncode not in allowed_exit_codes:
+            detail = f"\n{completed.stderr}" if capture and completed.stderr else ""
+            raise TerraformError(
+                f"terraform {arguments[0]} failed for environment {self.environment} "
+                f"(exit {completed.returncode}){detail}"
+            )
+        return completed
+
+    # --- arguments ------------------------------------------------------------------------------
+
+    def init_arguments(self) -> list[str]:
+        arguments = ["init", "-input=false", "-reconfigure", f"-backend-config={self.toolchain.backend_config(self.environment)}"]
+        if self.toolchain.provider_mirror.is_dir():
+            # Offline: take hashicorp/aws from the machine's filesystem mirror (config/toolchain.env).
+            arguments.append(f"-plugin-dir={self.toolchain.provider_mirror}")
+        return arguments
+
+    def variable_arguments(self) -> list[str]:
+        arguments = [f"-var-file={self.toolchain.tfvars(self.environment)}"]
+        if self.emulator_endpoint is not None:
+            arguments.append(f"-var=emulator_endpoint={self.emulator_endpoint}")
+        return arguments
+
+    # --- commands -------------------------------------------------------------------------------
+
+    def init(self) -> None:
+        self._run(self.init_arguments(), capture=not self.echo)
+
+    def select_workspace(self) -> None:
+        """Select the environment's workspace, creating it on first use."""
+        self._run(["workspace", "select", "-or-create=true", self.environment], capture=not self.echo)
+
+    def current_workspace(self) -> str:
+        return self._run(["workspace", "show"], capture=True).stdout.strip()
+
+    def plan(self, *, detailed_exitcode: bool = False, plan_file: Path | None = None) -> int:
+        """terraform plan; with ``detailed_exitcode`` returns 0 (no changes) or 2 (changes)."""
+        arguments = ["plan", "-input=false", *self.variable_arguments()]
+        if detailed_exitcode:
+            arguments.append("-detailed-exitcode")
+        if plan_file is not None:
+            arguments.append(f"-out={plan_file}")
+        allowed = (0, 2) if detailed_exitcode else (0,)
+        return self._run(arguments, allowed_exit_codes=allowed, capture=not self.echo).returncode
+
+    def plan_json(self) -> dict[str, Any]:
+        """The plan as JSON (``terraform show -json``), for checking exactly what would change."""
+        plan_file = Path(str(self.data_dir)) / "check.tfplan"
+        self._run(["plan", "-input=false", "-refresh=true", f"-out={plan_file}", *self.variable_arguments()], capture=True)
+        shown = self._run(["show", "-json", str(plan_file)], capture=True)
+        plan_file.unlink(missing_ok=True)
+        result: dict[str, Any] = json.loads(shown.stdout)
+        return result
+
+    def apply(self, *, auto_approve: bool) -> None:
+        arguments = ["apply", "-input=false", *self.variable_arguments()]
+        if auto_approve:
+            arguments.append("-auto-approve")
+        self._run(arguments, capture=not self.echo)
+
+    def destroy(self, *, auto_approve: bool) -> None:
+        arguments = ["destroy", "-input=false", *self.variable_arguments()]
+        if auto_approve:
+            arguments.append("-auto-approve")
+        self._run(arguments, capture=not self.echo)
+
+    def outputs(self) -> dict[str, Any]:
+        shown = self._run(["output", "-json"], capture=True)
+        raw: dict[str, dict[str, Any]] = json.loads(shown.stdout)
+        return {name: entry["value"] for name, entry in raw.items()}
+
+    def resource_addresses(self) -> list[str]:
+        listed = self._run(["state", "list"], capture=True)
+        return [line for line in listed.stdout.splitlines() if line.strip()]
+
+
+def changed_resources(plan: Mapping[str, Any]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Each resource a JSON plan would touch: (address, actions, names of the attributes that differ)."""
+    for change in plan.get("resource_changes", []):
+        actions: list[str] = change["change"]["actions"]
+        if actions == ["no-op"] or actions == ["read"]:
+            continue
+        before = change["change"].get("before") or {}
+        after = change["change"].get("after") or {}
+        unknown = change["change"].get("after_unknown") or {}
+        differing = sorted(
+            key for key in set(before) | set(after) | set(unknown) if before.get(key) != after.get(key) or unknown.get(key)
+        )
+        yield change["address"], actions, differing
+
