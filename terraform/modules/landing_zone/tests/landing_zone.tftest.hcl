@@ -1,0 +1,193 @@
+# Plan-and-apply against a mock AWS provider: checks what the module asks AWS for, offline.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-south-2" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-south-2:123456789012:key/00000000-0000-0000-0000-000000000000" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mock-bucket" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-south-2:123456789012:mock-topic" }
+  }
+}
+
+variables {
+  name_prefix                       = "acogida-test"
+  transcript_retention_days         = 7
+  noncurrent_version_retention_days = 14
+  athena_results_retention_days     = 30
+}
+
+run "keys_one_per_service_rotated_and_scoped" {
+  command = apply
+
+  assert {
+    condition     = toset(keys(aws_kms_key.this)) == toset(["s3", "dynamodb", "logs", "lambda", "ecr", "messaging", "analytics", "language", "secrets"])
+    error_message = "There must be one customer-managed key per service."
+  }
+
+  assert {
+    condition     = alltrue([for key in aws_kms_key.this : key.enable_key_rotation])
+    error_message = "Every key must rotate."
+  }
+
+  assert {
+    condition     = alltrue([for name, alias in aws_kms_alias.this : alias.name == "alias/acogida-test-${name}"])
+    error_message = "Aliases are alias/<name_prefix>-<service>."
+  }
+
+  assert {
+    condition = contains(
+      one([for statement in jsondecode(aws_kms_key.this["dynamodb"].policy).Statement : statement if statement.Sid == "UseOnlyThroughTheNamedServices"]).Condition.StringEquals["kms:ViaService"],
+      "dynamodb.eu-south-2.amazonaws.com",
+    )
+    error_message = "The DynamoDB key is usable only through DynamoDB."
+  }
+
+  assert {
+    condition     = one([for statement in jsondecode(aws_kms_key.this["logs"].policy).Statement : statement if statement.Sid == "ServicesOfThisAccountEncryptOnTheirOwnBehalf"]).Principal.Service == ["logs.eu-south-2.amazonaws.com"]
+    error_message = "The logs key names CloudWatch Logs of the region as the service allowed to use it."
+  }
+
+  assert {
+    condition     = alltrue([for key in aws_kms_key.this : !strcontains(key.policy, "\"Principal\":\"*\"")])
+    error_message = "No key policy may allow a wildcard principal."
+  }
+}
+
+run "buckets_encrypted_versioned_private_and_logged" {
+  command = apply
+
+  assert {
+    condition     = toset(keys(output.s3_bucket_names)) == toset(["raw", "curated", "artifacts", "transcripts", "athena-results", "reports", "access-logs"])
+    error_message = "The landing zone has exactly the seven buckets of the design."
+  }
+
+  assert {
+    condition     = alltrue([for role, name in output.s3_bucket_names : name == "acogida-test-${role}-123456789012"])
+    error_message = "Bucket names are <name_prefix>-<role>-<account id>."
+  }
+
+  assert {
+    condition = alltrue([for sse in aws_s3_bucket_server_side_encryption_configuration.this :
+    one(sse.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms" && one(sse.rule).bucket_key_enabled])
+    error_message = "Every data bucket uses SSE-KMS with a bucket key."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_server_side_encryption_configuration.this["transcripts"].rule).apply_server_side_encryption_by_default[0].kms_master_key_id == aws_kms_key.this["language"].arn
+    error_message = "Transcripts are encrypted with the Transcribe/Comprehend key."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_server_side_encryption_configuration.access_logs.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "AES256"
+    error_message = "The access-log bucket uses SSE-S3, the only encryption S3 log delivery supports."
+  }
+
+  assert {
+    condition     = alltrue([for versioning in concat(values(aws_s3_bucket_versioning.this), [aws_s3_bucket_versioning.access_logs]) : versioning.versioning_configuration[0].status == "Enabled"])
+    error_message = "Every bucket is versioned."
+  }
+
+  assert {
+    condition = alltrue([for block in concat(values(aws_s3_bucket_public_access_block.this), [aws_s3_bucket_public_access_block.access_logs]) :
+    block.block_public_acls && block.block_public_policy && block.ignore_public_acls && block.restrict_public_buckets])
+    error_message = "Every bucket blocks all public access."
+  }
+
+  assert {
+    condition     = alltrue([for name, logging in aws_s3_bucket_logging.this : logging.target_bucket == aws_s3_bucket.access_logs.id && logging.target_prefix == "${name}/"])
+    error_message = "Every data bucket logs into access-logs under its own prefix."
+  }
+}
+
+run "every_bucket_policy_denies_plain_http" {
+  command = apply
+
+  assert {
+    condition = alltrue([for policy in concat(values(aws_s3_bucket_policy.this), [aws_s3_bucket_policy.access_logs]) :
+      anytrue([for statement in jsondecode(policy.policy).Statement :
+        statement.Effect == "Deny" && statement.Principal == "*" && statement.Action == "s3:*" &&
+    try(statement.Condition.Bool["aws:SecureTransport"], "") == "false"])])
+    error_message = "Every bucket policy denies requests without TLS."
+  }
+
+  assert {
+    condition = anytrue([for statement in jsondecode(aws_sns_topic_policy.alerts.policy).Statement :
+    statement.Effect == "Deny" && try(statement.Condition.Bool["aws:SecureTransport"], "") == "false"])
+    error_message = "The alerts topic denies publishing without TLS."
+  }
+}
+
+run "lifecycle_expires_transcripts_and_old_versions" {
+  command = apply
+
+  assert {
+    condition     = one([for rule in aws_s3_bucket_lifecycle_configuration.this["transcripts"].rule : rule if rule.id == "expire-current-objects"]).expiration[0].days == 7
+    error_message = "Transcripts expire after transcript_retention_days."
+  }
+
+  assert {
+    condition = alltrue([for lifecycle in aws_s3_bucket_lifecycle_configuration.this :
+    one([for rule in lifecycle.rule : rule if rule.id == "expire-noncurrent-versions"]).noncurrent_version_expiration[0].noncurrent_days == 14])
+    error_message = "Noncurrent versions expire after noncurrent_version_retention_days in every data bucket."
+  }
+
+  assert {
+    condition     = length([for rule in aws_s3_bucket_lifecycle_configuration.this["raw"].rule : rule if rule.id == "expire-current-objects"]) == 0
+    error_message = "Raw submissions do not expire by age (their retention is the data-protection issue's)."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_lifecycle_configuration.access_logs.rule).expiration[0].days == 365
+    error_message = "Access logs expire after access_log_retention_days."
+  }
+}
+
+run "alerts_topic_encrypted_with_messaging_key" {
+  command = apply
+
+  variables {
+    alert_email_addresses = ["guardia@example.org"]
+  }
+
+  assert {
+    condition     = aws_sns_topic.alerts.kms_master_key_id == aws_kms_key.this["messaging"].arn && aws_sns_topic.alerts.name == "acogida-test-alerts"
+    error_message = "The alerts topic is acogida-<env>-alerts, encrypted with the messaging key."
+  }
+
+  assert {
+    condition     = aws_sns_topic_subscription.alert_emails["guardia@example.org"].protocol == "email"
+    error_message = "Alert addresses are subscribed by e-mail."
+  }
+}
+
+run "rejects_zero_day_transcript_retention" {
+  command = plan
+
+  variables {
+    transcript_retention_days = 0
+  }
+
+  expect_failures = [var.transcript_retention_days]
+}
+
+run "rejects_bad_name_prefix" {
+  command = plan
+
+  variables {
+    name_prefix = "Acogida_Prod"
+  }
+
+  expect_failures = [var.name_prefix]
+}
