@@ -42,7 +42,7 @@ class EmulatorStatus:
         return f"emulator not running on port {self.port}"
 
 
-def _process_is_our_emulator(pid: int, port: int) -> bool:
+def process_is_our_emulator(pid: int, port: int) -> bool:
     """True when ``pid`` is alive and is ``python -m acogida.local.emulator --port <port>``."""
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
@@ -87,7 +87,7 @@ class LocalEmulator:
 
     def status(self) -> EmulatorStatus:
         pid = self._recorded_pid()
-        running = pid is not None and _process_is_our_emulator(pid, self.port)
+        running = pid is not None and process_is_our_emulator(pid, self.port)
         return EmulatorStatus(
             port=self.port,
             pid=pid if running else None,
@@ -134,15 +134,15 @@ class LocalEmulator:
     def down(self, timeout_s: float = 15.0) -> bool:
         """Stop the emulator this checkout started on this port. False when there was none."""
         pid = self._recorded_pid()
-        if pid is None or not _process_is_our_emulator(pid, self.port):
+        if pid is None or not process_is_our_emulator(pid, self.port):
             self.pid_file.unlink(missing_ok=True)
             return False
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline and _process_is_our_emulator(pid, self.port):
+        while time.monotonic() < deadline and process_is_our_emulator(pid, self.port):
             _reap(pid)
             time.sleep(0.1)
-        if _process_is_our_emulator(pid, self.port):
+        if process_is_our_emulator(pid, self.port):
             os.kill(pid, signal.SIGKILL)
             _reap(pid)
         self.pid_file.unlink(missing_ok=True)

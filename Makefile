@@ -1,0 +1,122 @@
+# Acogida — the front door. `make help` lists the targets.
+#
+#   make demo    the platform end to end on the local AWS emulator (the main job)
+#   make test    every test, lint and scan; what CI runs
+#
+# Tool locations come from config/toolchain.env; an environment variable of the same name wins
+# (e.g. `MOTO_PORT=5055 make demo`).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := .venv
+CHECKOV_VENV := .venv-checkov
+BIN := $(VENV)/bin
+TF_PROVIDER_MIRROR ?= $(shell sed -n 's/^TF_PROVIDER_MIRROR=//p' config/toolchain.env)
+MOTO_PORT ?= $(shell sed -n 's/^MOTO_PORT=//p' config/toolchain.env)
+export TF_PROVIDER_MIRROR MOTO_PORT
+# A TF_CLI_CONFIG_FILE pointing at a missing file only makes terraform warn on every command.
+ifneq ($(TF_CLI_CONFIG_FILE),)
+ifeq ($(wildcard $(TF_CLI_CONFIG_FILE)),)
+unexport TF_CLI_CONFIG_FILE
+endif
+endif
+
+REAL_ENVS := dev test pre prod
+
+.PHONY: help venv up down status demo test unit integration lint tf-check fmt plan apply destroy clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "  (plan, apply, destroy take ENV=dev|test|pre|prod; apply/destroy ask before acting unless AUTO_APPROVE=1)"
+
+# --- environments -------------------------------------------------------------------------------
+
+$(VENV)/.installed: requirements/dev.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), f"Python >= 3.11 needed, found {sys.version.split()[0]}"'
+	@echo "==> Python virtualenv $(VENV) (requirements/dev.lock)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input -r requirements/dev.lock 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input --no-deps -e . 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@touch $@
+
+# checkov pins an old boto3 and much else, so it gets a virtualenv of its own.
+$(CHECKOV_VENV)/.installed: requirements/checkov.lock
+	@echo "==> checkov virtualenv $(CHECKOV_VENV) (requirements/checkov.lock)"
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	@$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-input -r requirements/checkov.lock 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@touch $@
+
+venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## Create or update both virtualenvs
+
+# --- local mode ---------------------------------------------------------------------------------
+
+up: $(VENV)/.installed ## Start the local AWS emulator (moto) on 127.0.0.1:$MOTO_PORT; idempotent
+	@$(BIN)/acogida local up
+
+down: $(VENV)/.installed ## Stop the emulator this checkout started (by its PID file)
+	@$(BIN)/acogida local down
+
+status: $(VENV)/.installed ## Say whether the emulator runs
+	@$(BIN)/acogida local status || true
+
+demo: $(VENV)/.installed ## Apply the platform to the emulator (workspace local) and run it end to end
+	@$(BIN)/acogida demo
+
+# --- tests --------------------------------------------------------------------------------------
+
+test: lint tf-check unit integration ## Everything: lint, scans, terraform tests, unit and integration tests
+	@echo "==> make test: all green"
+
+lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## ruff, mypy, terraform fmt, checkov, cfn-lint
+	@echo "==> ruff"
+	@$(BIN)/ruff check src tests
+	@$(BIN)/ruff format --check src tests
+	@echo "==> mypy (strict)"
+	@$(BIN)/mypy
+	@echo "==> terraform fmt"
+	@terraform fmt -check -recursive -diff terraform
+	@echo "==> checkov (terraform/, bootstrap/)"
+	@$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download -d terraform --framework terraform
+	@$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download -d bootstrap --framework cloudformation
+	@echo "==> cfn-lint (bootstrap/)"
+	@$(BIN)/cfn-lint bootstrap/*.yaml
+
+tf-check: ## terraform validate and terraform test (mock provider) for the root and every module
+	@scripts/terraform-checks.sh
+
+unit: $(VENV)/.installed ## Python unit tests (no AWS, no emulator)
+	@$(BIN)/pytest tests/unit
+
+integration: $(VENV)/.installed ## Apply the root module to a fresh emulator, re-plan (no changes), destroy
+	@$(BIN)/pytest tests/integration
+
+fmt: $(VENV)/.installed ## Format Python and Terraform in place
+	@$(BIN)/ruff check --fix src tests
+	@$(BIN)/ruff format src tests
+	@terraform fmt -recursive terraform
+
+# --- real environments --------------------------------------------------------------------------
+
+define require_env
+	@if [[ ! " $(REAL_ENVS) " =~ " $(ENV) " ]]; then echo "ENV must be one of: $(REAL_ENVS) (got '$(ENV)')" >&2; exit 2; fi
+endef
+
+plan: $(VENV)/.installed ## terraform plan ENV=<env> with config/<env>.tfvars and its backend
+	$(require_env)
+	@$(BIN)/acogida infra plan --env $(ENV)
+
+apply: $(VENV)/.installed ## terraform apply ENV=<env>
+	$(require_env)
+	@$(BIN)/acogida infra apply --env $(ENV) $(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,)
+
+destroy: $(VENV)/.installed ## terraform destroy ENV=<env>
+	$(require_env)
+	@$(BIN)/acogida infra destroy --env $(ENV) $(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,)
+
+clean: ## Stop the emulator and remove virtualenvs, Terraform data dirs and local runtime files
+	@if [ -x $(BIN)/acogida ]; then $(BIN)/acogida local down || true; fi
+	rm -rf $(VENV) $(CHECKOV_VENV) terraform/.tfdata .local .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,37 @@
+"""make up / down / status on a real moto process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from acogida.local.stack import LocalEmulator, process_is_our_emulator, endpoint_answers
+
+
+def test_up_is_idempotent_and_down_leaves_nothing(tmp_path, free_port):
+    emulator = LocalEmulator(tmp_path, free_port)
+    first = emulator.up()
+    try:
+        assert first.running and first.healthy
+        assert emulator.up().pid == first.pid  # second `make up` reuses the running server
+        assert emulator.status().describe() == f"emulator running: pid {first.pid}, http://127.0.0.1:{free_port}"
+    finally:
+        assert emulator.down()
+    assert not endpoint_answers(free_port)
+    assert not emulator.pid_file.exists()
+    assert first.pid is not None and not process_is_our_emulator(first.pid, free_port)
+    assert emulator.down() is False  # a second `make down` has nothing to stop
+
+
+def test_down_never_signals_a_process_it_did_not_start(tmp_path, free_port):
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        emulator = LocalEmulator(tmp_path, free_port)
+        tmp_path.mkdir(exist_ok=True)
+        emulator.pid_file.write_text(f"{bystander.pid}\n", encoding="utf-8")  # a stale or recycled PID
+        assert emulator.status().running is False
+        assert emulator.down() is False
+        assert bystander.poll() is None
+    finally:
+        bystander.kill()
+        bystander.wait()
