@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from acogida.infra.terraform import TerraformError, TerraformRoot
 from acogida.infra.toolchain import ENVIRONMENTS, RepositoryNotFoundError, load_toolchain
+from acogida.local.demo import run_demo
 from acogida.local.smoke import SmokeCheckError
 from acogida.local.stack import EmulatorError, LocalEmulator
 
@@ -28,7 +29,9 @@ def _build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="apply the platform to the local emulator and run it end to end")
     demo.add_argument("--port", type=int, help="emulator port (default: MOTO_PORT of config/toolchain.env)")
 
-    infra = commands.add_parser("infra", help="terraform init/plan/apply/destroy/output for a real environment")
+    infra = commands.add_parser(
+        "infra", help="terraform init/plan/apply/destroy/output for a real environment"
+    )
     infra.add_argument("action", choices=["init", "plan", "apply", "destroy", "output"])
     infra.add_argument("--env", required=True, choices=REAL_ENVIRONMENTS, help="environment = workspace")
     infra.add_argument(
@@ -49,7 +52,11 @@ def _run(arguments: argparse.Namespace) -> int:
             print(emulator.up().describe())
         elif arguments.action == "down":
             stopped = emulator.down()
-            print(f"emulator on port {emulator.port} stopped" if stopped else f"no emulator of this checkout on port {emulator.port}")
+            print(
+                f"emulator on port {emulator.port} stopped"
+                if stopped
+                else f"no emulator of this checkout on port {emulator.port}"
+            )
         else:
             status = emulator.status()
             print(status.describe())
@@ -57,8 +64,6 @@ def _run(arguments: argparse.Namespace) -> int:
         return 0
 
     if arguments.command == "demo":
-        from acogida.local.demo import run_demo
-
         run_demo(toolchain)
         return 0
 

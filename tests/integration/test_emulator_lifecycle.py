@@ -5,21 +5,25 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from acogida.local.stack import LocalEmulator, process_is_our_emulator, endpoint_answers
+from acogida.local.stack import LocalEmulator, endpoint_answers, process_is_our_emulator
 
 
 def test_up_is_idempotent_and_down_leaves_nothing(tmp_path, free_port):
     emulator = LocalEmulator(tmp_path, free_port)
     first = emulator.up()
     try:
-        assert first.running and first.healthy
+        assert first.running
+        assert first.healthy
         assert emulator.up().pid == first.pid  # second `make up` reuses the running server
-        assert emulator.status().describe() == f"emulator running: pid {first.pid}, http://127.0.0.1:{free_port}"
+        assert (
+            emulator.status().describe() == f"emulator running: pid {first.pid}, http://127.0.0.1:{free_port}"
+        )
     finally:
         assert emulator.down()
     assert not endpoint_answers(free_port)
     assert not emulator.pid_file.exists()
-    assert first.pid is not None and not process_is_our_emulator(first.pid, free_port)
+    assert first.pid is not None
+    assert not process_is_our_emulator(first.pid, free_port)
     assert emulator.down() is False  # a second `make down` has nothing to stop
 
 

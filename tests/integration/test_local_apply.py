@@ -19,6 +19,7 @@ from acogida.infra.terraform import TerraformRoot, changed_resources
 from acogida.local.demo import backend_setting
 from acogida.local.smoke import run_smoke_checks
 from acogida.local.stack import LocalEmulator
+from tests.conftest import find_free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
@@ -38,14 +39,14 @@ class LocalDeployment:
 
 @pytest.fixture(scope="module")
 def deployment(toolchain, tmp_path_factory) -> Iterator[LocalDeployment]:
-    from tests.conftest import find_free_port
-
     workdir = tmp_path_factory.mktemp("local-apply")
     emulator = LocalEmulator(workdir / "emulator", find_free_port())
     emulator.up()
     try:
         region = backend_setting(toolchain, "region")
-        ensure_bucket(AwsTarget(region, emulator.endpoint).client("s3"), backend_setting(toolchain, "bucket"), region)
+        ensure_bucket(
+            AwsTarget(region, emulator.endpoint).client("s3"), backend_setting(toolchain, "bucket"), region
+        )
         root = TerraformRoot(
             toolchain, "local", data_dir=workdir / "tfdata", emulator_endpoint=emulator.endpoint, echo=False
         )
@@ -63,7 +64,9 @@ def test_second_plan_shows_no_changes(deployment):
     unexpected = []
     for address, actions, attributes in changed_resources(deployment.root.plan_json()):
         resource_type = _type(address)
-        remaining = [attribute for attribute in attributes if (resource_type, attribute) not in EMULATOR_DIFF_ALLOWLIST]
+        remaining = [
+            attribute for attribute in attributes if (resource_type, attribute) not in EMULATOR_DIFF_ALLOWLIST
+        ]
         if actions != ["update"] or remaining:
             unexpected.append((address, actions, remaining))
     assert unexpected == [], f"the second plan wants to change: {unexpected}"

@@ -51,7 +51,9 @@ def patched_s3(monkeypatch):
 
 
 def test_tls_only_policy_does_not_block_the_emulator(patched_s3):
-    patched_s3.put_bucket_policy(Bucket="bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [TLS_ONLY]}))
+    patched_s3.put_bucket_policy(
+        Bucket="bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [TLS_ONLY]})
+    )
     patched_s3.put_object(Bucket="bucket", Key="k", Body=b"v")
     assert patched_s3.get_object(Bucket="bucket", Key="k")["Body"].read() == b"v"
 

@@ -51,7 +51,9 @@ def test_init_uses_the_mirror_only_when_it_exists(toolchain, tmp_path):
 
 
 def test_local_variables_carry_the_emulator_port(toolchain):
-    arguments = TerraformRoot(toolchain, "local", emulator_endpoint="http://127.0.0.1:5077").variable_arguments()
+    arguments = TerraformRoot(
+        toolchain, "local", emulator_endpoint="http://127.0.0.1:5077"
+    ).variable_arguments()
     assert arguments[0].endswith("config/local.tfvars")
     assert "-var=emulator_endpoint=http://127.0.0.1:5077" in arguments
 
@@ -69,7 +71,18 @@ def test_changed_resources_names_the_differing_attributes():
                     "after_unknown": {},
                 },
             },
-            {"address": "a.new", "change": {"actions": ["create"], "before": None, "after": {"z": 1}, "after_unknown": {"id": True}}},
+            {
+                "address": "a.new",
+                "change": {
+                    "actions": ["create"],
+                    "before": None,
+                    "after": {"z": 1},
+                    "after_unknown": {"id": True},
+                },
+            },
         ]
     }
-    assert list(changed_resources(plan)) == [("a.drift", ["update"], ["x"]), ("a.new", ["create"], ["id", "z"])]
+    assert list(changed_resources(plan)) == [
+        ("a.drift", ["update"], ["x"]),
+        ("a.new", ["create"], ["id", "z"]),
+    ]

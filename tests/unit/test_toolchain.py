@@ -54,7 +54,7 @@ def test_every_environment_has_tfvars_and_backend(toolchain):
         assert f'environment    = "{environment}"' in tfvars
         backend = toolchain.backend_config(environment).read_text(encoding="utf-8")
         assert "use_lockfile         = true" in backend or "use_lockfile                = true" in backend
-        assert 'workspace_key_prefix' in backend
+        assert "workspace_key_prefix" in backend
 
 
 def test_only_local_routes_to_the_emulator(toolchain):

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-EMULATOR_ACCESS_KEY = "testing"  # noqa: S105 - moto accepts any key; these are not secrets
+EMULATOR_ACCESS_KEY = "testing"
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,12 @@ class AwsTarget:
 
     def client(self, service: str) -> Any:  # noqa: ANN401 - boto3 clients are dynamically typed
         config = Config(retries={"max_attempts": 3, "mode": "standard"})
+        # boto3-stubs types client() per literal service name; ours is a runtime string.
+        make_client: Any = boto3.client
         if self.endpoint_url is None:
-            return boto3.client(service, region_name=self.region, config=config)
+            return make_client(service, region_name=self.region, config=config)
         # Local mode: explicit dummy credentials so a real profile can never be used by mistake.
-        return boto3.client(
+        return make_client(
             service,
             region_name=self.region,
             endpoint_url=self.endpoint_url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,8 +48,6 @@ class ObjectStore:
 
     def policy_statement_ids(self) -> list[str]:
         """Sids of the bucket policy's statements (empty when the bucket has no policy)."""
-        import json
-
         try:
             policy = self._s3.get_bucket_policy(Bucket=self.bucket)["Policy"]
         except ClientError as error:

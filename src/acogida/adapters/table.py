@@ -30,7 +30,9 @@ class Table:
         self._dynamodb.put_item(TableName=self.name, Item=to_attribute_values(item))
 
     def get(self, key: dict[str, Any]) -> dict[str, Any] | None:
-        response = self._dynamodb.get_item(TableName=self.name, Key=to_attribute_values(key), ConsistentRead=True)
+        response = self._dynamodb.get_item(
+            TableName=self.name, Key=to_attribute_values(key), ConsistentRead=True
+        )
         item = response.get("Item")
         return from_attribute_values(item) if item else None
 
@@ -39,7 +41,11 @@ class Table:
         return description
 
 
-def read_stream(streams_client: Any, stream_arn: str, max_pages_per_shard: int = 20) -> Iterator[dict[str, Any]]:  # noqa: ANN401
+def read_stream(
+    streams_client: Any,  # noqa: ANN401
+    stream_arn: str,
+    max_pages_per_shard: int = 20,
+) -> Iterator[dict[str, Any]]:
     """Every record currently in the stream, shard by shard from the oldest (TRIM_HORIZON).
 
     Stops on a shard when a page comes back empty: a stream reader for the demo and tests, not a

@@ -50,7 +50,9 @@ class TerraformRoot:
 
     def __post_init__(self) -> None:
         if self.environment not in ENVIRONMENTS:
-            raise ValueError(f"unknown environment {self.environment!r}; expected one of {', '.join(ENVIRONMENTS)}")
+            raise ValueError(
+                f"unknown environment {self.environment!r}; expected one of {', '.join(ENVIRONMENTS)}"
+            )
         if (self.environment == "local") != (self.emulator_endpoint is not None):
             raise ValueError("the emulator endpoint is given exactly for the local environment")
         if self.data_dir is None:
@@ -106,7 +108,12 @@ class TerraformRoot:
     # --- arguments ------------------------------------------------------------------------------
 
     def init_arguments(self) -> list[str]:
-        arguments = ["init", "-input=false", "-reconfigure", f"-backend-config={self.toolchain.backend_config(self.environment)}"]
+        arguments = [
+            "init",
+            "-input=false",
+            "-reconfigure",
+            f"-backend-config={self.toolchain.backend_config(self.environment)}",
+        ]
         if self.toolchain.provider_mirror.is_dir():
             # Offline: take hashicorp/aws from the machine's filesystem mirror (config/toolchain.env).
             arguments.append(f"-plugin-dir={self.toolchain.provider_mirror}")
@@ -143,7 +150,10 @@ class TerraformRoot:
     def plan_json(self) -> dict[str, Any]:
         """The plan as JSON (``terraform show -json``), for checking exactly what would change."""
         plan_file = Path(str(self.data_dir)) / "check.tfplan"
-        self._run(["plan", "-input=false", "-refresh=true", f"-out={plan_file}", *self.variable_arguments()], capture=True)
+        self._run(
+            ["plan", "-input=false", "-refresh=true", f"-out={plan_file}", *self.variable_arguments()],
+            capture=True,
+        )
         shown = self._run(["show", "-json", str(plan_file)], capture=True)
         plan_file.unlink(missing_ok=True)
         result: dict[str, Any] = json.loads(shown.stdout)
@@ -175,13 +185,14 @@ def changed_resources(plan: Mapping[str, Any]) -> Iterator[tuple[str, list[str],
     """Each resource a JSON plan would touch: (address, actions, names of the attributes that differ)."""
     for change in plan.get("resource_changes", []):
         actions: list[str] = change["change"]["actions"]
-        if actions == ["no-op"] or actions == ["read"]:
+        if actions in (["no-op"], ["read"]):
             continue
         before = change["change"].get("before") or {}
         after = change["change"].get("after") or {}
         unknown = change["change"].get("after_unknown") or {}
         differing = sorted(
-            key for key in set(before) | set(after) | set(unknown) if before.get(key) != after.get(key) or unknown.get(key)
+            key
+            for key in set(before) | set(after) | set(unknown)
+            if before.get(key) != after.get(key) or unknown.get(key)
         )
         yield change["address"], actions, differing
-

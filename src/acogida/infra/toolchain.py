@@ -92,7 +92,7 @@ def load_toolchain(repo_root: Path | None = None) -> Toolchain:
     settings = parse_env_file((root / "config" / "toolchain.env").read_text(encoding="utf-8"))
     settings.update({key: value for key, value in os.environ.items() if key in settings})
     port_text = settings.get("MOTO_PORT", "5000")
-    if not port_text.isdigit() or not 1024 <= int(port_text) <= 65535:  # noqa: PLR2004
+    if not port_text.isdigit() or not 1024 <= int(port_text) <= 65535:
         raise ValueError(f"MOTO_PORT must be a port number between 1024 and 65535, got {port_text!r}")
     return Toolchain(
         repo_root=root,

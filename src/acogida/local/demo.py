@@ -79,8 +79,8 @@ def print_summary(outputs: dict[str, Any], resource_count: int, emit: Callable[[
     for service, alias in sorted(outputs["kms_alias_names"].items()):
         emit(f"    {service:<15} {alias}")
     emit("  DynamoDB")
-    emit(f"    intakes         {outputs['dynamodb_intakes_table_name']} (GSI {outputs['dynamodb_intakes_office_index_name']}, "
-         f"TTL {outputs['dynamodb_intakes_ttl_attribute']})")
+    index, ttl = outputs["dynamodb_intakes_office_index_name"], outputs["dynamodb_intakes_ttl_attribute"]
+    emit(f"    intakes         {outputs['dynamodb_intakes_table_name']} (GSI {index}, TTL {ttl})")
     emit(f"    idempotency     {outputs['dynamodb_idempotency_table_name']}")
     emit(f"  alerts topic     {outputs['sns_alerts_topic_arn']}")
 

@@ -28,8 +28,9 @@ def drop_conditional_statements(policy_document: str) -> str:
 
 def install_bucket_policy_patch() -> None:
     """Make moto's S3 bucket-policy check ignore statements whose conditions it cannot evaluate."""
-    from moto.iam.access_control import IAMPolicy, PermissionResult
-    from moto.s3.models import FakeBucket
+    # Imported here so that importing this module (for LOOPBACK) does not load moto.
+    from moto.iam.access_control import IAMPolicy, PermissionResult  # noqa: PLC0415
+    from moto.s3.models import FakeBucket  # noqa: PLC0415
 
     def get_permission(self: FakeBucket, action: str, resource: str) -> Any:  # noqa: ANN401
         if self.policy is None:
@@ -39,7 +40,7 @@ def install_bucket_policy_patch() -> None:
             return PermissionResult.NEUTRAL
         return IAMPolicy(evaluable).is_action_permitted(action, resource)
 
-    FakeBucket.get_permission = get_permission
+    FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     install_bucket_policy_patch()
-    from moto.server import main as moto_server_main
+    from moto.server import main as moto_server_main  # noqa: PLC0415
 
     # Loopback only: the emulator accepts any credentials and must never be reachable from outside.
     moto_server_main(["--host", LOOPBACK, "--port", str(args.port)])

@@ -50,7 +50,8 @@ def _check_encrypted_object(target: AwsTarget, outputs: dict[str, Any], run_stam
         raise SmokeCheckError(f"object encrypted under {stored.kms_key_id!r}, expected the S3 key {key_arn}")
     if "DenyRequestsWithoutTls" not in store.policy_statement_ids():
         raise SmokeCheckError(f"bucket {bucket} has no TLS-only policy statement")
-    return f"s3://{bucket}/{SMOKE_OBJECT_KEY} SSE-KMS under {outputs['kms_alias_names']['s3']}, TLS-only policy present"
+    alias = outputs["kms_alias_names"]["s3"]
+    return f"s3://{bucket}/{SMOKE_OBJECT_KEY} SSE-KMS under {alias}, TLS-only policy present"
 
 
 def _check_intake_item(target: AwsTarget, outputs: dict[str, Any], run_stamp: str) -> str:
@@ -71,9 +72,13 @@ def _check_intake_item(target: AwsTarget, outputs: dict[str, Any], run_stamp: st
         raise SmokeCheckError(f"intake {SMOKE_INTAKE_ID} did not read back from {table.name}")
     description = table.describe()
     encryption = description.get("SSEDescription", {})
-    if encryption.get("SSEType") != "KMS" or encryption.get("KMSMasterKeyArn") != outputs["kms_key_arns"]["dynamodb"]:
+    if (
+        encryption.get("SSEType") != "KMS"
+        or encryption.get("KMSMasterKeyArn") != outputs["kms_key_arns"]["dynamodb"]
+    ):
         raise SmokeCheckError(f"table {table.name} is not encrypted with the DynamoDB key: {encryption}")
-    return f"{table.name}: draft {SMOKE_INTAKE_ID} written and read back, CMK {outputs['kms_alias_names']['dynamodb']}"
+    alias = outputs["kms_alias_names"]["dynamodb"]
+    return f"{table.name}: draft {SMOKE_INTAKE_ID} written and read back, CMK {alias}"
 
 
 def _check_stream(target: AwsTarget, outputs: dict[str, Any], run_stamp: str) -> str:

@@ -6,6 +6,7 @@ started (the PID file's process must still be our emulator, so a recycled PID is
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -54,8 +55,9 @@ def process_is_our_emulator(pid: int, port: int) -> bool:
 
 def endpoint_answers(port: int, timeout_s: float = 1.0) -> bool:
     try:
-        with urllib.request.urlopen(f"http://{LOOPBACK}:{port}{HEALTH_PATH}", timeout=timeout_s) as response:  # noqa: S310
-            return 200 <= response.status < 300  # noqa: PLR2004
+        with urllib.request.urlopen(f"http://{LOOPBACK}:{port}{HEALTH_PATH}", timeout=timeout_s) as response:
+            status: int = response.status
+            return 200 <= status < 300
     except (urllib.error.URLError, OSError):
         return False
 
@@ -150,14 +152,14 @@ class LocalEmulator:
 
     def _log_tail(self, lines: int = 20) -> str:
         try:
-            return "\n".join(self.log_file.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+            return "\n".join(
+                self.log_file.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+            )
         except OSError:
             return "(no log)"
 
 
 def _reap(pid: int) -> None:
     """Collect the exit status when the emulator is our own child (tests start it in-process)."""
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
