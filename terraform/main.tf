@@ -5,14 +5,16 @@ locals {
   name_prefix = "acogida-${var.environment}"
   emulated    = var.environment == "local"
 
-  # Every routable service points at the emulator when it is listed in emulator_services; the
-  # others stay null, so a resource of an unlisted service fails instead of reaching AWS.
+  # The provider endpoints providers.tf can route to the emulator. A listed service points at the
+  # emulator when emulator_services names it; the others stay null, so in local mode a resource of
+  # an unlisted service fails (dummy credentials) instead of reaching AWS.
+  routable_services = [
+    "apigatewayv2", "athena", "cloudwatch", "cognitoidentity", "cognitoidp", "dynamodb", "ec2", "ecr",
+    "ecs", "elbv2", "events", "glue", "iam", "kms", "lambda", "logs", "s3", "scheduler",
+    "secretsmanager", "ses", "sns", "sqs", "ssm", "sts",
+  ]
   emulator_endpoints = {
-    for service in [
-      "apigatewayv2", "athena", "cloudwatch", "cognitoidentity", "cognitoidp", "dynamodb", "ec2", "ecr",
-      "ecs", "elbv2", "events", "glue", "iam", "kms", "lambda", "logs", "s3", "scheduler",
-      "secretsmanager", "ses", "sns", "sqs", "ssm", "sts",
-    ] : service => contains(var.emulator_services, service) ? var.emulator_endpoint : null
+    for service in local.routable_services : service => contains(var.emulator_services, service) ? var.emulator_endpoint : null
   }
 
   # Throw-away environments can be destroyed with their data; the others keep tables and buckets.

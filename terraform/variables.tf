@@ -131,11 +131,12 @@ variable "emulator_services" {
   default     = []
 
   validation {
-    condition = alltrue([for service in var.emulator_services : contains([
-      "apigatewayv2", "athena", "cloudwatch", "cognitoidentity", "cognitoidp", "dynamodb", "ec2", "ecr",
-      "ecs", "elbv2", "events", "glue", "iam", "kms", "lambda", "logs", "s3", "scheduler",
-      "secretsmanager", "ses", "sns", "sqs", "ssm", "sts",
-    ], service)])
+    condition     = alltrue([for service in var.emulator_services : contains(local.routable_services, service)])
     error_message = "emulator_services may only name services the provider block routes (see providers.tf)."
+  }
+
+  validation {
+    condition     = var.environment == "local" || length(var.emulator_services) == 0
+    error_message = "emulator_services is only for the local environment."
   }
 }

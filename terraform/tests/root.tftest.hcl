@@ -85,3 +85,13 @@ run "rejects_malformed_account" {
 
   expect_failures = [var.aws_account_id]
 }
+
+run "emulator_services_must_be_routable" {
+  command = plan
+
+  variables {
+    emulator_services = ["s3", "quicksight"]
+  }
+
+  expect_failures = [var.emulator_services]
+}
