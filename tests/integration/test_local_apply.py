@@ -15,7 +15,7 @@ import pytest
 
 from acogida.adapters.aws import AwsTarget
 from acogida.adapters.object_store import ensure_bucket
-from acogida.infra.terraform import TerraformRoot, changed_resources
+from acogida.infra.terraform import TerraformRoot, unexplained_changes
 from acogida.local.demo import backend_setting
 from acogida.local.smoke import run_smoke_checks
 from acogida.local.stack import LocalEmulator
@@ -61,21 +61,8 @@ def deployment(toolchain, tmp_path_factory) -> Iterator[LocalDeployment]:
 
 
 def test_second_plan_shows_no_changes(deployment):
-    unexpected = []
-    for address, actions, attributes in changed_resources(deployment.root.plan_json()):
-        resource_type = _type(address)
-        remaining = [
-            attribute for attribute in attributes if (resource_type, attribute) not in EMULATOR_DIFF_ALLOWLIST
-        ]
-        if actions != ["update"] or remaining:
-            unexpected.append((address, actions, remaining))
-    assert unexpected == [], f"the second plan wants to change: {unexpected}"
-
-
-def _type(address: str) -> str:
-    """Resource type of an address like module.x.aws_s3_bucket.this["raw"]."""
-    parts = [part for part in address.split(".") if part.startswith("aws_")]
-    return parts[-1] if parts else address
+    unexplained = unexplained_changes(deployment.root.plan_json(), EMULATOR_DIFF_ALLOWLIST)
+    assert unexplained == [], f"the second plan wants to change: {unexplained}"
 
 
 def test_workspace_is_local(deployment):

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from acogida.infra.terraform import TerraformRoot, changed_resources
+from acogida.infra.terraform import TerraformRoot, changed_resources, resource_type_of, unexplained_changes
 
 
 def test_local_runs_with_dummy_credentials_only(monkeypatch, toolchain):
@@ -86,3 +86,57 @@ def test_changed_resources_names_the_differing_attributes():
         ("a.drift", ["update"], ["x"]),
         ("a.new", ["create"], ["id", "z"]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("address", "resource_type"),
+    [
+        ('module.landing_zone.aws_s3_bucket.this["raw"]', "aws_s3_bucket"),
+        ("aws_kms_key.this", "aws_kms_key"),
+        ("module.app.module.api.aws_lambda_function.this", "aws_lambda_function"),
+        ("data.aws_region.current", "aws_region"),
+        ('module.x.data.aws_iam_policy_document.p["a.b"]', "aws_iam_policy_document"),
+    ],
+)
+def test_resource_type_of(address, resource_type):
+    assert resource_type_of(address) == resource_type
+
+
+def _update(address, before, after):
+    return {"address": address, "change": {"actions": ["update"], "before": before, "after": after}}
+
+
+def test_allowlisted_emulator_diff_is_explained_and_nothing_else():
+    allowlist = {("aws_lambda_function", "kms_key_arn"): "moto returns no kms_key_arn"}
+    plan = {
+        "resource_changes": [
+            _update("module.app.aws_lambda_function.this", {"kms_key_arn": None}, {"kms_key_arn": "arn"}),
+            _update(
+                "module.app.aws_lambda_function.other",
+                {"kms_key_arn": None, "timeout": 3},
+                {"kms_key_arn": "a", "timeout": 9},
+            ),
+            _update("aws_sqs_queue.q", {"kms_key_arn": None}, {"kms_key_arn": "arn"}),
+        ]
+    }
+    assert unexplained_changes(plan, allowlist) == [
+        ("module.app.aws_lambda_function.other", ["update"], ["timeout"]),
+        ("aws_sqs_queue.q", ["update"], ["kms_key_arn"]),
+    ]
+
+
+def test_replacement_is_never_explained_away():
+    allowlist = {("aws_kms_key", "policy"): "reason"}
+    plan = {
+        "resource_changes": [
+            {
+                "address": "aws_kms_key.k",
+                "change": {
+                    "actions": ["delete", "create"],
+                    "before": {"policy": "a"},
+                    "after": {"policy": "b"},
+                },
+            }
+        ]
+    }
+    assert unexplained_changes(plan, allowlist) == [("aws_kms_key.k", ["delete", "create"], [])]

@@ -196,3 +196,30 @@ def changed_resources(plan: Mapping[str, Any]) -> Iterator[tuple[str, list[str],
             if before.get(key) != after.get(key) or unknown.get(key)
         )
         yield change["address"], actions, differing
+
+
+def unexplained_changes(
+    plan: Mapping[str, Any], allowlist: Mapping[tuple[str, str], str]
+) -> list[tuple[str, list[str], list[str]]]:
+    """The changes of a re-plan that ``allowlist`` does not explain.
+
+    ``allowlist`` maps (resource type, attribute) to the reason the emulator, not the module, causes
+    that in-place diff. Creates, deletes and replacements are never explained away.
+    """
+    unexplained = []
+    for address, actions, attributes in changed_resources(plan):
+        resource_type = resource_type_of(address)
+        remaining = [attribute for attribute in attributes if (resource_type, attribute) not in allowlist]
+        if actions != ["update"] or remaining:
+            unexplained.append((address, actions, remaining))
+    return unexplained
+
+
+def resource_type_of(address: str) -> str:
+    """``aws_s3_bucket`` for ``module.landing_zone.aws_s3_bucket.this["raw"]``."""
+    parts = address.split("[", 1)[0].split(".")
+    while parts[0] == "module":  # module.<name>.<rest>
+        parts = parts[2:]
+    if parts[0] == "data":
+        parts = parts[1:]
+    return parts[0]
