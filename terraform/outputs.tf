@@ -8,6 +8,11 @@ output "aws_region" {
   value       = var.aws_region
 }
 
+output "aws_account_id" {
+  description = "Account the environment lives in (moto's 123456789012 in local mode)."
+  value       = var.aws_account_id
+}
+
 output "name_prefix" {
   description = "Prefix of every resource name."
   value       = local.name_prefix

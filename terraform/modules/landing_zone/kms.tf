@@ -48,6 +48,22 @@ locals {
           Resource  = "*"
           Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
         }],
+        !key.log_groups ? [] : [{
+          Sid       = "CloudWatchLogsEncryptsThisAccountsLogGroups"
+          Effect    = "Allow"
+          Principal = { Service = "logs.${local.region}.${local.dns_suffix}" }
+          Action = [
+            "kms:Encrypt*",
+            "kms:Decrypt*",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:Describe*",
+          ]
+          Resource = "*"
+          Condition = {
+            ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*" }
+          }
+        }],
       )
     })
   }

@@ -55,8 +55,8 @@ run "keys_one_per_service_rotated_and_scoped" {
   }
 
   assert {
-    condition     = one([for statement in jsondecode(aws_kms_key.this["logs"].policy).Statement : statement if statement.Sid == "ServicesOfThisAccountEncryptOnTheirOwnBehalf"]).Principal.Service == ["logs.eu-south-2.amazonaws.com"]
-    error_message = "The logs key names CloudWatch Logs of the region as the service allowed to use it."
+    condition     = one([for statement in jsondecode(aws_kms_key.this["logs"].policy).Statement : statement if statement.Sid == "CloudWatchLogsEncryptsThisAccountsLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"] == "arn:aws:logs:eu-south-2:123456789012:log-group:*"
+    error_message = "CloudWatch Logs of the region may use the logs key only for this account's log groups."
   }
 
   assert {
