@@ -96,6 +96,7 @@ def run_demo(toolchain: Toolchain, emit: Callable[[str], None] = print) -> list[
     target = AwsTarget(region=region, endpoint_url=emulator.endpoint)
     with progress.step("Smoke checks through boto3"):
         results = run_smoke_checks(target, outputs, report=lambda result: emit(f"    ok  {result.detail}"))
-    print_summary(outputs, len(root.resource_addresses()), emit)
+    managed = [address for address in root.resource_addresses() if ".data." not in f".{address}"]
+    print_summary(outputs, len(managed), emit)
     emit(f"\nDemo finished in {progress.elapsed():.0f} s. The emulator keeps running: `make down` stops it.")
     return results
