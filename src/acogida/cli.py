@@ -1,6 +1,7 @@
-"""The ``acogida`` command line: local mode (emulator, demo) and Terraform per environment.
+"""The ``acogida`` command line: intake extraction and redaction, local mode (emulator, demo), and
+Terraform per environment.
 
-Later capabilities (intake extraction, bulk upload, forecast, privacy) add their subcommands here.
+Later capabilities (bulk upload, forecast, privacy) add their subcommands here.
 """
 
 from __future__ import annotations
@@ -8,9 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from acogida.infra.terraform import TerraformError, TerraformRoot
-from acogida.infra.toolchain import ENVIRONMENTS, RepositoryNotFoundError, load_toolchain
+from acogida.infra.toolchain import ENVIRONMENTS, RepositoryNotFoundError, Toolchain, load_toolchain
+from acogida.intake import extract
+from acogida.intake.jsonl import InputLineError, dump, read_records
 from acogida.local.demo import run_demo
 from acogida.local.smoke import SmokeCheckError
 from acogida.local.stack import EmulatorError, LocalEmulator
@@ -21,6 +25,23 @@ REAL_ENVIRONMENTS = tuple(environment for environment in ENVIRONMENTS if environ
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acogida", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+
+    extract_command = commands.add_parser(
+        "extract", help="form fields of a Spanish transcript read on stdin, as JSON"
+    )
+    extract_command.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='read lines {"id", "transcript"}, write lines {"id", "fields"} in the same order',
+    )
+    redact_command = commands.add_parser(
+        "redact", help="find and mask personal data in Spanish text on stdin"
+    )
+    redact_command.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='read lines {"id", "text"}, write lines {"id", "spans", "redacted"} in the same order',
+    )
 
     local = commands.add_parser("local", help="the local AWS emulator (moto on 127.0.0.1)")
     local.add_argument("action", choices=["up", "down", "status"])
@@ -40,33 +61,71 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _extract(arguments: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    if not arguments.jsonl:
+        stdout.write(dump(extract(stdin.read())) + "\n")
+        return 0
+    records = read_records(stdin, "transcript")
+    for record_id, transcript in records:
+        stdout.write(dump({"id": record_id, "fields": extract(transcript)}) + "\n")
+    return 0
+
+
+def _redact(arguments: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from acogida.intake.redact import redact  # noqa: PLC0415 - loads the redaction model only when asked
+
+    def as_record(text: str) -> dict[str, object]:
+        result = redact(text)
+        spans = [{"start": span.start, "end": span.end, "label": span.label} for span in result.spans]
+        return {"spans": spans, "redacted": result.redacted}
+
+    if not arguments.jsonl:
+        stdout.write(dump(as_record(stdin.read())) + "\n")
+        return 0
+    for record_id, text in read_records(stdin, "text"):
+        stdout.write(dump({"id": record_id, **as_record(text)}) + "\n")
+    return 0
+
+
 def _run(arguments: argparse.Namespace) -> int:
+    if arguments.command in ("extract", "redact"):
+        for stream in (sys.stdin, sys.stdout):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(encoding="utf-8")
+        handler = _extract if arguments.command == "extract" else _redact
+        return handler(arguments, sys.stdin, sys.stdout)
+
     toolchain = load_toolchain()
     port = getattr(arguments, "port", None)
     if port is not None:
         toolchain = type(toolchain)(toolchain.repo_root, toolchain.provider_mirror, port)
-
     if arguments.command == "local":
-        emulator = LocalEmulator(toolchain.local_state_dir, toolchain.moto_port)
-        if arguments.action == "up":
-            print(emulator.up().describe())
-        elif arguments.action == "down":
-            stopped = emulator.down()
-            print(
-                f"emulator on port {emulator.port} stopped"
-                if stopped
-                else f"no emulator of this checkout on port {emulator.port}"
-            )
-        else:
-            status = emulator.status()
-            print(status.describe())
-            return 0 if status.running else 3
-        return 0
-
+        return _local(arguments, toolchain)
     if arguments.command == "demo":
         run_demo(toolchain)
         return 0
+    return _infra(arguments, toolchain)
 
+
+def _local(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
+    emulator = LocalEmulator(toolchain.local_state_dir, toolchain.moto_port)
+    if arguments.action == "up":
+        print(emulator.up().describe())
+    elif arguments.action == "down":
+        stopped = emulator.down()
+        print(
+            f"emulator on port {emulator.port} stopped"
+            if stopped
+            else f"no emulator of this checkout on port {emulator.port}"
+        )
+    else:
+        status = emulator.status()
+        print(status.describe())
+        return 0 if status.running else 3
+    return 0
+
+
+def _infra(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
     root = TerraformRoot(toolchain, arguments.env)
     root.init()
     root.select_workspace()
@@ -86,6 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _build_parser().parse_args(argv)
     try:
         return _run(arguments)
+    except InputLineError as error:
+        print(f"acogida: error: stdin {error}", file=sys.stderr)
+        return 2
     except (EmulatorError, TerraformError, SmokeCheckError, RepositoryNotFoundError, ValueError) as error:
         print(f"acogida: error: {error}", file=sys.stderr)
         return 1

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 
 from acogida.cli import main
@@ -37,3 +40,50 @@ def test_progress_numbers_steps():
         pass
     assert lines[0] == "\n[1/2] first"
     assert lines[1].startswith("[1/2] done in ")
+
+
+def _run_cli(monkeypatch, capsys, argv, stdin_text):
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin_text))
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_extract_reads_a_transcript_and_prints_one_json_object(monkeypatch, capsys):
+    code, out, _ = _run_cli(monkeypatch, capsys, ["extract"], "Me llamo Awa Diop. Mi DNI es 12345678Z.")
+    assert code == 0
+    fields = json.loads(out)
+    assert fields["given_name"]["value"] == "Awa"
+    assert fields["document_number"] == {"value": "12345678Z", "confidence": 0.97, "start": 29, "end": 38}
+
+
+def test_extract_jsonl_keeps_ids_and_order(monkeypatch, capsys):
+    lines = [
+        {"id": "b", "transcript": "vivo sola"},
+        {"id": 7, "transcript": "nada relevante"},
+        {"id": "a", "transcript": "soy de Marruecos"},
+    ]
+    stdin = "\n".join(json.dumps(line) for line in lines) + "\n\n"
+    code, out, _ = _run_cli(monkeypatch, capsys, ["extract", "--jsonl"], stdin)
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [record["id"] for record in records] == ["b", 7, "a"]
+    assert records[0]["fields"]["household_size"]["value"] == 1
+    assert records[1]["fields"] == {}
+    assert records[2]["fields"]["nationality"]["value"] == "MA"
+
+
+@pytest.mark.parametrize(
+    ("stdin", "reason"),
+    [
+        ('{"id": 1, "transcript": "ok"}\n{"id": 2, "transcript": \n', "line 2: not valid JSON"),
+        ('{"id": 1, "transcript": "ok"}\n["a"]\n', "line 2: expected a JSON object"),
+        ('{"transcript": "ok"}\n', 'line 1: missing field "id"'),
+        ('{"id": 1, "transcript": 5}\n', 'line 1: field "transcript" must be a string'),
+    ],
+)
+def test_bad_jsonl_line_is_named_and_nothing_is_written(monkeypatch, capsys, stdin, reason):
+    code, out, err = _run_cli(monkeypatch, capsys, ["extract", "--jsonl"], stdin)
+    assert code == 2
+    assert out == ""
+    assert reason in err

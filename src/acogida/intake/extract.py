@@ -1,0 +1,1190 @@
+"""Form fields from a Spanish intake transcript.
+
+Each field is ``{"value", "confidence", "start", "end"}`` with the span of the transcript it came
+from; a field nobody said is absent. The rules are deterministic: candidates are found everywhere
+(documents and phones through spoken digits and dictated letters, dates in words and digits) and the
+context around each decides whether it is the person's data or a distractor (the office's phone, an
+appointment, a relative, the technician's own name). When the person corrects themselves, the later
+statement wins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from acogida.intake.dates import DateMention, find_dates
+from acogida.intake.identifiers import (
+    DigitRun,
+    DocumentCandidate,
+    PhoneCandidate,
+    digit_runs,
+    document_is_valid,
+    find_documents,
+    find_passports,
+    find_phones,
+    letter_at,
+)
+from acogida.intake.lexicon import (
+    LOWERCASE_PARTICLES,
+    NAME_PARTICLES,
+    NEEDS_KEYWORDS,
+    RELATIVES,
+    RELATIVES_PLURAL,
+    STREET_WORDS,
+    country_names,
+    demonyms,
+    first_names,
+    municipalities,
+)
+from acogida.intake.speakers import Turns, find_turns
+from acogida.intake.tokens import NUMBER_WORDS, Number, Token, fold, spoken_numbers, tokenize
+
+FIELD_NAMES = (
+    "given_name",
+    "surnames",
+    "document_type",
+    "document_number",
+    "document_valid",
+    "birth_date",
+    "nationality",
+    "municipality",
+    "phone",
+    "household_size",
+    "needs",
+)
+NEEDS = ("food", "housing", "employment", "health", "legal", "financial", "psychological", "education")
+
+_CLAUSE_END = {".", "?", "!", ";", "¿", "¡", ":"}
+_CORRECTION_CUES = {
+    "perdon",
+    "perdona",
+    "perdone",
+    "espera",
+    "espere",
+    "equivoque",
+    "corrijo",
+    "rectifico",
+    "error",
+    "digo",
+    "mejor",
+    "no",
+    "quiero",
+    "disculpa",
+    "disculpe",
+    "perdoname",
+    "corrige",
+}
+_RELATIVE_OWNERS = RELATIVES | {"marido", "mujer"}
+_STAFF_WORDS = {
+    "tecnica",
+    "tecnico",
+    "trabajadora",
+    "trabajador",
+    "social",
+    "voluntaria",
+    "voluntario",
+    "cruz",
+    "roja",
+    "atender",
+    "atenderle",
+    "atenderte",
+    "preguntas",
+    "acogida",
+    "entrevista",
+    "educadora",
+    "educador",
+    "mediadora",
+    "mediador",
+    "coordinadora",
+    "coordinador",
+}
+
+
+@dataclass
+class Field:
+    value: Any
+    confidence: float
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "confidence": round(self.confidence, 2),
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+class Transcript:
+    """A transcript with its tokens, numbers and speaker turns, and context helpers."""
+
+    def __init__(self, text: str, today: dt.date) -> None:
+        self.text = text
+        self.today = today
+        self.tokens = tokenize(text)
+        self.norms = [token.norm for token in self.tokens]
+        self.numbers = spoken_numbers(self.tokens)
+        self.runs = digit_runs(self.tokens, self.numbers)
+        self.turns: Turns = find_turns(text)
+
+    def clause_before(self, index: int, limit: int = 10) -> list[str]:
+        words: list[str] = []
+        probe = index - 1
+        while probe >= 0 and len(words) < limit and self.norms[probe] not in _CLAUSE_END:
+            words.append(self.norms[probe])
+            probe -= 1
+        words.reverse()
+        return words
+
+    def window_before(self, index: int, size: int) -> list[str]:
+        return self.norms[max(0, index - size) : index]
+
+    def window_after(self, index: int, size: int) -> list[str]:
+        return self.norms[index + 1 : index + 1 + size]
+
+    def speaker(self, index: int) -> str | None:
+        return self.turns.speaker_at(self.tokens[index].start) if self.tokens else None
+
+    def is_staff(self, index: int) -> bool:
+        return self.speaker(index) == "staff"
+
+
+def _contains_sequence(words: list[str], sequence: tuple[str, ...]) -> bool:
+    length = len(sequence)
+    return any(tuple(words[i : i + length]) == sequence for i in range(len(words) - length + 1))
+
+
+def _relative_owner(words: list[str]) -> bool:
+    """'de mi marido', 'mi hijo nació', 'el de mi hermana': the data belongs to somebody else.
+
+    Decided by the last possessive before the data: "con mis padres, mi teléfono es" is the person's.
+    """
+    recent = words[-7:]
+    for position in range(len(recent) - 1, -1, -1):
+        if recent[position] in {"mi", "mis", "su", "sus", "tu", "tus"}:
+            following = recent[position + 1] if position + 1 < len(recent) else ""
+            return following in _RELATIVE_OWNERS
+    return False
+
+
+# --- documents ---------------------------------------------------------------------------------------
+
+
+def _correction_follows(transcript: Transcript, start: int, end: int) -> bool:
+    return any(word in _CORRECTION_CUES for word in transcript.norms[start:end])
+
+
+def _corrected_digits(transcript: Transcript, after: int, digits: str, horizon: int = 30) -> tuple[str, int]:
+    """Apply "no, perdona, el último es un 3" / "el primero es un 5" said after a number."""
+    norms = transcript.norms
+    last_index = after
+    by_token = {number.first_token: number for number in transcript.numbers}
+    for index in range(after + 1, min(len(norms), after + horizon)):
+        if norms[index] not in {"ultimo", "ultima", "final", "primero", "primera"}:
+            continue
+        if not _correction_follows(transcript, after + 1, index + 1) and norms[index - 1] not in {"el", "la"}:
+            continue
+        probe = index + 1
+        while probe < len(norms) and norms[probe] in {
+            "numero",
+            "digito",
+            "cifra",
+            "es",
+            "era",
+            "seria",
+            "un",
+            "una",
+            "el",
+            "la",
+            "no",
+            "sino",
+        }:
+            probe += 1
+        number = by_token.get(probe)
+        if number is None or len(number.digits) != 1 or not digits:
+            continue
+        if norms[index] in {"ultimo", "ultima", "final"}:
+            digits = digits[:-1] + number.digits
+        else:
+            digits = number.digits + digits[1:]
+        last_index = number.last_token
+    return digits, last_index
+
+
+def _corrected_letter(transcript: Transcript, after: int, horizon: int = 30) -> tuple[str | None, int]:
+    norms = transcript.norms
+    for index in range(after + 1, min(len(norms), after + horizon)):
+        if norms[index] != "letra" or not _correction_follows(transcript, after + 1, index + 1):
+            continue
+        probe = index + 1
+        while probe < len(norms) and norms[probe] in {"es", "era", "la", "una", "no", "sino", "seria"}:
+            probe += 1
+        found = letter_at(transcript.tokens, probe, strict=False)
+        if found is not None:
+            return found.letter, found.last_token
+    return None, after
+
+
+def _document_field(transcript: Transcript) -> tuple[DocumentCandidate | None, set[int]]:
+    candidates = find_documents(transcript.tokens, transcript.runs)
+    covered = {index for c in candidates for index in range(c.first_token, c.last_token + 1)}
+    candidates += [p for p in find_passports(transcript.tokens) if p.first_token not in covered]
+    kept = [c for c in candidates if not _relative_owner(transcript.clause_before(c.first_token, 8))]
+    used_tokens = {index for c in candidates for index in range(c.first_token, c.last_token + 1)}
+    if not kept:
+        return None, used_tokens
+    chosen = max(kept, key=lambda c: (c.document_type != "PASSPORT" or True, c.first_token))
+    if chosen.document_type in ("DNI", "NIE"):
+        body = chosen.number[1:] if chosen.document_type == "NIE" else chosen.number
+        digits = "".join(ch for ch in body if ch.isdigit())
+        letter = body[len(digits) :]
+        new_digits, digits_end = _corrected_digits(transcript, chosen.last_token, digits)
+        new_letter, letter_end = _corrected_letter(transcript, chosen.last_token)
+        number = (
+            (chosen.number[0] if chosen.document_type == "NIE" else "") + new_digits + (new_letter or letter)
+        )
+        last = max(chosen.last_token, digits_end, letter_end)
+        chosen = DocumentCandidate(
+            chosen.document_type, number, chosen.start, transcript.tokens[last].end, chosen.first_token, last
+        )
+    return chosen, used_tokens
+
+
+# --- phones ------------------------------------------------------------------------------------------
+
+_OFFICE_CUES = {
+    "oficina",
+    "nuestro",
+    "nuestra",
+    "centro",
+    "llamarnos",
+    "llamenos",
+    "llamanos",
+    "sede",
+    "aqui",
+    "nosotros",
+    "informacion",
+    "cita",
+    "centralita",
+    "asociacion",
+    "cruz",
+}
+_PHONE_PERSON_CUES = {
+    "mi",
+    "movil",
+    "telefono",
+    "llamarme",
+    "contactarme",
+    "localizarme",
+    "whatsapp",
+    "celular",
+    "numero",
+}
+
+
+def _phone_score(transcript: Transcript, candidate: PhoneCandidate) -> int:
+    before = transcript.window_before(candidate.first_token, 10)
+    clause = transcript.clause_before(candidate.first_token, 12)
+    score = 0
+    if _PHONE_PERSON_CUES & set(before):
+        score += 2
+    if {"mi", "me"} & set(clause):
+        score += 1
+    if (
+        _OFFICE_CUES & set(clause)
+        or _contains_sequence(before, ("nos", "puede", "llamar"))
+        or _contains_sequence(before, ("nos", "puedes", "llamar"))
+    ):
+        score -= 4
+    if _relative_owner(clause):
+        score -= 3
+    if transcript.is_staff(candidate.first_token) and "su" not in clause:
+        score -= 1
+    return score
+
+
+def _phone_field(transcript: Transcript, document_tokens: set[int]) -> Field | None:
+    candidates = [
+        c
+        for c in find_phones(transcript.tokens, transcript.runs)
+        if not document_tokens & set(range(c.first_token, c.last_token + 1))
+    ]
+    scored = [(score, c) for c in candidates if (score := _phone_score(transcript, c)) >= -1]
+    if not scored:
+        return None
+    best_score, best = max(scored, key=lambda pair: (pair[0], pair[1].first_token))
+    digits = best.e164[1:]
+    corrected, end_token = _corrected_digits(transcript, best.last_token, digits)
+    end = transcript.tokens[end_token].end if end_token > best.last_token else best.end
+    confidence = 0.95 if best_score >= 2 else 0.75
+    return Field("+" + corrected, confidence, best.start, end)
+
+
+# --- birth date --------------------------------------------------------------------------------------
+
+_BIRTH_CUES = {"naci", "nacimiento", "nacida", "nacido", "cumpleaños", "cumpleanos", "cumplo"}
+_NOT_BIRTH_CUES = {
+    "cita",
+    "vuelva",
+    "vuelve",
+    "venga",
+    "volver",
+    "llegue",
+    "llegamos",
+    "llego",
+    "entrada",
+    "caduca",
+    "caducidad",
+    "expedicion",
+    "expira",
+    "vence",
+    "proxima",
+    "proximo",
+    "semana",
+    "lunes",
+    "martes",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "sabado",
+    "domingo",
+    "desde",
+    "hasta",
+    "manana",
+    "hoy",
+    "tarde",
+    "venir",
+    "pasado",
+    "cumple",
+    "entrevista",
+    "vino",
+    "vinimos",
+    "sali",
+    "salimos",
+    "solicite",
+    "pedi",
+    "tengo",
+    "hace",
+}
+
+
+def _date_score(transcript: Transcript, mention: DateMention) -> int:
+    clause = transcript.clause_before(mention.first_token, 12)
+    before = transcript.window_before(mention.first_token, 14)
+    score = 0
+    if _BIRTH_CUES & set(clause) or _contains_sequence(before, ("fecha", "de", "nacimiento")):
+        score += 3
+    if _NOT_BIRTH_CUES & set(clause[-6:]):
+        score -= 3
+    if _relative_owner(clause):
+        score -= 4
+    return score
+
+
+def _birth_date_field(transcript: Transcript) -> Field | None:
+    mentions = find_dates(transcript.tokens, transcript.numbers, transcript.today)
+    scored: list[tuple[int, DateMention]] = []
+    for position, mention in enumerate(mentions):
+        score = _date_score(transcript, mention)
+        complete = mention
+        if mention.iso() is None and score > 0:
+            complete = _complete_date(mentions, position) or mention
+        if complete.iso() is None:
+            continue
+        year = complete.year or 0
+        if not transcript.today.year - 110 <= year <= transcript.today.year:
+            continue
+        if score <= 0 and not (
+            transcript.today.year - 100 <= year <= transcript.today.year - 16 and score == 0
+        ):
+            continue
+        scored.append((score, complete))
+    if not scored:
+        return None
+    best_score, best = max(scored, key=lambda pair: (pair[0], pair[1].first_token))
+    confidence = 0.95 if best_score >= 3 else 0.6
+    return Field(best.iso(), confidence, best.start, best.end)
+
+
+def _complete_date(mentions: list[DateMention], position: int) -> DateMention | None:
+    """'nací en el 85, el 3 de marzo': a year and a day-month said apart make one date."""
+    mention = mentions[position]
+    for other in mentions[max(0, position - 2) : position + 3]:
+        if other is mention or abs(other.first_token - mention.first_token) > 20:
+            continue
+        day = mention.day or other.day
+        month = mention.month or other.month
+        year = mention.year or other.year
+        if day and month and year:
+            first, last = sorted((mention, other), key=lambda m: m.first_token)
+            return DateMention(day, month, year, first.start, last.end, first.first_token, last.last_token)
+    return None
+
+
+# --- names -------------------------------------------------------------------------------------------
+
+_GIVEN_CUES = (
+    ("me", "llamo"),
+    ("mi", "nombre", "es"),
+    ("mi", "nombre", "completo", "es"),
+    ("nombre", ":"),
+    ("mi", "nombre", "completo", ":"),
+    ("me", "llamo", "a"),
+    ("nombre", "completo", ":"),
+    ("mi", "nombre"),
+    ("yo", "me", "llamo"),
+    ("nombre", "y", "apellidos", ":"),
+)
+_SURNAME_CUES = (
+    ("mis", "apellidos", "son"),
+    ("mi", "apellido", "es"),
+    ("apellidos", ":"),
+    ("apellido", ":"),
+    ("apellidos", "son"),
+    ("de", "apellido"),
+    ("de", "apellidos"),
+    ("me", "apellido"),
+    ("mis", "apellidos"),
+    ("mi", "apellido"),
+    ("el", "apellido", "es"),
+    ("los", "apellidos", "son"),
+)
+_FIRST_SURNAME_CUES = (("primer", "apellido"),)
+_SECOND_SURNAME_CUES = (("segundo", "apellido"),)
+_NAME_STOP = (
+    {
+        "tengo",
+        "soy",
+        "vivo",
+        "naci",
+        "con",
+        "que",
+        "pero",
+        "eh",
+        "pues",
+        "bueno",
+        "vale",
+        "mi",
+        "mis",
+        "años",
+        "y",
+        "estoy",
+        "vengo",
+        "hablo",
+        "es",
+        "son",
+        "no",
+        "si",
+        "para",
+        "por",
+        "porque",
+        "a",
+        "en",
+        "ya",
+        "muy",
+        "gracias",
+        "entonces",
+        "como",
+        "aunque",
+        "o",
+        "u",
+        "mire",
+        "mira",
+        "oiga",
+        "ehh",
+        "mmm",
+        "este",
+        "esta",
+        "ahora",
+        "aqui",
+        "desde",
+        "hace",
+        "nacionalidad",
+        "apellido",
+        "apellidos",
+        "nombre",
+        "se",
+        "escribe",
+        "me",
+        "le",
+        "lo",
+        "su",
+        "sus",
+        "usted",
+        "tu",
+        "perdon",
+        "perdona",
+        "the",
+        "dni",
+        "nie",
+        "pasaporte",
+        "telefono",
+        "movil",
+        "numero",
+        "fecha",
+        "documento",
+        "señora",
+        "señor",
+        "claro",
+        "un",
+        "una",
+        "llamo",
+        "llaman",
+        "dicen",
+        "segundo",
+        "primer",
+        "primero",
+        "cuando",
+        "donde",
+        "todo",
+        "todos",
+        "ok",
+    }
+    | NUMBER_WORDS
+    | set(NEEDS_KEYWORDS)
+)
+
+
+def _collect_name(transcript: Transcript, index: int, limit: int = 6) -> tuple[list[int], int]:
+    """Token indexes of the name starting at ``index`` (particles kept only inside the name)."""
+    tokens = transcript.tokens
+    taken: list[int] = []
+    probe = index
+    while probe < len(tokens) and len([i for i in taken if tokens[i].norm not in NAME_PARTICLES]) < limit:
+        token = tokens[probe]
+        if token.text == "-" and taken and probe + 1 < len(tokens) and tokens[probe + 1].is_word:
+            taken.append(probe)
+            probe += 1
+            continue
+        if not token.is_word:
+            break
+        norm = token.norm
+        if norm in NAME_PARTICLES and taken:
+            following = probe + 1
+            while following < len(tokens) and tokens[following].norm in NAME_PARTICLES:
+                following += 1
+            if (
+                following < len(tokens)
+                and tokens[following].is_word
+                and tokens[following].norm not in _NAME_STOP
+            ):
+                taken.append(probe)
+                probe += 1
+                continue
+            break
+        if norm in _NAME_STOP or norm in demonyms() or norm in RELATIVES:
+            break
+        taken.append(probe)
+        probe += 1
+    while taken and tokens[taken[-1]].norm in NAME_PARTICLES:
+        taken.pop()
+    return taken, probe
+
+
+def _capitalise(transcript: Transcript, indexes: list[int]) -> str:
+    words: list[str] = []
+    for position, index in enumerate(indexes):
+        token = transcript.tokens[index]
+        if token.text == "-":
+            words.append("-")
+            continue
+        if token.norm in LOWERCASE_PARTICLES and position > 0:
+            words.append(token.text.lower())
+        else:
+            words.append(
+                token.text[:1].upper() + token.text[1:].lower()
+                if token.text.islower() or token.text.isupper()
+                else token.text
+            )
+    return " ".join(words).replace(" - ", "-")
+
+
+def _cue_positions(norms: list[str], cues: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """(cue start, index after the cue) for every occurrence of the longest matching cue."""
+    found: dict[int, int] = {}
+    for cue in cues:
+        length = len(cue)
+        for index in range(len(norms) - length + 1):
+            if tuple(norms[index : index + length]) == cue:
+                found[index] = max(found.get(index, 0), index + length)
+    positions = sorted(found.items())
+    # drop cues contained in a longer one ("mi nombre" inside "mi nombre es")
+    result: list[tuple[int, int]] = []
+    for start, end in positions:
+        if result and start < result[-1][1]:
+            continue
+        result.append((start, end))
+    return result
+
+
+def _is_staff_introduction(transcript: Transcript, cue_start: int, name_end: int) -> bool:
+    if transcript.is_staff(cue_start):
+        return True
+    after = set(transcript.window_after(name_end - 1, 8))
+    return bool(after & _STAFF_WORDS) or _contains_sequence(
+        transcript.window_after(name_end - 1, 8), ("voy", "a")
+    )
+
+
+def _name_fields(transcript: Transcript) -> dict[str, Field]:
+    norms = transcript.norms
+    full_names: list[list[int]] = []
+    for cue_start, cue_end in _cue_positions(norms, _GIVEN_CUES):
+        if _relative_owner(transcript.clause_before(cue_start, 4)):
+            continue
+        indexes, end = _collect_name(transcript, cue_end)
+        if indexes and not _is_staff_introduction(transcript, cue_start, end):
+            full_names.append(indexes)
+    for index, norm in enumerate(norms):
+        # "soy Fatima" (weak cue): only with a known first name, and not the technician.
+        if norm == "soy" and index + 1 < len(norms) and norms[index + 1] in first_names():
+            indexes, end = _collect_name(transcript, index + 1, limit=4)
+            if indexes and not _is_staff_introduction(transcript, index, end):
+                full_names.append(indexes)
+    surname_sets: list[list[int]] = []
+    for cue_start, cue_end in _cue_positions(norms, _SURNAME_CUES):
+        if _relative_owner(transcript.clause_before(cue_start, 4)) or transcript.is_staff(cue_start):
+            continue
+        indexes, _ = _collect_name(transcript, cue_end)
+        if indexes:
+            surname_sets.append(indexes)
+    first = [(_collect_name(transcript, e)[0]) for _, e in _cue_positions(norms, _FIRST_SURNAME_CUES)]
+    second = [(_collect_name(transcript, e)[0]) for _, e in _cue_positions(norms, _SECOND_SURNAME_CUES)]
+    if first and first[-1]:
+        surname_sets.append(first[-1] + (second[-1] if second and second[-1] else []))
+
+    fields: dict[str, Field] = {}
+    surnames = surname_sets[-1] if surname_sets else []
+    if full_names:
+        name = full_names[-1]
+        surname_norms = [norms[i] for i in surnames]
+        name_norms = [norms[i] for i in name]
+        if surnames and len(name) > len(surnames) and name_norms[-len(surnames) :] == surname_norms:
+            given = name[: len(name) - len(surnames)]
+        elif surnames:
+            given = name[: _given_length(name_norms)] if len(name) > 2 else name
+        else:
+            split = _given_length(name_norms)
+            given, surnames = name[:split], name[split:]
+        given = [i for i in given]
+        while given and norms[given[-1]] in NAME_PARTICLES:
+            given.pop()
+        if given:
+            tokens = transcript.tokens
+            fields["given_name"] = Field(
+                _capitalise(transcript, given), 0.9, tokens[given[0]].start, tokens[given[-1]].end
+            )
+    if surnames:
+        tokens = transcript.tokens
+        fields["surnames"] = Field(
+            _capitalise(transcript, surnames), 0.85, tokens[surnames[0]].start, tokens[surnames[-1]].end
+        )
+    return fields
+
+
+def _given_length(norms: list[str]) -> int:
+    """How many leading words are the given name: known first names, joined by del/de la/de los."""
+    length = 1
+    position = 1
+    while position < len(norms):
+        word = norms[position]
+        if word in first_names() and norms[position - 1] not in NAME_PARTICLES:
+            length = position + 1
+            position += 1
+            continue
+        if word in {"del", "de"}:
+            probe = position + 1
+            while probe < len(norms) and norms[probe] in {"la", "los", "las"}:
+                probe += 1
+            if probe < len(norms) and (
+                norms[probe] in first_names()
+                or norms[probe]
+                in {
+                    "angeles",
+                    "mar",
+                    "pilar",
+                    "rosario",
+                    "carmen",
+                    "sol",
+                    "luz",
+                    "cielo",
+                    "rocio",
+                    "remedios",
+                    "dolores",
+                    "mercedes",
+                    "socorro",
+                    "montserrat",
+                }
+            ):
+                length = probe + 1
+                position = probe + 1
+                continue
+        break
+    if length == len(norms) and len(norms) > 1:
+        length = 1 if len(norms) <= 3 else 2
+    return length
+
+
+# --- nationality -------------------------------------------------------------------------------------
+
+_NATIONALITY_CUES = {
+    "soy",
+    "somos",
+    "nacionalidad",
+    "vengo",
+    "venimos",
+    "naci",
+    "pais",
+    "natural",
+    "origen",
+    "procedente",
+    "procedo",
+    "nacionalidades",
+    "nacido",
+    "nacida",
+    "es",
+}
+_LANGUAGE_CUES = {
+    "hablo",
+    "habla",
+    "hablamos",
+    "idioma",
+    "lengua",
+    "clases",
+    "aprender",
+    "entiendo",
+    "traductor",
+    "en",
+}
+_TRAVEL_CUES = {
+    "vivia",
+    "estuve",
+    "pase",
+    "trabaje",
+    "trabajaba",
+    "frontera",
+    "pasando",
+    "atravesando",
+    "cruzando",
+    "vivi",
+    "estuvimos",
+    "desde",
+    "por",
+}
+
+
+def _nationality_field(transcript: Transcript) -> Field | None:
+    tokens = transcript.tokens
+    candidates: list[tuple[int, int, int, str]] = []  # score, first, last, code
+    names = country_names()
+    table = demonyms()
+    for index, token in enumerate(tokens):
+        code: str | None = None
+        last = index
+        for length in (4, 3, 2, 1):
+            if index + length > len(tokens):
+                continue
+            phrase = fold(transcript.text[token.start : tokens[index + length - 1].end])
+            if phrase in names:
+                code, last = names[phrase], index + length - 1
+                break
+        is_demonym = False
+        if code is None and token.norm in table:
+            code, is_demonym = table[token.norm], True
+        if code is None:
+            continue
+        clause = transcript.clause_before(index, 8)
+        near = clause[-4:]
+        score = 0
+        if _NATIONALITY_CUES & set(near):
+            score += 3
+        if "nacionalidad" in clause or _contains_sequence(clause, ("soy", "de")):
+            score += 2
+        if near and near[-1] in _LANGUAGE_CUES and is_demonym:
+            score -= 6
+        if _TRAVEL_CUES & set(near):
+            score -= 3
+        if _relative_owner(clause):
+            score -= 5
+        if transcript.is_staff(index) and "usted" not in clause:
+            score -= 1
+        if score >= 2:
+            candidates.append((score, index, last, code))
+    if not candidates:
+        return None
+    score, first, last, code = max(candidates, key=lambda c: (c[0], c[1]))
+    return Field(code, 0.9 if score >= 4 else 0.75, tokens[first].start, tokens[last].end)
+
+
+# --- municipality ------------------------------------------------------------------------------------
+
+_RESIDENCE_CUES: dict[tuple[str, ...], int] = {
+    ("vivo", "en"): 3,
+    ("vivimos", "en"): 3,
+    ("resido", "en"): 3,
+    ("residimos", "en"): 3,
+    ("viviendo", "en"): 3,
+    ("empadronado", "en"): 4,
+    ("empadronada", "en"): 4,
+    ("empadronados", "en"): 4,
+    ("empadronadas", "en"): 4,
+    ("municipio",): 3,
+    ("localidad",): 3,
+    ("ahora", "en"): 3,
+    ("mudado", "a"): 3,
+    ("mudamos", "a"): 3,
+    ("mude", "a"): 3,
+    ("alojado", "en"): 2,
+    ("alojada", "en"): 2,
+    ("estoy", "en"): 1,
+    ("estamos", "en"): 1,
+    ("vivia", "en"): 1,
+    ("viviamos", "en"): 1,
+    ("residencia", "en"): 2,
+    ("vive", "en"): 1,
+    ("vivo", "aqui", "en"): 3,
+    ("domicilio", "en"): 3,
+    ("municipio", "de"): 3,
+    ("municipio", "es"): 3,
+    ("vivo", "ahora", "en"): 4,
+}
+
+
+_RESIDENCE_VERBS = {
+    "vivo": 3,
+    "vivimos": 3,
+    "resido": 3,
+    "residimos": 3,
+    "viviendo": 3,
+    "empadronado": 4,
+    "empadronada": 4,
+    "empadronados": 4,
+    "empadronadas": 4,
+    "alojado": 2,
+    "alojada": 2,
+    "vivia": 1,
+    "viviamos": 1,
+    "mudado": 3,
+    "mudamos": 3,
+    "mude": 3,
+    "instalado": 2,
+    "instalada": 2,
+}
+
+
+def _residence_cues(norms: list[str]) -> list[tuple[int, int]]:
+    """Fixed cues, plus a residence verb followed by "en"/"a" within three words ("vivo sola en Sevilla")."""
+    cues = _cue_positions(norms, _RESIDENCE_CUES)
+    starts = {start for start, _ in cues}
+    for index, norm in enumerate(norms):
+        if norm in _RESIDENCE_VERBS and index not in starts:
+            for probe in range(index + 1, min(len(norms), index + 4)):
+                if norms[probe] in _CLAUSE_END or norms[probe] == "con":
+                    break
+                if norms[probe] in {"en", "a"}:
+                    cues.append((index, probe + 1))
+                    break
+    return sorted(cues)
+
+
+def _municipality_at(transcript: Transcript, index: int) -> tuple[str, int] | None:
+    table = municipalities()
+    tokens = transcript.tokens
+    for length in (6, 5, 4, 3, 2, 1):
+        if index + length > len(tokens):
+            continue
+        phrase = fold(transcript.text[tokens[index].start : tokens[index + length - 1].end])
+        if phrase in table:
+            return table[phrase], index + length - 1
+    return None
+
+
+def _municipality_field(transcript: Transcript) -> Field | None:
+    norms = transcript.norms
+    candidates: list[tuple[int, int, int, str]] = []
+    for cue_start, cue_end in _residence_cues(norms):
+        weight = _RESIDENCE_CUES[tuple(norms[cue_start : cue_start + 1])] if cue_end - cue_start == 1 else 0
+        weight = _RESIDENCE_CUES.get(
+            tuple(norms[cue_start:cue_end]), weight or _RESIDENCE_VERBS.get(norms[cue_start], 1)
+        )
+        if _relative_owner(transcript.clause_before(cue_start, 4)) or transcript.is_staff(cue_start):
+            continue
+        probe = cue_end
+        for _ in range(3):  # "vivo en un piso en Getafe", "vivo en la calle Mayor, en Alcorcón"
+            while probe < len(norms) and norms[probe] in {"la", "el", ":", ","}:
+                probe += 1
+            if probe < len(norms) and norms[probe] in STREET_WORDS:
+                nxt = next(
+                    (
+                        i
+                        for i in range(probe + 1, min(len(norms), probe + 9))
+                        if norms[i] in {"en", "de"} and norms[i - 1] not in STREET_WORDS
+                    ),
+                    None,
+                )
+                if nxt is None:
+                    break
+                probe = nxt + 1
+                continue
+            found = _municipality_at(transcript, probe)
+            if found:
+                official, last = found
+                candidates.append((weight, probe, last, official))
+            break
+    if not candidates:
+        return None
+    weight, first, last, official = max(candidates, key=lambda c: (c[0], c[1]))
+    tokens = transcript.tokens
+    return Field(official, 0.9 if weight >= 3 else 0.7, tokens[first].start, tokens[last].end)
+
+
+# --- household ---------------------------------------------------------------------------------------
+
+_MEMBER_STOP = {"que", "pero", "en", "aqui", "desde", "porque", "cuando", "donde", "hace", "y", "tambien"}
+_ALONE = {
+    ("vivo", "solo"),
+    ("vivo", "sola"),
+    ("vivo", "yo", "solo"),
+    ("vivo", "yo", "sola"),
+    ("estoy", "solo"),
+    ("estoy", "sola"),
+    ("vivo", "sin", "nadie"),
+    ("solo", "yo"),
+    ("sola", "yo"),
+}
+
+
+def _number_at(transcript: Transcript, index: int) -> Number | None:
+    for number in transcript.numbers:
+        if number.first_token == index:
+            return number
+    return None
+
+
+def _members_after(transcript: Transcript, index: int) -> tuple[int, int, bool]:
+    """Count the people listed after "vivo con": (members, last token, certain)."""
+    norms = transcript.norms
+    members = 0
+    certain = True
+    last = index
+    probe = index
+    count: int | None = None
+    while probe < len(norms) and probe - index < 20:
+        word = norms[probe]
+        if word in _CLAUSE_END or word == ",":
+            if word != "," or (probe + 1 < len(norms) and norms[probe + 1] not in {"mi", "mis", "y"}):
+                break
+            probe += 1
+            continue
+        number = _number_at(transcript, probe)
+        if number is not None and number.value < 20:
+            count = number.value
+            probe = number.last_token + 1
+            continue
+        if word in RELATIVES or word in {"personas", "persona", "amigos", "compañeros"}:
+            if count is not None:
+                members += count
+            elif word in RELATIVES_PLURAL or word in {"personas"}:
+                members += 2
+                certain = certain and word in {"padres", "suegros", "abuelos", "gemelos", "mellizos"}
+            else:
+                members += 1
+            count = None
+            last = probe
+            probe += 1
+            continue
+        if word in {
+            "mi",
+            "mis",
+            "el",
+            "la",
+            "los",
+            "las",
+            "un",
+            "una",
+            "unos",
+            "unas",
+            "y",
+            "e",
+            "de",
+            "pequeños",
+            "pequeñas",
+            "mayores",
+            "menores",
+        }:
+            if word in {"unos", "unas"}:
+                count = None
+            probe += 1
+            continue
+        if word in {"novio", "novia"}:
+            probe += 1
+            continue
+        break
+    return members, last, certain
+
+
+def _household_field(transcript: Transcript) -> Field | None:
+    norms = transcript.norms
+    tokens = transcript.tokens
+    found: list[tuple[int, int, int, float]] = []  # size, first, last, confidence
+    for index in range(len(norms)):
+        window = tuple(norms[index : index + 3])
+        alone = any(window[: len(phrase)] == phrase for phrase in _ALONE)
+        if alone and not (index + 2 < len(norms) and norms[index + 2] == "con"):
+            found.append((1, index, index + 1, 0.9))
+        if norms[index] in {"somos", "seremos"}:
+            number = _number_at(transcript, index + 1)
+            if number is not None and 1 <= number.value <= 20:
+                after = transcript.window_after(number.last_token, 3)
+                before = transcript.window_before(index, 3)
+                if {"casa", "total", "personas", "familia", "piso", "miembros"} & set(
+                    after + before
+                ) or not after:
+                    found.append((number.value, index, number.last_token, 0.9))
+        if norms[index] == "familiar" and index > 0 and norms[index - 1] == "unidad":
+            for probe in range(index + 1, min(len(norms), index + 5)):
+                number = _number_at(transcript, probe)
+                if number is not None and 1 <= number.value <= 20:
+                    found.append((number.value, index - 1, number.last_token, 0.9))
+                    break
+        if norms[index] in {"vivo", "vivimos", "convivo", "convivimos", "estoy", "vive"}:
+            # "vivo con …", also "vivo en Getafe con …"
+            con = next(
+                (
+                    i
+                    for i in range(index + 1, min(len(norms), index + 9))
+                    if norms[i] == "con" or norms[i] in _CLAUSE_END
+                ),
+                None,
+            )
+            if (
+                con is not None
+                and norms[con] == "con"
+                and not (norms[index] in {"estoy", "vive"} and con != index + 1)
+            ):
+                members, last, certain = _members_after(transcript, con + 1)
+                if members and not (
+                    norms[index] == "vive"
+                    and not _contains_sequence(transcript.window_before(index, 3), ("que",))
+                ):
+                    found.append((1 + members, index, last, 0.85 if certain else 0.6))
+        if norms[index] == "conmigo" and index > 0 and norms[index - 1] in {"viven", "vive"}:
+            probe = index - 2
+            while probe >= 0 and norms[probe] in {"que", ","}:
+                probe -= 1
+            if probe >= 0 and norms[probe] in RELATIVES:
+                start = probe
+                while start > 0 and norms[start - 1] not in _CLAUSE_END and probe - start < 4:
+                    start -= 1
+                members, _, certain = _members_after(transcript, start)
+                if members:
+                    found.append((1 + members, start, index, 0.8 if certain else 0.6))
+    if not found:
+        return None
+    size, first, last, confidence = max(found, key=lambda f: (f[3] >= 0.85, f[1]))
+    return Field(size, confidence, tokens[first].start, tokens[last].end)
+
+
+# --- needs -------------------------------------------------------------------------------------------
+
+_NEEDS_PATTERNS = {
+    need: re.compile(r"\b(?:" + "|".join(re.escape(keyword) for keyword in keywords) + r")\b")
+    for need, keywords in NEEDS_KEYWORDS.items()
+}
+_NEGATIONS_AFTER = (
+    "no necesit",
+    "no hace falta",
+    "no me hace falta",
+    "ya tengo",
+    "ya lo tengo",
+    "no, ya",
+    "no la necesit",
+    "no lo necesit",
+    "tampoco",
+)
+_NEGATIONS = (
+    "no necesito",
+    "no necesitamos",
+    "no hace falta",
+    "ya tengo",
+    "ya tenemos",
+    "no me hace falta",
+    "de momento no",
+    "no es necesario",
+    "eso no",
+    "no quiero",
+)
+
+
+def _needs_field(transcript: Transcript) -> Field | None:
+    folded = fold(transcript.text)  # same length as the text: fold keeps one character per character
+    if len(folded) != len(transcript.text):
+        folded = transcript.text.lower()
+    spans: list[tuple[int, int]] = []
+    needs: set[str] = set()
+    for need, pattern in _NEEDS_PATTERNS.items():
+        for match in pattern.finditer(folded):
+            preceding = folded[max(0, match.start() - 25) : match.start()]
+            following = folded[match.end() : match.end() + 25].lstrip(" ,")
+            if any(negation in preceding for negation in _NEGATIONS) or following.startswith(
+                _NEGATIONS_AFTER
+            ):
+                continue
+            needs.add(need)
+            spans.append((match.start(), match.end()))
+    if not needs:
+        return None
+    ordered = sorted(needs)
+    return Field(ordered, 0.75, min(s for s, _ in spans), max(e for _, e in spans))
+
+
+# --- entry points ------------------------------------------------------------------------------------
+
+
+def extract(transcript: str, today: dt.date | None = None) -> dict[str, dict[str, Any]]:
+    """The form fields said in ``transcript`` (see the module docstring for the format)."""
+    parsed = Transcript(transcript, today or dt.date.today())
+    fields: dict[str, Field] = {}
+    document, document_tokens = _document_field(parsed)
+    if document is not None:
+        valid = document_is_valid(document.document_type, document.number)
+        confidence = 0.97 if valid else 0.8
+        fields["document_type"] = Field(document.document_type, confidence, document.start, document.end)
+        fields["document_number"] = Field(document.number, confidence, document.start, document.end)
+        fields["document_valid"] = Field(valid, 0.97, document.start, document.end)
+    fields.update(_name_fields(parsed))
+    for name, field in (
+        ("birth_date", _birth_date_field(parsed)),
+        ("nationality", _nationality_field(parsed)),
+        ("municipality", _municipality_field(parsed)),
+        ("phone", _phone_field(parsed, document_tokens)),
+        ("household_size", _household_field(parsed)),
+        ("needs", _needs_field(parsed)),
+    ):
+        if field is not None:
+            fields[name] = field
+    return {name: fields[name].as_dict() for name in FIELD_NAMES if name in fields}
+
+
+class StreamingExtractor:
+    """Fields of a transcript that grows segment by segment, as Transcribe streaming delivers it."""
+
+    def __init__(self, today: dt.date | None = None) -> None:
+        self._segments: list[str] = []
+        self._today = today
+
+    @property
+    def transcript(self) -> str:
+        return " ".join(self._segments)
+
+    def add_segment(self, text: str) -> dict[str, dict[str, Any]]:
+        self._segments.append(text.strip())
+        return extract(self.transcript, self._today)
+
+
+_ = (DigitRun, Token)  # re-exported types used in annotations by callers

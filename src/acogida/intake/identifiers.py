@@ -1,0 +1,525 @@
+"""Identity documents (DNI, NIE, passport) and phone numbers, as people dictate them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from acogida.intake.tokens import Number, Token
+
+DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+NIE_PREFIX_DIGIT = {"X": "0", "Y": "1", "Z": "2"}
+
+LETTER_WORDS = {
+    "a": "A",
+    "be": "B",
+    "ce": "C",
+    "de": "D",
+    "e": "E",
+    "efe": "F",
+    "ge": "G",
+    "hache": "H",
+    "i": "I",
+    "jota": "J",
+    "ka": "K",
+    "ca": "K",
+    "ele": "L",
+    "eme": "M",
+    "ene": "N",
+    "eñe": "Ñ",
+    "o": "O",
+    "pe": "P",
+    "cu": "Q",
+    "erre": "R",
+    "ere": "R",
+    "ese": "S",
+    "te": "T",
+    "u": "U",
+    "uve": "V",
+    "ve": "V",
+    "equis": "X",
+    "ye": "Y",
+    "zeta": "Z",
+    "ceta": "Z",
+    "zed": "Z",
+}
+TWO_WORD_LETTERS = {
+    ("i", "griega"): "Y",
+    ("uve", "doble"): "W",
+    ("doble", "uve"): "W",
+    ("be", "alta"): "B",
+    ("be", "larga"): "B",
+    ("uve", "baja"): "V",
+    ("uve", "corta"): "V",
+    ("i", "latina"): "I",
+}
+# Words people put between the digits and the letter: "…78, letra zeta", "…78 y la zeta".
+_LETTER_FILLERS = {
+    "letra",
+    "la",
+    "el",
+    "y",
+    "con",
+    "es",
+    "guion",
+    "-",
+    ".",
+    ",",
+    "/",
+    "mayuscula",
+    "una",
+    "un",
+    ":",
+}
+_DIGIT_SEPARATORS = {".", "-", ",", "/", "guion", "punto", "barra"}
+_UNAMBIGUOUS_LETTER_WORDS = {
+    "equis",
+    "zeta",
+    "ceta",
+    "jota",
+    "hache",
+    "erre",
+    "efe",
+    "eme",
+    "ene",
+    "ele",
+    "ka",
+    "eñe",
+    "uve",
+    "ge",
+    "pe",
+    "cu",
+    "ese",
+    "be",
+    "ce",
+    "te",
+    "ye",
+}
+
+
+def dni_letter(number: int) -> str:
+    return DNI_LETTERS[number % 23]
+
+
+def document_is_valid(document_type: str, number: str) -> bool:
+    """DNI/NIE: the check letter matches (mod 23). Passport: well-formed (6-9 letters and digits)."""
+    if document_type == "DNI":
+        return bool(re.fullmatch(r"\d{8}[A-Z]", number)) and dni_letter(int(number[:8])) == number[8]
+    if document_type == "NIE":
+        if not re.fullmatch(r"[XYZ]\d{7}[A-Z]", number):
+            return False
+        return dni_letter(int(NIE_PREFIX_DIGIT[number[0]] + number[1:8])) == number[8]
+    return bool(re.fullmatch(r"[A-Z0-9]{6,9}", number)) and any(c.isdigit() for c in number)
+
+
+@dataclass(frozen=True)
+class Letter:
+    letter: str
+    first_token: int
+    last_token: int  # inclusive
+
+
+def letter_at(tokens: list[Token], index: int, *, strict: bool) -> Letter | None:
+    """A dictated or written letter starting at ``index``: "Z", "zeta", "i griega", "la ce de casa".
+
+    ``strict`` refuses the letter names that are also common words ("a", "de", "e", "o", "i", "u").
+    """
+    if index >= len(tokens):
+        return None
+    token = tokens[index]
+    if index + 1 < len(tokens) and (token.norm, tokens[index + 1].norm) in TWO_WORD_LETTERS:
+        return Letter(TWO_WORD_LETTERS[(token.norm, tokens[index + 1].norm)], index, index + 1)
+    letter: str | None = None
+    if len(token.text) == 1 and token.text.isalpha():
+        # "y", "o", "e", "u", "a" in lower case are conjunctions and prepositions when a word follows
+        # ("…78 y la letra es…"); at the end of the phrase they are the letter itself.
+        followed_by_word = index + 1 < len(tokens) and tokens[index + 1].is_word
+        if token.text in "yoeua" and followed_by_word:
+            return None
+        letter = token.text.upper()
+    elif token.norm in LETTER_WORDS and (not strict or token.norm in _UNAMBIGUOUS_LETTER_WORDS):
+        letter = LETTER_WORDS[token.norm]
+    if letter is None:
+        return None
+    last = index
+    # "ce de casa", "zeta de Zaragoza": the example word confirms the letter and is consumed.
+    if (
+        index + 2 < len(tokens)
+        and tokens[index + 1].norm == "de"
+        and tokens[index + 2].is_word
+        and len(tokens[index + 2].text) > 1
+        and tokens[index + 2].norm[:1].upper() == letter[:1]
+    ):
+        last = index + 2
+    return Letter(letter, index, last)
+
+
+@dataclass(frozen=True)
+class DigitRun:
+    """Adjacent numbers read as one digit string ("seis uno dos", "612 34 56 78", "12.345.678")."""
+
+    digits: str
+    start: int
+    end: int
+    first_token: int
+    last_token: int
+    groups: tuple[Number, ...]
+
+
+def digit_runs(tokens: list[Token], numbers: list[Number]) -> list[DigitRun]:
+    runs: list[DigitRun] = []
+    current: list[Number] = []
+    for number in numbers:
+        if current:
+            gap = tokens[current[-1].last_token + 1 : number.first_token]
+            if all(token.norm in _DIGIT_SEPARATORS for token in gap) and len(gap) <= 1:
+                current.append(number)
+                continue
+            runs.append(_make_run(current))
+        current = [number]
+    if current:
+        runs.append(_make_run(current))
+    return runs
+
+
+def _make_run(groups: list[Number]) -> DigitRun:
+    return DigitRun(
+        digits="".join(group.digits for group in groups),
+        start=groups[0].start,
+        end=groups[-1].end,
+        first_token=groups[0].first_token,
+        last_token=groups[-1].last_token,
+        groups=tuple(groups),
+    )
+
+
+@dataclass(frozen=True)
+class DocumentCandidate:
+    document_type: str
+    number: str
+    start: int
+    end: int
+    first_token: int
+    last_token: int
+
+
+def _letter_after(tokens: list[Token], index: int) -> Letter | None:
+    """The check letter following the digits, skipping the few words people put before it."""
+    probe = index
+    skipped = 0
+    while probe < len(tokens) and skipped <= 5:
+        found = letter_at(tokens, probe, strict=tokens[probe].norm not in ("letra",) and skipped == 0)
+        if found is None and probe > index and tokens[probe - 1].norm == "letra":
+            found = letter_at(tokens, probe, strict=False)
+        if found is not None and found.letter.isalpha():
+            return found
+        if tokens[probe].norm not in _LETTER_FILLERS:
+            return None
+        probe += 1
+        skipped += 1
+    return None
+
+
+def _prefix_letter_before(tokens: list[Token], index: int) -> Letter | None:
+    """NIE prefix (X, Y, Z) just before the digits: "equis", "i griega", "zeta", "X-"."""
+    probe = index - 1
+    while probe >= 0 and tokens[probe].norm in {"-", ".", "guion", ","}:
+        probe -= 1
+    for start in (probe - 1, probe):  # two-word letters ("i griega") start one token earlier
+        if start < 0:
+            continue
+        found = letter_at(tokens, start, strict=True)
+        if found is not None and found.last_token == probe and found.letter in NIE_PREFIX_DIGIT:
+            return found
+    return None
+
+
+def find_documents(tokens: list[Token], runs: list[DigitRun]) -> list[DocumentCandidate]:
+    candidates: list[DocumentCandidate] = []
+    for run in runs:
+        prefix = _prefix_letter_before(tokens, run.first_token)
+        letter = _letter_after(tokens, run.last_token + 1)
+        digits = run.digits
+        if prefix is not None and len(digits) == 7:
+            last = letter.last_token if letter else run.last_token
+            number = prefix.letter + digits + (letter.letter if letter else "")
+            candidates.append(
+                DocumentCandidate(
+                    "NIE",
+                    number,
+                    tokens[prefix.first_token].start,
+                    tokens[last].end,
+                    prefix.first_token,
+                    last,
+                )
+            )
+        elif len(digits) == 8 and (letter is not None or _document_context(tokens, run.first_token)):
+            last = letter.last_token if letter else run.last_token
+            number = digits + (letter.letter if letter else "")
+            candidates.append(
+                DocumentCandidate("DNI", number, run.start, tokens[last].end, run.first_token, last)
+            )
+    return candidates
+
+
+_DOCUMENT_CUES = {"dni", "nie", "documento", "identidad", "carnet", "carne", "tarjeta", "pasaporte"}
+
+
+def _document_context(tokens: list[Token], index: int, window: int = 8) -> bool:
+    return any(token.norm in _DOCUMENT_CUES for token in tokens[max(0, index - window) : index])
+
+
+_PASSPORT_TOKEN = re.compile(r"[A-Z0-9]+")
+
+
+def find_passports(tokens: list[Token]) -> list[DocumentCandidate]:
+    """Alphanumeric strings after "pasaporte": "pasaporte AB123456", "pasaporte número P A 1234567"."""
+    candidates: list[DocumentCandidate] = []
+    for index, token in enumerate(tokens):
+        if token.norm != "pasaporte":
+            continue
+        probe = index + 1
+        while probe < len(tokens) and tokens[probe].norm in {
+            "es",
+            "el",
+            "numero",
+            "n",
+            "º",
+            ":",
+            ",",
+            "mi",
+            "de",
+            "su",
+            "pues",
+            "eh",
+        }:
+            probe += 1
+        parts: list[str] = []
+        first = probe
+        last = probe - 1
+        while probe < len(tokens) and len("".join(parts)) < 9:
+            text = tokens[probe].text
+            if (
+                text.isdigit()
+                or (text.isalpha() and text.isupper() and len(text) <= 3)
+                or (len(text) == 1 and text.isalpha())
+            ):
+                parts.append(text.upper())
+                last = probe
+                probe += 1
+                continue
+            if tokens[probe].norm in {"-", "."}:
+                probe += 1
+                continue
+            break
+        number = "".join(parts)
+        if 6 <= len(number) <= 9 and any(c.isdigit() for c in number) and _PASSPORT_TOKEN.fullmatch(number):
+            candidates.append(
+                DocumentCandidate("PASSPORT", number, tokens[first].start, tokens[last].end, first, last)
+            )
+    return candidates
+
+
+# --- phones ----------------------------------------------------------------------------------------
+
+# Country calling codes of the countries people most often come from, plus neighbours; used to
+# recognise an international number said without "+".
+COUNTRY_CALLING_CODES = (
+    "212",
+    "213",
+    "216",
+    "218",
+    "220",
+    "221",
+    "222",
+    "223",
+    "224",
+    "225",
+    "226",
+    "227",
+    "228",
+    "229",
+    "230",
+    "231",
+    "232",
+    "233",
+    "234",
+    "235",
+    "236",
+    "237",
+    "238",
+    "240",
+    "241",
+    "242",
+    "243",
+    "244",
+    "245",
+    "249",
+    "250",
+    "251",
+    "252",
+    "253",
+    "254",
+    "255",
+    "256",
+    "257",
+    "260",
+    "261",
+    "263",
+    "351",
+    "352",
+    "353",
+    "354",
+    "355",
+    "356",
+    "357",
+    "358",
+    "359",
+    "370",
+    "371",
+    "372",
+    "373",
+    "374",
+    "375",
+    "376",
+    "377",
+    "378",
+    "380",
+    "381",
+    "382",
+    "385",
+    "386",
+    "387",
+    "389",
+    "420",
+    "421",
+    "501",
+    "502",
+    "503",
+    "504",
+    "505",
+    "506",
+    "507",
+    "509",
+    "591",
+    "592",
+    "593",
+    "595",
+    "597",
+    "598",
+    "880",
+    "963",
+    "964",
+    "966",
+    "967",
+    "970",
+    "971",
+    "972",
+    "974",
+    "992",
+    "993",
+    "994",
+    "995",
+    "996",
+    "998",
+    "20",
+    "27",
+    "30",
+    "31",
+    "32",
+    "33",
+    "34",
+    "36",
+    "39",
+    "40",
+    "41",
+    "43",
+    "44",
+    "45",
+    "46",
+    "47",
+    "48",
+    "49",
+    "51",
+    "52",
+    "53",
+    "54",
+    "55",
+    "56",
+    "57",
+    "58",
+    "60",
+    "62",
+    "63",
+    "66",
+    "81",
+    "82",
+    "84",
+    "86",
+    "90",
+    "91",
+    "92",
+    "93",
+    "94",
+    "95",
+    "98",
+    "1",
+    "7",
+)
+
+
+@dataclass(frozen=True)
+class PhoneCandidate:
+    e164: str
+    start: int
+    end: int
+    first_token: int
+    last_token: int
+
+
+def _international(digits: str) -> str | None:
+    for code in COUNTRY_CALLING_CODES:
+        if digits.startswith(code) and 8 <= len(digits) - len(code) <= 12:
+            return "+" + digits
+    return None
+
+
+def find_phones(tokens: list[Token], runs: list[DigitRun]) -> list[PhoneCandidate]:
+    candidates: list[PhoneCandidate] = []
+    for run in runs:
+        digits = run.digits
+        first = run.first_token
+        plus = first > 0 and tokens[first - 1].norm in {"+", "mas"}
+        start = tokens[first - 1].start if plus else run.start
+        token_start = first - 1 if plus else first
+        e164: str | None = None
+        if digits.startswith("00") and len(digits) > 10:
+            e164 = _international(digits[2:])
+        elif plus:
+            e164 = _international(digits)
+        elif len(digits) == 9 and digits[0] in "6789":
+            e164 = "+34" + digits
+        elif len(digits) == 11 and digits.startswith("34") and digits[2] in "6789":
+            e164 = "+" + digits
+        elif len(digits) >= 10 and _phone_context(tokens, first):
+            e164 = _international(digits)
+        if e164 is not None:
+            candidates.append(PhoneCandidate(e164, start, run.end, token_start, run.last_token))
+    return candidates
+
+
+_PHONE_CUES = {
+    "telefono",
+    "movil",
+    "numero",
+    "llamar",
+    "llamarme",
+    "whatsapp",
+    "contacto",
+    "celular",
+    "prefijo",
+}
+
+
+def _phone_context(tokens: list[Token], index: int, window: int = 8) -> bool:
+    return any(token.norm in _PHONE_CUES for token in tokens[max(0, index - window) : index])

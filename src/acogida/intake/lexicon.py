@@ -1,0 +1,470 @@
+"""Spanish lexicons of the extractor: countries and demonyms, first names, relatives, needs."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+from acogida.intake.tokens import fold
+
+# ISO 3166-1 alpha-2 → (country names, demonyms in masculine singular). Feminine and plural forms
+# are derived (colombiano → colombiana/colombianos/colombianas; senegalés → senegalesa/senegaleses).
+COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "ES": (("españa",), ("español",)),
+    "MA": (("marruecos",), ("marroquí",)),
+    "DZ": (("argelia",), ("argelino",)),
+    "TN": (("túnez", "tunez"), ("tunecino",)),
+    "LY": (("libia",), ("libio",)),
+    "EG": (("egipto",), ("egipcio",)),
+    "MR": (("mauritania",), ("mauritano",)),
+    "SN": (("senegal",), ("senegalés",)),
+    "GM": (("gambia",), ("gambiano",)),
+    "ML": (("mali", "malí"), ("maliense", "malí")),
+    "GN": (("guinea", "guinea conakry"), ("guineano",)),
+    "GW": (("guinea bisáu", "guinea bissau", "guinea-bisáu"), ("bisauguineano",)),
+    "GQ": (("guinea ecuatorial",), ("ecuatoguineano",)),
+    "CI": (("costa de marfil",), ("marfileño", "ivoriano")),
+    "GH": (("ghana",), ("ghanés", "ghaneano")),
+    "NG": (("nigeria",), ("nigeriano",)),
+    "NE": (("níger",), ("nigerino",)),
+    "BF": (("burkina faso", "burkina"), ("burkinés", "burkinabé")),
+    "CM": (("camerún",), ("camerunés",)),
+    "CD": (("congo", "república democrática del congo"), ("congoleño",)),
+    "AO": (("angola",), ("angoleño",)),
+    "SD": (("sudán",), ("sudanés",)),
+    "ER": (("eritrea",), ("eritreo",)),
+    "ET": (("etiopía", "etiopia"), ("etíope",)),
+    "SO": (("somalia",), ("somalí",)),
+    "KE": (("kenia",), ("keniano", "keniata")),
+    "TD": (("chad",), ("chadiano",)),
+    "SL": (("sierra leona",), ("sierraleonés",)),
+    "LR": (("liberia",), ("liberiano",)),
+    "CV": (("cabo verde",), ("caboverdiano",)),
+    "UA": (("ucrania",), ("ucraniano",)),
+    "RU": (("rusia",), ("ruso",)),
+    "BY": (("bielorrusia",), ("bielorruso",)),
+    "RO": (("rumanía", "rumania"), ("rumano",)),
+    "BG": (("bulgaria",), ("búlgaro",)),
+    "MD": (("moldavia",), ("moldavo",)),
+    "GE": (("georgia",), ("georgiano",)),
+    "AM": (("armenia",), ("armenio",)),
+    "PL": (("polonia",), ("polaco",)),
+    "AL": (("albania",), ("albanés",)),
+    "RS": (("serbia",), ("serbio",)),
+    "XK": (("kosovo",), ("kosovar",)),
+    "TR": (("turquía", "turquia"), ("turco",)),
+    "SY": (("siria",), ("sirio",)),
+    "IQ": (("irak", "iraq"), ("iraquí",)),
+    "IR": (("irán",), ("iraní",)),
+    "AF": (("afganistán",), ("afgano",)),
+    "PK": (("pakistán", "paquistán"), ("pakistaní", "paquistaní")),
+    "IN": (("india",), ("indio", "hindú")),
+    "BD": (("bangladés", "bangladesh"), ("bangladesí",)),
+    "CN": (("china",), ("chino",)),
+    "PH": (("filipinas",), ("filipino",)),
+    "PS": (("palestina",), ("palestino",)),
+    "LB": (("líbano",), ("libanés",)),
+    "YE": (("yemen",), ("yemení",)),
+    "CO": (("colombia",), ("colombiano",)),
+    "VE": (("venezuela",), ("venezolano",)),
+    "PE": (("perú",), ("peruano",)),
+    "EC": (("ecuador",), ("ecuatoriano",)),
+    "BO": (("bolivia",), ("boliviano",)),
+    "PY": (("paraguay",), ("paraguayo",)),
+    "UY": (("uruguay",), ("uruguayo",)),
+    "AR": (("argentina",), ("argentino",)),
+    "CL": (("chile",), ("chileno",)),
+    "BR": (("brasil",), ("brasileño",)),
+    "MX": (("méxico", "mejico"), ("mexicano",)),
+    "HN": (("honduras",), ("hondureño",)),
+    "SV": (("el salvador",), ("salvadoreño",)),
+    "NI": (("nicaragua",), ("nicaragüense",)),
+    "GT": (("guatemala",), ("guatemalteco",)),
+    "CR": (("costa rica",), ("costarricense",)),
+    "PA": (("panamá",), ("panameño",)),
+    "CU": (("cuba",), ("cubano",)),
+    "DO": (("república dominicana", "dominicana"), ("dominicano",)),
+    "HT": (("haití",), ("haitiano",)),
+    "FR": (("francia",), ("francés",)),
+    "IT": (("italia",), ("italiano",)),
+    "PT": (("portugal",), ("portugués",)),
+    "DE": (("alemania",), ("alemán",)),
+    "GB": (("reino unido", "inglaterra", "gran bretaña"), ("británico", "inglés")),
+    "US": (("estados unidos",), ("estadounidense", "norteamericano")),
+}
+
+
+def _inflections(demonym: str) -> list[str]:
+    word = fold(demonym)
+    if word.endswith("o"):
+        stem = word[:-1]
+        return [word, stem + "a", stem + "os", stem + "as"]
+    if word.endswith("es") and demonym.endswith("és"):  # senegalés
+        stem = word
+        return [stem, stem + "a", stem + "es", stem + "as"]
+    if word.endswith("an") and demonym.endswith("án"):  # alemán
+        return [word, word + "a", word + "es", word + "as"]
+    if word.endswith("i") or word.endswith("u"):  # marroquí, hindú
+        return [word, word + "es", word + "s"]
+    if word.endswith("e"):  # nicaragüense, etíope
+        return [word, word + "s"]
+    return [word, word + "a", word + "es", word + "as"]  # kosovar
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """Folded country name (possibly several words) → ISO code."""
+    return {fold(name): code for code, (names, _) in COUNTRIES.items() for name in names}
+
+
+@cache
+def demonyms() -> dict[str, str]:
+    """Folded demonym in any gender/number → ISO code."""
+    table: dict[str, str] = {}
+    for code, (_, forms) in COUNTRIES.items():
+        for form in forms:
+            for inflected in _inflections(form):
+                table.setdefault(inflected, code)
+    return table
+
+
+@cache
+def municipalities() -> dict[str, str]:
+    """Folded municipality name (and accepted variants) → official name."""
+    table: dict[str, str] = {}
+    with (
+        resources.files("acogida.intake").joinpath("data/municipalities.csv").open(encoding="utf-8") as handle
+    ):
+        for row in csv.DictReader(handle):
+            official = row["name"]
+            table.setdefault(fold(official), official)
+            for part in official.split("/"):
+                table.setdefault(fold(part.strip()), official)
+    for alias, official in MUNICIPALITY_ALIASES.items():
+        table[fold(alias)] = official
+    return table
+
+
+# Names people use that differ from the official one.
+MUNICIPALITY_ALIASES = {
+    "Valencia": "València",
+    "Alicante": "Alicante/Alacant",
+    "Castellón": "Castelló de la Plana",
+    "Castellón de la Plana": "Castelló de la Plana",
+    "Gerona": "Girona",
+    "Lérida": "Lleida",
+    "La Coruña": "A Coruña",
+    "Coruña": "A Coruña",
+    "Orense": "Ourense",
+    "San Sebastián": "Donostia/San Sebastián",
+    "Donosti": "Donostia/San Sebastián",
+    "Vitoria": "Vitoria-Gasteiz",
+    "Gasteiz": "Vitoria-Gasteiz",
+    "Palma de Mallorca": "Palma",
+    "Elche": "Elche/Elx",
+    "Hospitalet": "L'Hospitalet de Llobregat",
+    "Hospitalet de Llobregat": "L'Hospitalet de Llobregat",
+    "Las Palmas": "Las Palmas de Gran Canaria",
+    "Santa Cruz": "Santa Cruz de Tenerife",
+    "Sanxenxo": "Sanxenxo",
+    "Pamplona": "Pamplona/Iruña",
+    "Iruña": "Pamplona/Iruña",
+    "Jerez": "Jerez de la Frontera",
+    "Alcalá": "Alcalá de Henares",
+}
+
+# Words that start a street, not a town: "vivo en la calle Toledo".
+STREET_WORDS = {
+    "calle",
+    "c",
+    "avenida",
+    "avda",
+    "plaza",
+    "paseo",
+    "camino",
+    "carretera",
+    "barrio",
+    "ronda",
+    "travesia",
+    "piso",
+    "casa",
+    "centro",
+    "albergue",
+    "habitacion",
+    "un",
+    "una",
+}
+
+RELATIVES_SINGULAR = {
+    "marido",
+    "mujer",
+    "esposo",
+    "esposa",
+    "pareja",
+    "novio",
+    "novia",
+    "compañero",
+    "compañera",
+    "hijo",
+    "hija",
+    "niño",
+    "niña",
+    "bebe",
+    "padre",
+    "madre",
+    "hermano",
+    "hermana",
+    "abuelo",
+    "abuela",
+    "tio",
+    "tia",
+    "primo",
+    "prima",
+    "sobrino",
+    "sobrina",
+    "suegro",
+    "suegra",
+    "cuñado",
+    "cuñada",
+    "amigo",
+    "amiga",
+    "nieto",
+    "nieta",
+    "hijastro",
+    "hijastra",
+    "chico",
+    "chica",
+    "peque",
+    "crio",
+    "cria",
+}
+RELATIVES_PLURAL = {
+    "hijos",
+    "hijas",
+    "niños",
+    "niñas",
+    "padres",
+    "hermanos",
+    "hermanas",
+    "abuelos",
+    "abuelas",
+    "tios",
+    "tias",
+    "primos",
+    "primas",
+    "sobrinos",
+    "sobrinas",
+    "suegros",
+    "cuñados",
+    "cuñadas",
+    "amigos",
+    "amigas",
+    "nietos",
+    "nietas",
+    "compañeros",
+    "compañeras",
+    "chicos",
+    "chicas",
+    "peques",
+    "crios",
+    "bebes",
+    "gemelos",
+    "mellizos",
+}
+RELATIVES = RELATIVES_SINGULAR | RELATIVES_PLURAL
+
+NEEDS_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "food": (
+        "comida",
+        "comer",
+        "alimentos",
+        "alimentacion",
+        "banco de alimentos",
+        "leche",
+        "hambre",
+        "cesta",
+        "lote de alimentos",
+        "tarjeta monedero",
+        "pañales",
+        "comedor",
+    ),
+    "housing": (
+        "vivienda",
+        "alojamiento",
+        "donde dormir",
+        "dormir en la calle",
+        "duermo en la calle",
+        "desahucio",
+        "desahuciar",
+        "techo",
+        "albergue",
+        "sin hogar",
+        "un sitio para vivir",
+        "habitacion",
+        "piso",
+        "casa de acogida",
+        "lugar donde vivir",
+        "me echan",
+        "echar de casa",
+        "alquilar",
+        "okupa",
+    ),
+    "employment": (
+        "trabajo",
+        "trabajar",
+        "empleo",
+        "curriculum",
+        "paro",
+        "desempleo",
+        "desempleado",
+        "desempleada",
+        "contrato",
+        "buscar trabajo",
+        "oferta",
+        "entrevista de trabajo",
+    ),
+    "health": (
+        "medico",
+        "medica",
+        "salud",
+        "enfermo",
+        "enferma",
+        "enfermedad",
+        "medicinas",
+        "medicamentos",
+        "hospital",
+        "tarjeta sanitaria",
+        "embarazada",
+        "embarazo",
+        "dolor",
+        "centro de salud",
+        "diabetes",
+        "tratamiento",
+        "operacion",
+        "dentista",
+        "pediatra",
+        "vacunas",
+    ),
+    "legal": (
+        "papeles",
+        "abogado",
+        "abogada",
+        "asilo",
+        "proteccion internacional",
+        "regularizar",
+        "regularizacion",
+        "permiso de residencia",
+        "permiso de trabajo",
+        "arraigo",
+        "tramites",
+        "extranjeria",
+        "orden de expulsion",
+        "expulsion",
+        "juicio",
+        "denuncia",
+        "refugio",
+        "refugiado",
+        "refugiada",
+        "asesoramiento juridico",
+        "juridico",
+        "juridica",
+        "cita de asilo",
+    ),
+    "financial": (
+        "dinero",
+        "ayuda economica",
+        "facturas",
+        "factura",
+        "pagar",
+        "deudas",
+        "deuda",
+        "ingreso minimo",
+        "renta minima",
+        "la luz",
+        "el alquiler",
+        "no llego a fin de mes",
+        "economica",
+        "economicamente",
+        "prestacion",
+        "subsidio",
+        "no tengo ingresos",
+        "sin ingresos",
+    ),
+    "psychological": (
+        "psicologo",
+        "psicologa",
+        "psicologico",
+        "psicologica",
+        "ansiedad",
+        "depresion",
+        "triste",
+        "tristeza",
+        "no puedo dormir",
+        "no duermo",
+        "pesadillas",
+        "trauma",
+        "estres",
+        "angustia",
+        "hablar con alguien",
+        "salud mental",
+        "agobiado",
+        "agobiada",
+        "llorar",
+        "lloro",
+    ),
+    "education": (
+        "colegio",
+        "escuela",
+        "estudiar",
+        "estudios",
+        "clases de español",
+        "clases de castellano",
+        "aprender español",
+        "aprender castellano",
+        "curso",
+        "cursos",
+        "formacion",
+        "matricula",
+        "matricular",
+        "escolarizar",
+        "guarderia",
+        "instituto",
+        "homologar",
+        "titulo",
+    ),
+}
+
+
+@cache
+def first_names() -> frozenset[str]:
+    """Folded given names from data/first_names.txt."""
+    text = resources.files("acogida.intake").joinpath("data/first_names.txt").read_text(encoding="utf-8")
+    return frozenset(
+        fold(line.strip()) for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+# Particles that belong inside compound names and surnames ("María del Carmen", "García de la Fuente",
+# "El Amrani", "Ben Ali", "Ould Ahmed").
+NAME_PARTICLES = {
+    "de",
+    "del",
+    "la",
+    "las",
+    "los",
+    "y",
+    "e",
+    "el",
+    "ben",
+    "bin",
+    "ould",
+    "abu",
+    "al",
+    "da",
+    "dos",
+    "do",
+    "van",
+    "di",
+}
+LOWERCASE_PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "dos", "do", "van", "di"}

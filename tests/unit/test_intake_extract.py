@@ -1,0 +1,201 @@
+"""Extraction of the intake form from Spanish transcripts: one test per difficulty the issue names."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from acogida.intake import StreamingExtractor, extract
+from acogida.intake.identifiers import document_is_valid
+from acogida.intake.tokens import spoken_numbers, tokenize
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def values(transcript: str) -> dict[str, object]:
+    return {name: field["value"] for name, field in extract(transcript, TODAY).items()}
+
+
+@pytest.mark.parametrize(
+    ("spoken", "digits"),
+    [
+        ("seis uno dos tres cuatro cinco seis siete ocho", ["6", "1", "2", "3", "4", "5", "6", "7", "8"]),
+        ("doce treinta y cuatro cincuenta y seis", ["12", "34", "56"]),
+        ("seiscientos doce trescientos cuarenta y cinco", ["612", "345"]),
+        ("mil novecientos noventa y dos", ["1992"]),
+        ("cero ocho", ["0", "8"]),
+        ("tengo un hijo", []),
+    ],
+)
+def test_spoken_numbers_keep_the_groups_people_dictate(spoken, digits):
+    assert [number.digits for number in spoken_numbers(tokenize(spoken))] == digits
+
+
+def test_spans_point_into_the_transcript():
+    transcript = "Buenos días. Me llamo Fatou Ndiaye y mi DNI es 12345678Z."
+    fields = extract(transcript, TODAY)
+    for field in fields.values():
+        assert 0 <= field["start"] < field["end"] <= len(transcript)
+        assert 0 < field["confidence"] <= 1
+    assert transcript[fields["document_number"]["start"] : fields["document_number"]["end"]] == "12345678Z"
+    assert transcript[fields["given_name"]["start"] : fields["given_name"]["end"]] == "Fatou"
+
+
+@pytest.mark.parametrize(
+    ("transcript", "number", "valid"),
+    [
+        ("mi dni es el uno dos tres cuatro cinco seis siete ocho zeta", "12345678Z", True),
+        ("el DNI: 12.345.678-Z", "12345678Z", True),
+        ("dni doce treinta y cuatro cincuenta y seis setenta y ocho, letra zeta", "12345678Z", True),
+        ("mi dni es 12345678 a", "12345678A", False),  # wrong letter: kept, flagged, never corrected
+        ("mi nie es equis uno dos tres cuatro cinco seis siete ele", "X1234567L", True),
+        ("tarjeta de residencia Y-7654321-G", "Y7654321G", None),
+        (
+            "el nie empieza por i griega, siete seis cinco cuatro tres dos uno y la letra es la ge",
+            "Y7654321G",
+            None,
+        ),
+    ],
+)
+def test_documents_as_dictated(transcript, number, valid):
+    got = values(transcript)
+    assert got["document_number"] == number
+    expected_valid = document_is_valid(got["document_type"], number) if valid is None else valid
+    assert got["document_valid"] is expected_valid
+    assert got["document_type"] == ("NIE" if number[0] in "XYZ" else "DNI")
+
+
+def test_self_correction_of_the_last_digit_wins():
+    got = values("mi dni es 1 2 3 4 5 6 7 9 zeta, no, perdona, el último es un 8")
+    assert got["document_number"] == "12345678Z"
+    assert got["document_valid"] is True
+
+
+def test_passport():
+    got = values("no tengo nie, tengo pasaporte, el número es AB 123456")
+    assert got["document_type"] == "PASSPORT"
+    assert got["document_number"] == "AB123456"
+    assert got["document_valid"] is True
+
+
+@pytest.mark.parametrize(
+    ("transcript", "phone"),
+    [
+        ("mi móvil es seis uno dos, tres cuatro cinco, seis siete ocho", "+34612345678"),
+        ("mi teléfono es el 612 34 56 78", "+34612345678"),
+        (
+            "me pueden llamar al más dos uno dos seis uno dos tres cuatro cinco seis siete ocho",
+            "+212612345678",
+        ),
+        ("mi número es 0033 6 12 34 56 78", "+33612345678"),
+    ],
+)
+def test_phones(transcript, phone):
+    assert values(transcript)["phone"] == phone
+
+
+def test_office_phone_is_a_distractor():
+    got = values(
+        "Si necesita algo nos puede llamar al 912 345 678, es el teléfono de la oficina. "
+        "Y el suyo? Mi móvil es el 698 765 432."
+    )
+    assert got["phone"] == "+34698765432"
+
+
+@pytest.mark.parametrize(
+    ("transcript", "date"),
+    [
+        ("nací el quince de agosto del noventa y dos", "1992-08-15"),
+        ("fecha de nacimiento 15/08/1992", "1992-08-15"),
+        ("nací en el 85, el 3 de marzo", "1985-03-03"),
+        ("mi fecha de nacimiento es el uno de enero de dos mil cinco", "2005-01-01"),
+    ],
+)
+def test_birth_dates(transcript, date):
+    assert values(transcript)["birth_date"] == date
+
+
+def test_appointment_and_age_are_not_birth_dates():
+    got = values("Tengo 34 años. Vuelva el martes 12 de mayo de 2026 a las diez.")
+    assert "birth_date" not in got
+
+
+def test_names_with_particles_and_staff_introduction():
+    got = values(
+        "Técnica: Hola, soy Lucía, la técnica que le va a atender. ¿Cómo se llama? "
+        "Usuaria: Me llamo María del Carmen García de la Fuente."
+    )
+    assert got["given_name"] == "María del Carmen"
+    assert got["surnames"] == "García de la Fuente"
+
+
+def test_surnames_said_apart():
+    got = values("me llamo oleksandr. mis apellidos son kovalenko shevchuk")
+    assert got["given_name"] == "Oleksandr"
+    assert got["surnames"] == "Kovalenko Shevchuk"
+
+
+@pytest.mark.parametrize(
+    ("transcript", "code"),
+    [
+        ("soy marroquí", "MA"),
+        ("vengo de Colombia", "CO"),
+        ("de nacionalidad ucraniana", "UA"),
+        ("soy senegalesa, mi marido es español", "SN"),
+    ],
+)
+def test_nationality(transcript, code):
+    assert values(transcript)["nationality"] == code
+
+
+def test_language_is_not_nationality():
+    assert "nationality" not in values("hablo español y un poco de francés")
+
+
+@pytest.mark.parametrize(
+    ("transcript", "municipality"),
+    [
+        ("vivo en Getafe", "Getafe"),
+        ("vivo sola en sevilla", "Sevilla"),
+        ("estoy empadronada en l'hospitalet de llobregat", "L'Hospitalet de Llobregat"),
+        ("vivo en la calle Toledo 23, en Alcorcón", "Alcorcón"),
+        ("antes vivía en Madrid pero ahora vivo en Móstoles", "Móstoles"),
+        ("vivo en valencia", "València"),
+    ],
+)
+def test_municipality(transcript, municipality):
+    assert values(transcript)["municipality"] == municipality
+
+
+@pytest.mark.parametrize(
+    ("transcript", "size"),
+    [
+        ("vivo con mi marido y mis dos hijos", 4),
+        ("vivo sola", 1),
+        ("en casa somos cinco", 5),
+        ("vivo con mi madre", 2),
+        ("vivo en Getafe con mi mujer y mis tres hijas", 5),
+    ],
+)
+def test_household(transcript, size):
+    assert values(transcript)["household_size"] == size
+
+
+def test_needs_with_negation():
+    got = values("Necesito trabajo y un abogado para los papeles. Comida no necesito, eso ya lo tengo.")
+    assert got["needs"] == ["employment", "legal"]
+
+
+def test_streaming_grows_with_each_segment():
+    extractor = StreamingExtractor(TODAY)
+    assert extractor.add_segment("me llamo") == {}
+    assert extractor.add_segment("Aminata Diallo")["given_name"]["value"] == "Aminata"
+    fields = extractor.add_segment("mi móvil es el 612 345 678")
+    assert fields["phone"]["value"] == "+34612345678"
+    assert fields["surnames"]["value"] == "Diallo"
+
+
+def test_nothing_said_nothing_extracted():
+    assert extract("", TODAY) == {}
+    assert extract("buenos días, ¿qué tal?", TODAY) == {}
