@@ -32,6 +32,7 @@ from acogida.intake.lexicon import (
     LOWERCASE_PARTICLES,
     NAME_PARTICLES,
     NEEDS_KEYWORDS,
+    STRONG_NEED_KEYWORDS,
     RELATIVES,
     RELATIVES_PLURAL,
     STREET_WORDS,
@@ -631,6 +632,70 @@ def _is_staff_introduction(transcript: Transcript, cue_start: int, name_end: int
     )
 
 
+# The technician's question, answered by the name alone: "¿Cómo se llama? — Fatima Benali."
+_NAME_QUESTIONS = (
+    ("como", "se", "llama"),
+    ("como", "te", "llamas"),
+    ("cual", "es", "su", "nombre"),
+    ("su", "nombre", "?"),
+    ("tu", "nombre", "?"),
+    ("nombre", "completo", "?"),
+    ("nombre", "?"),
+)
+_SURNAME_QUESTIONS = (
+    ("sus", "apellidos", "?"),
+    ("los", "apellidos", "?"),
+    ("tus", "apellidos", "?"),
+    ("apellidos", "?"),
+    ("y", "de", "apellido", "?"),
+    ("como", "se", "apellida"),
+)
+_ANSWER_FILLERS = {
+    "?",
+    ",",
+    ".",
+    "pues",
+    "eh",
+    "bueno",
+    "si",
+    "vale",
+    "mira",
+    "mire",
+    "me",
+    "llamo",
+    "mi",
+    "nombre",
+    "es",
+    "yo",
+    "ah",
+    "claro",
+    "apellidos",
+    "apellido",
+    "mis",
+    "son",
+    "sus",
+    "¿",
+    "hola",
+    "usted",
+    "tu",
+}
+
+
+def _answer_start(transcript: Transcript, index: int) -> int | None:
+    """First word of the answer after a question: skips fillers and a speaker label ("Usuario:")."""
+    norms = transcript.norms
+    probe = index
+    while probe < len(norms) and probe - index < 8:  # noqa: PLR2004
+        if probe + 1 < len(norms) and norms[probe + 1] == ":" and transcript.tokens[probe].is_word:
+            probe += 2
+            continue
+        if norms[probe] in _ANSWER_FILLERS:
+            probe += 1
+            continue
+        return probe if transcript.tokens[probe].is_word else None
+    return None
+
+
 def _name_fields(transcript: Transcript) -> dict[str, Field]:
     norms = transcript.norms
     full_names: list[list[int]] = []
@@ -646,7 +711,21 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
             indexes, end = _collect_name(transcript, index + 1, limit=4)
             if indexes and not _is_staff_introduction(transcript, index, end):
                 full_names.append(indexes)
+    for cue_start, cue_end in _cue_positions(norms, _NAME_QUESTIONS):
+        answer = _answer_start(transcript, cue_end)
+        if answer is None or transcript.is_staff(answer):
+            continue
+        indexes, end = _collect_name(transcript, answer)
+        if indexes and not _is_staff_introduction(transcript, answer, end):
+            full_names.append(indexes)
     surname_sets: list[list[int]] = []
+    for cue_start, cue_end in _cue_positions(norms, _SURNAME_QUESTIONS):
+        answer = _answer_start(transcript, cue_end)
+        if answer is None or transcript.is_staff(answer):
+            continue
+        indexes, _ = _collect_name(transcript, answer)
+        if indexes:
+            surname_sets.append(indexes)
     for cue_start, cue_end in _cue_positions(norms, _SURNAME_CUES):
         if _relative_owner(transcript.clause_before(cue_start, 4)) or transcript.is_staff(cue_start):
             continue
@@ -803,6 +882,10 @@ def _nationality_field(transcript: Transcript) -> Field | None:
         score = 0
         if _NATIONALITY_CUES & set(near):
             score += 3
+        elif {"nacionalidad", "pais"} & set(transcript.window_before(index, 8)) or _contains_sequence(
+            transcript.window_before(index, 8), ("de", "donde", "es")
+        ):
+            score += 3  # the answer to "¿Nacionalidad?" / "¿De dónde es usted?"
         if "nacionalidad" in clause or _contains_sequence(clause, ("soy", "de")):
             score += 2
         if near and near[-1] in _LANGUAGE_CUES and is_demonym:
@@ -877,9 +960,37 @@ _RESIDENCE_VERBS = {
 }
 
 
+_RESIDENCE_QUESTIONS = (
+    ("donde", "vive"),
+    ("donde", "vives"),
+    ("donde", "viven"),
+    ("donde", "vivis"),
+    ("en", "que", "municipio"),
+    ("que", "municipio"),
+    ("en", "que", "ciudad"),
+    ("en", "que", "pueblo"),
+)
+
+
 def _residence_cues(norms: list[str]) -> list[tuple[int, int]]:
-    """Fixed cues, plus a residence verb followed by "en"/"a" within three words ("vivo sola en Sevilla")."""
+    """Fixed cues, plus a residence verb followed by "en"/"a" within three words ("vivo sola en Sevilla"),
+    plus the answer to "¿Dónde vive?" ("En Getafe")."""
     cues = _cue_positions(norms, _RESIDENCE_CUES)
+    for _, end in _cue_positions(norms, _RESIDENCE_QUESTIONS):
+        question_end = next((i for i in range(end, min(len(norms), end + 8)) if norms[i] == "?"), end - 1)
+        probe = question_end + 1
+        while (
+            probe < len(norms)
+            and probe - question_end < 8
+            and (
+                norms[probe]
+                in _ANSWER_FILLERS
+                | {":", "en", "vivo", "usuario", "usuaria", "persona", "ahora", "actualmente", "aqui"}
+                or (probe + 1 < len(norms) and norms[probe + 1] == ":")
+            )
+        ):
+            probe += 1
+        cues.append((probe, probe))  # the answer itself: staff and relative checks look at it
     starts = {start for start, _ in cues}
     for index, norm in enumerate(norms):
         if norm in _RESIDENCE_VERBS and index not in starts:
@@ -989,6 +1100,8 @@ def _members_after(transcript: Transcript, index: int) -> tuple[int, int, bool]:
         if word in RELATIVES or word in {"personas", "persona", "amigos", "compañeros"}:
             if count is not None:
                 members += count
+            elif (said := _count_said_elsewhere(transcript, word)) is not None:
+                members += said
             elif word in RELATIVES_PLURAL or word in {"personas"}:
                 members += 2
                 certain = certain and word in {"padres", "suegros", "abuelos", "gemelos", "mellizos"}
@@ -1016,6 +1129,13 @@ def _members_after(transcript: Transcript, index: int) -> tuple[int, int, bool]:
             "pequeñas",
             "mayores",
             "menores",
+            "otros",
+            "otras",
+            "yo",
+            "nuestros",
+            "nuestras",
+            "nuestro",
+            "nuestra",
         }:
             if word in {"unos", "unas"}:
                 count = None
@@ -1026,6 +1146,24 @@ def _members_after(transcript: Transcript, index: int) -> tuple[int, int, bool]:
             continue
         break
     return members, last, certain
+
+
+def _count_said_elsewhere(transcript: Transcript, plural: str) -> int | None:
+    """'vivo con mis hijos … tengo tres hijos': the count said in another sentence."""
+    if plural not in RELATIVES_PLURAL:
+        return None
+    for number in transcript.numbers:
+        following = number.last_token + 1
+        before = number.first_token - 1
+        if (
+            following < len(transcript.norms)
+            and transcript.norms[following] == plural
+            and before >= 0
+            and transcript.norms[before] in {"tengo", "tenemos", "son", "mis", "los", "las"}
+            and 1 <= number.value <= 15  # noqa: PLR2004
+        ):
+            return number.value
+    return None
 
 
 def _household_field(transcript: Transcript) -> Field | None:
@@ -1073,6 +1211,15 @@ def _household_field(transcript: Transcript) -> Field | None:
                     and not _contains_sequence(transcript.window_before(index, 3), ("que",))
                 ):
                     found.append((1 + members, index, last, 0.85 if certain else 0.6))
+        if (
+            norms[index] in {"vivimos", "convivimos", "somos"}
+            and index + 1 < len(norms)
+            and norms[index + 1] in {"mi", "mis"}
+        ):
+            # "vivimos mi marido, mis tres hijos y yo"
+            members, last, certain = _members_after(transcript, index + 1)
+            if members:
+                found.append((1 + members, index, last, 0.85 if certain else 0.6))
         if norms[index] == "conmigo" and index > 0 and norms[index - 1] in {"viven", "vive"}:
             probe = index - 2
             while probe >= 0 and norms[probe] in {"que", ","}:
@@ -1121,6 +1268,23 @@ _NEGATIONS = (
 )
 
 
+_NEED_CUES = re.compile(
+    r"\b(?:necesit\w*|busc\w*|ayuda\w*|ayuden|ayudar\w*|falta|faltan|no tengo|no tenemos|sin|quiero|querria|quisiera|"
+    r"problema\w*|me gustaria|nos gustaria|solicitar|pedir|apoyo|orientacion|informacion|me cuesta|no puedo|"
+    r"no podemos|no llego|no llegamos|urgente|preocupa\w*|hace falta|conseguir|encontrar|tramitar|acceso|"
+    r"derivar|cita con|cita para|mal|perdido|perdi|echado|echaron|debo|debemos|me van a|nos van a)\b"
+)
+
+
+def _need_cue_near(folded: str, start: int, end: int) -> bool:
+    """A need is asked for in the same clause: "necesito…", "no tengo…", "ayuda con…"."""
+    clause_start = max(folded.rfind(mark, 0, start) for mark in ".?!;") + 1
+    clause_end = min((i for i in (folded.find(mark, end) for mark in ".?!;") if i != -1), default=len(folded))
+    clause_start = max(clause_start, start - 80)
+    clause_end = min(clause_end, end + 40)
+    return bool(_NEED_CUES.search(folded, clause_start, clause_end))
+
+
 def _needs_field(transcript: Transcript) -> Field | None:
     folded = fold(transcript.text)  # same length as the text: fold keeps one character per character
     if len(folded) != len(transcript.text):
@@ -1135,6 +1299,10 @@ def _needs_field(transcript: Transcript) -> Field | None:
                 _NEGATIONS_AFTER
             ):
                 continue
+            if match.group() not in STRONG_NEED_KEYWORDS and not _need_cue_near(
+                folded, match.start(), match.end()
+            ):
+                continue  # "vivo en un piso compartido" describes, it does not ask
             needs.add(need)
             spans.append((match.start(), match.end()))
     if not needs:
