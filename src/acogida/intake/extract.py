@@ -32,10 +32,10 @@ from acogida.intake.lexicon import (
     LOWERCASE_PARTICLES,
     NAME_PARTICLES,
     NEEDS_KEYWORDS,
-    STRONG_NEED_KEYWORDS,
     RELATIVES,
     RELATIVES_PLURAL,
     STREET_WORDS,
+    STRONG_NEED_KEYWORDS,
     country_names,
     demonyms,
     first_names,
@@ -685,7 +685,7 @@ def _answer_start(transcript: Transcript, index: int) -> int | None:
     """First word of the answer after a question: skips fillers and a speaker label ("Usuario:")."""
     norms = transcript.norms
     probe = index
-    while probe < len(norms) and probe - index < 8:  # noqa: PLR2004
+    while probe < len(norms) and probe - index < 8:
         if probe + 1 < len(norms) and norms[probe + 1] == ":" and transcript.tokens[probe].is_word:
             probe += 2
             continue
@@ -711,7 +711,7 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
             indexes, end = _collect_name(transcript, index + 1, limit=4)
             if indexes and not _is_staff_introduction(transcript, index, end):
                 full_names.append(indexes)
-    for cue_start, cue_end in _cue_positions(norms, _NAME_QUESTIONS):
+    for _, cue_end in _cue_positions(norms, _NAME_QUESTIONS):
         answer = _answer_start(transcript, cue_end)
         if answer is None or transcript.is_staff(answer):
             continue
@@ -719,7 +719,7 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
         if indexes and not _is_staff_introduction(transcript, answer, end):
             full_names.append(indexes)
     surname_sets: list[list[int]] = []
-    for cue_start, cue_end in _cue_positions(norms, _SURNAME_QUESTIONS):
+    for _, cue_end in _cue_positions(norms, _SURNAME_QUESTIONS):
         answer = _answer_start(transcript, cue_end)
         if answer is None or transcript.is_staff(answer):
             continue
@@ -1160,7 +1160,7 @@ def _count_said_elsewhere(transcript: Transcript, plural: str) -> int | None:
             and transcript.norms[following] == plural
             and before >= 0
             and transcript.norms[before] in {"tengo", "tenemos", "son", "mis", "los", "las"}
-            and 1 <= number.value <= 15  # noqa: PLR2004
+            and 1 <= number.value <= 15
         ):
             return number.value
     return None
@@ -1269,7 +1269,8 @@ _NEGATIONS = (
 
 
 _NEED_CUES = re.compile(
-    r"\b(?:necesit\w*|busc\w*|ayuda\w*|ayuden|ayudar\w*|falta|faltan|no tengo|no tenemos|sin|quiero|querria|quisiera|"
+    r"\b(?:necesit\w*|busc\w*|ayuda\w*|ayuden|ayudar\w*|falta|faltan|no tengo|no tenemos|sin|quiero|"
+    r"querria|quisiera|"
     r"problema\w*|me gustaria|nos gustaria|solicitar|pedir|apoyo|orientacion|informacion|me cuesta|no puedo|"
     r"no podemos|no llego|no llegamos|urgente|preocupa\w*|hace falta|conseguir|encontrar|tramitar|acceso|"
     r"derivar|cita con|cita para|mal|perdido|perdi|echado|echaron|debo|debemos|me van a|nos van a)\b"
