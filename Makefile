@@ -27,7 +27,7 @@ endif
 
 REAL_ENVS := dev test pre prod
 
-.PHONY: help venv up down status demo test unit integration lint tf-check fmt plan apply destroy clean
+.PHONY: help venv up down status demo test unit integration lint tf-check fmt plan apply destroy clean bench-extract bench-redact
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -93,6 +93,12 @@ unit: $(VENV)/.installed ## Python unit tests (no AWS, no emulator)
 
 integration: $(VENV)/.installed ## Apply the root module to a fresh emulator, re-plan (no changes), destroy
 	@$(BIN)/pytest tests/integration
+
+bench-extract: $(VENV)/.installed ## Field precision/recall/F1 and per-segment latency on bench/intake_dev.jsonl
+	@$(BIN)/python scripts/bench_extract.py --devset bench/intake_dev.jsonl
+
+bench-redact: $(VENV)/.installed ## Char-level recall/precision of redaction on MEDDOCAN dev (../shared/data)
+	@$(BIN)/python scripts/bench_redact.py --split dev
 
 fmt: $(VENV)/.installed ## Format Python and Terraform in place
 	@$(BIN)/ruff check --fix src tests

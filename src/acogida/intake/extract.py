@@ -149,7 +149,9 @@ class Transcript:
         return self.norms[index + 1 : index + 1 + size]
 
     def speaker(self, index: int) -> str | None:
-        return self.turns.speaker_at(self.tokens[index].start) if self.tokens else None
+        if not 0 <= index < len(self.tokens):
+            return None
+        return self.turns.speaker_at(self.tokens[index].start)
 
     def is_staff(self, index: int) -> bool:
         return self.speaker(index) == "staff"
@@ -234,7 +236,9 @@ def _corrected_letter(transcript: Transcript, after: int, horizon: int = 30) -> 
 def _document_field(transcript: Transcript) -> tuple[DocumentCandidate | None, set[int]]:
     candidates = find_documents(transcript.tokens, transcript.runs)
     covered = {index for c in candidates for index in range(c.first_token, c.last_token + 1)}
-    candidates += [p for p in find_passports(transcript.tokens) if p.first_token not in covered]
+    candidates += [
+        p for p in find_passports(transcript.tokens, transcript.runs) if p.first_token not in covered
+    ]
     kept = [c for c in candidates if not _relative_owner(transcript.clause_before(c.first_token, 8))]
     used_tokens = {index for c in candidates for index in range(c.first_token, c.last_token + 1)}
     if not kept:
@@ -551,7 +555,48 @@ _NAME_STOP = (
 )
 
 
+_NAME_STOP |= {
+    "vamos",
+    "sea",
+    "mmm",
+    "ver",
+    "verdad",
+    "cierto",
+    "aja",
+    "perfecto",
+    "gracias",
+    "pues",
+    "vale",
+    "nada",
+}
+
+
 def _collect_name(transcript: Transcript, index: int, limit: int = 6) -> tuple[list[int], int]:
+    """The name at ``index``; a repetition that says more wins ("Jorge Luis, Jorge Luis Rodríguez")."""
+    taken, end = _collect_name_once(transcript, index, limit)
+    norms = transcript.norms
+    while taken and end < len(norms) and norms[end] in {",", "..."} and end + 1 < len(norms):
+        again, again_end = _collect_name_once(transcript, end + 1, limit)
+        if not again or norms[again[0]] != norms[taken[0]]:
+            break
+        if len(again) >= len(taken):
+            taken, end = again, again_end
+        else:
+            break
+    return taken, end
+
+
+def _collect_name_once(transcript: Transcript, index: int, limit: int = 6) -> tuple[list[int], int]:
+    taken, end = _collect_name_words(transcript, index, limit)
+    deduplicated: list[int] = []
+    for position in taken:  # "youssef youssef el ouardi": a stutter, not two names
+        if deduplicated and transcript.norms[deduplicated[-1]] == transcript.norms[position]:
+            continue
+        deduplicated.append(position)
+    return deduplicated, end
+
+
+def _collect_name_words(transcript: Transcript, index: int, limit: int = 6) -> tuple[list[int], int]:
     """Token indexes of the name starting at ``index`` (particles kept only inside the name)."""
     tokens = transcript.tokens
     taken: list[int] = []
@@ -626,10 +671,13 @@ def _cue_positions(norms: list[str], cues: Iterable[tuple[str, ...]]) -> list[tu
 def _is_staff_introduction(transcript: Transcript, cue_start: int, name_end: int) -> bool:
     if transcript.is_staff(cue_start):
         return True
-    after = set(transcript.window_after(name_end - 1, 8))
-    return bool(after & _STAFF_WORDS) or _contains_sequence(
-        transcript.window_after(name_end - 1, 8), ("voy", "a")
-    )
+    # Only the rest of the same clause: "soy Lucía, la técnica", "me llamo Ana y le voy a atender".
+    after: list[str] = []
+    for word in transcript.window_after(name_end - 1, 8):
+        if word in _CLAUSE_END:
+            break
+        after.append(word)
+    return bool(set(after) & _STAFF_WORDS) or _contains_sequence(after, ("voy", "a"))
 
 
 # The technician's question, answered by the name alone: "¿Cómo se llama? — Fatima Benali."
@@ -641,6 +689,9 @@ _NAME_QUESTIONS = (
     ("tu", "nombre", "?"),
     ("nombre", "completo", "?"),
     ("nombre", "?"),
+    ("nombre", "y", "apellidos"),
+    ("nombre", "y", "apellido"),
+    ("nombre", "completo"),
 )
 _SURNAME_QUESTIONS = (
     ("sus", "apellidos", "?"),
@@ -648,9 +699,25 @@ _SURNAME_QUESTIONS = (
     ("tus", "apellidos", "?"),
     ("apellidos", "?"),
     ("y", "de", "apellido", "?"),
+    ("de", "apellidos", "?"),
+    ("de", "apellido", "?"),
     ("como", "se", "apellida"),
 )
 _ANSWER_FILLERS = {
+    "soy",
+    "tal",
+    "aja",
+    "completo",
+    "que",
+    "o",
+    "este",
+    "a",
+    "vamos",
+    "sea",
+    "mmm",
+    "ehh",
+    "em",
+    "ver",
     "?",
     ",",
     ".",
@@ -711,6 +778,29 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
             indexes, end = _collect_name(transcript, index + 1, limit=4)
             if indexes and not _is_staff_introduction(transcript, index, end):
                 full_names.append(indexes)
+    for index, norm in enumerate(norms[:-1]):
+        # "Nombre Isabel, apellidos de la Fuente": the form's labels said aloud.
+        label_like = index == 0 or norms[index - 1] in {
+            ".",
+            ",",
+            "?",
+            "¿",
+            ":",
+            "nombre",
+            "sea",
+            "bueno",
+            "pues",
+        }
+        next_is_name = transcript.tokens[index + 1].is_word and norms[index + 1] not in _NAME_STOP
+        if (
+            norm == "nombre"
+            and next_is_name
+            and (label_like or norms[index + 1] in first_names())
+            and not transcript.is_staff(index)
+        ):
+            indexes, end = _collect_name(transcript, index + 1)
+            if indexes:
+                full_names.append(indexes)
     for _, cue_end in _cue_positions(norms, _NAME_QUESTIONS):
         answer = _answer_start(transcript, cue_end)
         if answer is None or transcript.is_staff(answer):
@@ -719,6 +809,16 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
         if indexes and not _is_staff_introduction(transcript, answer, end):
             full_names.append(indexes)
     surname_sets: list[list[int]] = []
+    for index, norm in enumerate(norms[:-1]):
+        if (
+            norm in {"apellidos", "apellido"}
+            and index > 0
+            and norms[index - 1] in {",", "."}
+            and not transcript.is_staff(index)
+        ):
+            indexes, _ = _collect_name(transcript, index + 1)
+            if indexes:
+                surname_sets.append(indexes)
     for _, cue_end in _cue_positions(norms, _SURNAME_QUESTIONS):
         answer = _answer_start(transcript, cue_end)
         if answer is None or transcript.is_staff(answer):
@@ -804,9 +904,33 @@ def _given_length(norms: list[str]) -> int:
                 position = probe + 1
                 continue
         break
+    words = [word for word in norms if word not in NAME_PARTICLES]
+    # Two given names and two surnames is the Spanish and Latin American pattern, unless a
+    # surname particle ("El", "Ben", "Ait", "Ould") starts right after the first name.
+    if length == 1 and len(words) >= 4 and norms[1] not in _SURNAME_STARTERS:
+        length = 2
     if length == len(norms) and len(norms) > 1:
         length = 1 if len(norms) <= 3 else 2
     return length
+
+
+_SURNAME_STARTERS = {
+    "el",
+    "ben",
+    "bin",
+    "ait",
+    "ould",
+    "abu",
+    "al",
+    "ba",
+    "bou",
+    "abd",
+    "de",
+    "del",
+    "da",
+    "dos",
+    "van",
+}
 
 
 # --- nationality -------------------------------------------------------------------------------------
@@ -1019,9 +1143,10 @@ def _municipality_field(transcript: Transcript) -> Field | None:
     norms = transcript.norms
     candidates: list[tuple[int, int, int, str]] = []
     for cue_start, cue_end in _residence_cues(norms):
-        weight = _RESIDENCE_CUES[tuple(norms[cue_start : cue_start + 1])] if cue_end - cue_start == 1 else 0
+        if cue_start >= len(norms):
+            continue
         weight = _RESIDENCE_CUES.get(
-            tuple(norms[cue_start:cue_end]), weight or _RESIDENCE_VERBS.get(norms[cue_start], 1)
+            tuple(norms[cue_start:cue_end]), _RESIDENCE_VERBS.get(norms[cue_start], 2)
         )
         if _relative_owner(transcript.clause_before(cue_start, 4)) or transcript.is_staff(cue_start):
             continue

@@ -52,6 +52,11 @@ TWO_WORD_LETTERS = {
     ("uve", "baja"): "V",
     ("uve", "corta"): "V",
     ("i", "latina"): "I",
+    ("doble", "ve"): "W",
+    ("ve", "doble"): "W",
+    ("ve", "chica"): "V",
+    ("ve", "corta"): "V",
+    ("be", "grande"): "B",
 }
 # Words people put between the digits and the letter: "…78, letra zeta", "…78 y la zeta".
 _LETTER_FILLERS = {
@@ -70,6 +75,14 @@ _LETTER_FILLERS = {
     "una",
     "un",
     ":",
+    "al",
+    "final",
+    "luego",
+    "despues",
+    "de",
+    "ultimo",
+    "ultima",
+    "que",
 }
 _DIGIT_SEPARATORS = {".", "-", ",", "/", "guion", "punto", "barra"}
 _UNAMBIGUOUS_LETTER_WORDS = {
@@ -172,7 +185,8 @@ def digit_runs(tokens: list[Token], numbers: list[Number]) -> list[DigitRun]:
     for number in numbers:
         if current:
             gap = tokens[current[-1].last_token + 1 : number.first_token]
-            if all(token.norm in _DIGIT_SEPARATORS for token in gap) and len(gap) <= 1:
+            # "cuatro tres... cuarenta y nueve": up to an ellipsis between groups
+            if all(token.norm in _DIGIT_SEPARATORS for token in gap) and len(gap) <= 3:
                 current.append(number)
                 continue
             runs.append(_make_run(current))
@@ -221,17 +235,23 @@ def _letter_after(tokens: list[Token], index: int) -> Letter | None:
 
 
 def _prefix_letter_before(tokens: list[Token], index: int) -> Letter | None:
-    """NIE prefix (X, Y, Z) just before the digits: "equis", "i griega", "zeta", "X-"."""
+    """NIE prefix (X, Y, Z) before the digits: "equis", "i griega", "X-", "empieza por la zeta de
+    Zaragoza, luego…"."""
     probe = index - 1
-    while probe >= 0 and tokens[probe].norm in {"-", ".", "guion", ","}:
+    skipped = 0
+    while probe >= 0 and skipped <= 4:
+        for start in range(max(0, probe - 3), probe + 1):  # letters of several words end at probe
+            found = letter_at(tokens, start, strict=True)
+            if found is not None and found.last_token == probe and found.letter in NIE_PREFIX_DIGIT:
+                return found
+        if tokens[probe].norm not in _PREFIX_FILLERS:
+            return None
         probe -= 1
-    for start in (probe - 1, probe):  # two-word letters ("i griega") start one token earlier
-        if start < 0:
-            continue
-        found = letter_at(tokens, start, strict=True)
-        if found is not None and found.last_token == probe and found.letter in NIE_PREFIX_DIGIT:
-            return found
+        skipped += 1
     return None
+
+
+_PREFIX_FILLERS = {"-", ".", "guion", ",", "luego", "despues", "y", "seguido", "sigue", "numeros", "el", "la"}
 
 
 def find_documents(tokens: list[Token], runs: list[DigitRun]) -> list[DocumentCandidate]:
@@ -272,52 +292,60 @@ def _document_context(tokens: list[Token], index: int, window: int = 8) -> bool:
 _PASSPORT_TOKEN = re.compile(r"[A-Z0-9]+")
 
 
-def find_passports(tokens: list[Token]) -> list[DocumentCandidate]:
-    """Alphanumeric strings after "pasaporte": "pasaporte AB123456", "pasaporte número P A 1234567"."""
+def find_passports(tokens: list[Token], runs: list[DigitRun]) -> list[DocumentCandidate]:
+    """The first code after "pasaporte": "pasaporte AB123456", "mi pasaporte es el ZE 966852",
+    "¿me dice el número? 554084296". Letters only before the digits, as passports are written."""
     candidates: list[DocumentCandidate] = []
     for index, token in enumerate(tokens):
         if token.norm != "pasaporte":
             continue
-        probe = index + 1
-        while probe < len(tokens) and tokens[probe].norm in {
-            "es",
-            "el",
-            "numero",
-            "n",
-            "º",
-            ":",
-            ",",
-            "mi",
-            "de",
-            "su",
-            "pues",
-            "eh",
-        }:
-            probe += 1
-        parts: list[str] = []
-        first = probe
-        last = probe - 1
-        while probe < len(tokens) and len("".join(parts)) < 9:
+        run = next((r for r in runs if index < r.first_token <= index + 25), None)
+        if run is None or any(t.norm in _OTHER_NUMBER_CUES for t in tokens[index + 1 : run.first_token]):
+            continue
+        first = run.first_token
+        prefix = ""
+        probe = run.first_token - 1
+        while probe > index and len(prefix) < 3:
             text = tokens[probe].text
-            if (
-                text.isdigit()
-                or (text.isalpha() and text.isupper() and len(text) <= 3)
-                or (len(text) == 1 and text.isalpha())
-            ):
-                parts.append(text.upper())
-                last = probe
-                probe += 1
-                continue
-            if tokens[probe].norm in {"-", "."}:
-                probe += 1
+            if text.isalpha() and text.isupper() and len(text) + len(prefix) <= 3:
+                prefix = text + prefix
+                first = probe
+                probe -= 1
                 continue
             break
-        number = "".join(parts)
-        if 6 <= len(number) <= 9 and any(c.isdigit() for c in number) and _PASSPORT_TOKEN.fullmatch(number):
+        number = prefix + run.digits
+        # a letter glued to the end ("…395A") belongs to it; a separate word ("A ver") does not
+        last = run.last_token
+        following = run.last_token + 1
+        if (
+            following < len(tokens)
+            and tokens[following].start == tokens[last].end
+            and tokens[following].text.isalpha()
+            and tokens[following].text.isupper()
+            and len(tokens[following].text) == 1
+        ):
+            number += tokens[following].text
+            last = following
+        if 6 <= len(number) <= 9 and sum(c.isdigit() for c in number) >= 5:
             candidates.append(
                 DocumentCandidate("PASSPORT", number, tokens[first].start, tokens[last].end, first, last)
             )
     return candidates
+
+
+_OTHER_NUMBER_CUES = {
+    "telefono",
+    "movil",
+    "whatsapp",
+    "dni",
+    "nie",
+    "expediente",
+    "codigo",
+    "postal",
+    "calle",
+    "euros",
+    "cita",
+}
 
 
 # --- phones ----------------------------------------------------------------------------------------
