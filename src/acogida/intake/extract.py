@@ -1202,6 +1202,138 @@ def _number_at(transcript: Transcript, index: int) -> Number | None:
     return None
 
 
+_LIST_CONTINUATIONS = {"mi", "mis", "y", "la", "el", "los", "las", "un", "una", "unos", "unas", "e"}
+_HOUSEHOLD_QUESTIONS = (
+    ("cuantas", "personas"),
+    ("cuantos", "sois"),
+    ("cuantos", "son"),
+    ("cuantas", "sois"),
+    ("cuantas", "son"),
+    ("cuantos", "viven"),
+    ("con", "quien", "vive"),
+    ("con", "quien", "vives"),
+    ("con", "quien", "viven"),
+    ("vive", "usted", "solo"),
+    ("vive", "usted", "sola"),
+    ("vives", "solo"),
+    ("vives", "sola"),
+)
+_SOLO_WORDS = {"solo", "sola", "nadie"}
+
+
+_COUNT_CORRECTIONS = {
+    "mejor",
+    "dicho",
+    "no",
+    "corrijo",
+    "digo",
+    "equivocado",
+    "perdona",
+    "perdon",
+    "espera",
+    "perdone",
+    "quiero",
+    "decir",
+    "bueno",
+    "rectifico",
+    "me",
+    "he",
+    "uy",
+    "ay",
+    "ah",
+}
+
+
+def _corrected_count(transcript: Transcript, last_token: int, value: int) -> tuple[int, int]:
+    """'somos seis, mejor dicho, cinco' / 'somos dos. No, espera, tres': the later count wins;
+    'uno sin contarme a mí' adds the person."""
+    norms = transcript.norms
+    window = range(last_token + 1, min(len(norms), last_token + 9))
+    saw_correction = False
+    for probe in window:
+        if norms[probe] in _COUNT_CORRECTIONS:
+            saw_correction = True
+            continue
+        number = _number_at(transcript, probe)
+        if number is not None and saw_correction and 1 <= number.value <= 20:
+            return _corrected_count(transcript, number.last_token, number.value)
+        if norms[probe] in {",", ".", ":"} or norms[probe] in _CLAUSE_END:
+            continue
+        if norms[probe] == "sin" and probe + 1 < len(norms) and norms[probe + 1] in {"contarme", "contar"}:
+            return value + 1, probe + 1
+        if not saw_correction:
+            break
+    return value, last_token
+
+
+_QUESTION_TAIL = {
+    "viven",
+    "vive",
+    "en",
+    "el",
+    "la",
+    "domicilio",
+    "casa",
+    "sois",
+    "son",
+    "hay",
+    "unidad",
+    "familiar",
+    "personas",
+    "usted",
+    "acompañado",
+    "acompañada",
+    "o",
+    "con",
+    "vivis",
+}
+
+
+def _household_answer(transcript: Transcript) -> list[tuple[int, int, int, float]]:
+    """Answers to "¿Cuántos sois en casa?" / "¿Con quién vive?": "Yo sola", "Seis personas", "6",
+    "Mi esposo, los 2 niñas y mi cuñado y yo"."""
+    norms = transcript.norms
+    found: list[tuple[int, int, int, float]] = []
+    for _, end in _cue_positions(norms, _HOUSEHOLD_QUESTIONS):
+        question_end = next((i for i in range(end, min(len(norms), end + 10)) if norms[i] == "?"), None)
+        probe = (question_end + 1) if question_end is not None else end
+        if question_end is None:
+            while probe < len(norms) and norms[probe] in _QUESTION_TAIL and probe - end < 6:
+                probe += 1
+        while probe < len(norms) and (
+            norms[probe]
+            in _ANSWER_FILLERS | {":", "pues", "en", "casa", "aqui", "vivo", "vivimos", "con", "yo"}
+            or (probe + 1 < len(norms) and norms[probe + 1] == ":")
+        ):
+            if norms[probe] == "yo" and probe + 1 < len(norms) and norms[probe + 1] in _SOLO_WORDS:
+                break
+            probe += 1
+        if probe >= len(norms) or transcript.is_staff(probe):
+            continue
+        word = norms[probe]
+        if word in _SOLO_WORDS or (
+            word == "yo" and probe + 1 < len(norms) and norms[probe + 1] in _SOLO_WORDS
+        ):
+            found.append((1, probe, min(probe + 1, len(norms) - 1), 0.9))
+            continue
+        number = _number_at(transcript, probe)
+        after_number = number.last_token + 1 if number else probe
+        if (
+            number is not None
+            and 1 <= number.value <= 20
+            and (
+                after_number >= len(norms) or norms[after_number] not in RELATIVES
+            )
+        ):
+            value, last = _corrected_count(transcript, number.last_token, number.value)
+            found.append((value, probe, last, 0.85))
+            continue
+        members, last, certain = _members_after(transcript, probe)
+        if members:
+            found.append((1 + members, probe, last, 0.85 if certain else 0.6))
+    return found
+
+
 def _members_after(transcript: Transcript, index: int) -> tuple[int, int, bool]:
     """Count the people listed after "vivo con": (members, last token, certain)."""
     norms = transcript.norms
@@ -1213,7 +1345,12 @@ def _members_after(transcript: Transcript, index: int) -> tuple[int, int, bool]:
     while probe < len(norms) and probe - index < 20:
         word = norms[probe]
         if word in _CLAUSE_END or word == ",":
-            if word != "," or (probe + 1 < len(norms) and norms[probe + 1] not in {"mi", "mis", "y"}):
+            continues = probe + 1 < len(norms) and (
+                norms[probe + 1] in _LIST_CONTINUATIONS
+                or norms[probe + 1] in RELATIVES
+                or _number_at(transcript, probe + 1) is not None
+            )
+            if word != "," or not continues:
                 break
             probe += 1
             continue
@@ -1305,15 +1442,28 @@ def _household_field(transcript: Transcript) -> Field | None:
             if number is not None and 1 <= number.value <= 20:
                 after = transcript.window_after(number.last_token, 3)
                 before = transcript.window_before(index, 3)
-                if {"casa", "total", "personas", "familia", "piso", "miembros"} & set(
+                plain = not after or after[0] in _CLAUSE_END | _COUNT_CORRECTIONS | _LIST_CONTINUATIONS | {
+                    ",",
+                    "que",
+                    "uy",
+                }
+                counted = {"casa", "total", "personas", "familia", "piso", "miembros", "contandome"} & set(
                     after + before
-                ) or not after:
-                    found.append((number.value, index, number.last_token, 0.9))
+                )
+                if (plain or counted) and not (
+                    after and after[0] in RELATIVES_PLURAL and after[0] != "personas"
+                ):
+                    value, last = _corrected_count(transcript, number.last_token, number.value)
+                    found.append((value, index, last, 0.9))
         if norms[index] == "familiar" and index > 0 and norms[index - 1] == "unidad":
             for probe in range(index + 1, min(len(norms), index + 5)):
+                if norms[probe] in _SOLO_WORDS:
+                    found.append((1, index - 1, probe, 0.9))
+                    break
                 number = _number_at(transcript, probe)
                 if number is not None and 1 <= number.value <= 20:
-                    found.append((number.value, index - 1, number.last_token, 0.9))
+                    value, last = _corrected_count(transcript, number.last_token, number.value)
+                    found.append((value, index - 1, last, 0.9))
                     break
         if norms[index] in {"vivo", "vivimos", "convivo", "convivimos", "estoy", "vive"}:
             # "vivo con …", also "vivo en Getafe con …"
@@ -1339,7 +1489,7 @@ def _household_field(transcript: Transcript) -> Field | None:
         if (
             norms[index] in {"vivimos", "convivimos", "somos"}
             and index + 1 < len(norms)
-            and norms[index + 1] in {"mi", "mis"}
+            and norms[index + 1] in _LIST_CONTINUATIONS
         ):
             # "vivimos mi marido, mis tres hijos y yo"
             members, last, certain = _members_after(transcript, index + 1)
@@ -1356,6 +1506,7 @@ def _household_field(transcript: Transcript) -> Field | None:
                 members, _, certain = _members_after(transcript, start)
                 if members:
                     found.append((1 + members, start, index, 0.8 if certain else 0.6))
+    found += _household_answer(transcript)
     if not found:
         return None
     size, first, last, confidence = max(found, key=lambda f: (f[3] >= 0.85, f[1]))
@@ -1369,6 +1520,24 @@ _NEEDS_PATTERNS = {
     for need, keywords in NEEDS_KEYWORDS.items()
 }
 _NEGATIONS_AFTER = (
+    "ya esta",
+    "ya estan",
+    "tenemos",
+    "tengo",
+    "de momento tenemos",
+    "de momento tengo",
+    "vamos bien",
+    "estamos bien",
+    "estoy bien",
+    "voy bien",
+    "no nos falta",
+    "no me falta",
+    "eso si",
+    "si tenemos",
+    "si tengo",
+    "ya tenemos",
+    "nos ayuda",
+    "bien, gracias",
     "no necesit",
     "no hace falta",
     "no me hace falta",
@@ -1380,6 +1549,9 @@ _NEGATIONS_AFTER = (
     "tampoco",
 )
 _NEGATIONS = (
+    "ya estan en el",
+    "ya esta en el",
+    "ya van al",
     "no necesito",
     "no necesitamos",
     "no hace falta",
@@ -1402,11 +1574,20 @@ _NEED_CUES = re.compile(
 )
 
 
+_NEED_QUESTIONS = re.compile(
+    r"que necesita|que necesitais|que necesitan|en que le (?:puedo|podemos) ayudar|por que viene|que le urge|"
+    r"lo que mas le urge|en que (?:te|le|os) (?:puedo|podemos) ayudar|cuenteme|que le trae|motivo"
+)
+
+
 def _need_cue_near(folded: str, start: int, end: int) -> bool:
-    """A need is asked for in the same clause: "necesito…", "no tengo…", "ayuda con…"."""
+    """A need is asked for in the same clause ("necesito…", "no tengo…", "ayuda con…"), or it
+    answers the technician's question ("¿Qué necesita? — Medicinas")."""
+    if _NEED_QUESTIONS.search(folded, max(0, start - 90), start):
+        return True
     clause_start = max(folded.rfind(mark, 0, start) for mark in ".?!;") + 1
     clause_end = min((i for i in (folded.find(mark, end) for mark in ".?!;") if i != -1), default=len(folded))
-    clause_start = max(clause_start, start - 80)
+    clause_start = max(clause_start, start - 45)
     clause_end = min(clause_end, end + 40)
     return bool(_NEED_CUES.search(folded, clause_start, clause_end))
 
