@@ -1063,6 +1063,8 @@ _RESIDENCE_CUES: dict[tuple[str, ...], int] = {
 
 
 _RESIDENCE_VERBS = {
+    "empadronamiento": 4,
+    "reside": 3,
     "vivo": 3,
     "vivimos": 3,
     "resido": 3,
@@ -1084,6 +1086,29 @@ _RESIDENCE_VERBS = {
 }
 
 
+_RESIDENCE_ANSWER_SKIP = {
+    ":",
+    "en",
+    "vivo",
+    "usuario",
+    "usuaria",
+    "persona",
+    "ahora",
+    "actualmente",
+    "aqui",
+    "vive",
+    "vives",
+    "reside",
+    "resides",
+    "usted",
+    "esta",
+    "empadronado",
+    "empadronada",
+    "mismo",
+    "estoy",
+    "resido",
+    "vivimos",
+}
 _RESIDENCE_QUESTIONS = (
     ("donde", "vive"),
     ("donde", "vives"),
@@ -1093,6 +1118,17 @@ _RESIDENCE_QUESTIONS = (
     ("que", "municipio"),
     ("en", "que", "ciudad"),
     ("en", "que", "pueblo"),
+    ("en", "que", "localidad"),
+    ("que", "localidad"),
+    ("donde", "reside"),
+    ("donde", "resides"),
+    ("direccion", "?"),
+    ("direccion",),
+    ("su", "direccion"),
+    ("tu", "direccion"),
+    ("domicilio", "?"),
+    ("donde", "esta", "empadronado"),
+    ("donde", "esta", "empadronada"),
 )
 
 
@@ -1101,15 +1137,13 @@ def _residence_cues(norms: list[str]) -> list[tuple[int, int]]:
     plus the answer to "¿Dónde vive?" ("En Getafe")."""
     cues = _cue_positions(norms, _RESIDENCE_CUES)
     for _, end in _cue_positions(norms, _RESIDENCE_QUESTIONS):
-        question_end = next((i for i in range(end, min(len(norms), end + 8)) if norms[i] == "?"), end - 1)
+        question_end = next((i for i in range(end - 1, min(len(norms), end + 8)) if norms[i] == "?"), end - 1)
         probe = question_end + 1
         while (
             probe < len(norms)
             and probe - question_end < 8
             and (
-                norms[probe]
-                in _ANSWER_FILLERS
-                | {":", "en", "vivo", "usuario", "usuaria", "persona", "ahora", "actualmente", "aqui"}
+                norms[probe] in _ANSWER_FILLERS | _RESIDENCE_ANSWER_SKIP
                 or (probe + 1 < len(norms) and norms[probe + 1] == ":")
             )
         ):
@@ -1139,6 +1173,64 @@ def _municipality_at(transcript: Transcript, index: int) -> tuple[str, int] | No
     return None
 
 
+_PAST_RESIDENCE = {
+    "estaba",
+    "antes",
+    "vivia",
+    "viviamos",
+    "estuve",
+    "estabamos",
+    "trabajaba",
+    "trabaje",
+    "pase",
+}
+
+
+def _mention_weight(transcript: Transcript, weight: int, first: int, last: int) -> int:
+    """'en Huelva, no, perdona, en Zaragoza, en Huelva estaba antes': corrections up, the past down."""
+    norms = transcript.norms
+    before = transcript.window_before(first, 5)
+    after = transcript.window_after(last, 2)
+    past_after = bool(after) and after[0] != "en" and bool(set(after) & _PAST_RESIDENCE)
+    if "ahora" in before[-4:]:
+        return weight + 2
+    if past_after or set(before) & _PAST_RESIDENCE:
+        return weight - 3
+    if _relative_owner(before):
+        return weight - 5
+    if set(transcript.window_before(first, 4)) & {
+        "no",
+        "perdona",
+        "perdon",
+        "digo",
+        "dicho",
+        "espera",
+        "corrijo",
+    }:
+        return weight + 1
+    return weight
+
+
+def _later_mentions(transcript: Transcript, weight: int, after: int) -> list[tuple[int, int, int, str]]:
+    """Further "en <municipality>" in the same answer ("Calle San Juan 112, bajo, en Lepe")."""
+    norms = transcript.norms
+    mentions: list[tuple[int, int, int, str]] = []
+    probe = after + 1
+    while probe < min(len(norms), after + 18) and norms[probe] not in {"?", "¿", ".", "!"}:
+        if probe + 1 < len(norms) and norms[probe + 1] == ":" and transcript.tokens[probe].is_word:
+            break  # the next speaker
+        if norms[probe] == "en":
+            found = _municipality_at(transcript, probe + 1)
+            if found:
+                official, last = found
+                mentions.append(
+                    (_mention_weight(transcript, weight, probe + 1, last), probe + 1, last, official)
+                )
+                probe = last
+        probe += 1
+    return mentions
+
+
 def _municipality_field(transcript: Transcript) -> Field | None:
     norms = transcript.norms
     candidates: list[tuple[int, int, int, str]] = []
@@ -1158,19 +1250,23 @@ def _municipality_field(transcript: Transcript) -> Field | None:
                 nxt = next(
                     (
                         i
-                        for i in range(probe + 1, min(len(norms), probe + 9))
+                        for i in range(probe + 1, min(len(norms), probe + 14))
                         if norms[i] in {"en", "de"} and norms[i - 1] not in STREET_WORDS
                     ),
                     None,
                 )
                 if nxt is None:
+                    candidates += _later_mentions(transcript, weight, probe)
                     break
                 probe = nxt + 1
                 continue
             found = _municipality_at(transcript, probe)
             if found:
                 official, last = found
-                candidates.append((weight, probe, last, official))
+                candidates.append((_mention_weight(transcript, weight, probe, last), probe, last, official))
+                candidates += _later_mentions(transcript, weight, last)
+            else:
+                candidates += _later_mentions(transcript, weight, probe - 1)
             break
     if not candidates:
         return None
@@ -1321,9 +1417,7 @@ def _household_answer(transcript: Transcript) -> list[tuple[int, int, int, float
         if (
             number is not None
             and 1 <= number.value <= 20
-            and (
-                after_number >= len(norms) or norms[after_number] not in RELATIVES
-            )
+            and (after_number >= len(norms) or norms[after_number] not in RELATIVES)
         ):
             value, last = _corrected_count(transcript, number.last_token, number.value)
             found.append((value, probe, last, 0.85))
