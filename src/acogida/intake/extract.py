@@ -1188,7 +1188,6 @@ _PAST_RESIDENCE = {
 
 def _mention_weight(transcript: Transcript, weight: int, first: int, last: int) -> int:
     """'en Huelva, no, perdona, en Zaragoza, en Huelva estaba antes': corrections up, the past down."""
-    norms = transcript.norms
     before = transcript.window_before(first, 5)
     after = transcript.window_after(last, 2)
     past_after = bool(after) and after[0] != "en" and bool(set(after) & _PAST_RESIDENCE)
