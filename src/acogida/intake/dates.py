@@ -57,6 +57,13 @@ def find_dates(tokens: list[Token], numbers: list[Number], today: dt.date) -> li
     index = 0
     while index < len(tokens):
         number = by_first_token.get(index)
+        if number is None and tokens[index].norm == "primero":  # "el primero de mayo", "el primero del dos"
+            number = Number("1", tokens[index].start, tokens[index].end, index, index)
+            mention = _spoken_date(tokens, by_first_token, number, today)
+            if mention is not None:
+                mentions.append(mention)
+                index = mention.last_token + 1
+                continue
         if number is None:
             index += 1
             continue
@@ -88,8 +95,13 @@ def find_dates(tokens: list[Token], numbers: list[Number], today: dt.date) -> li
 
 
 def _year_context(tokens: list[Token], index: int) -> bool:
-    before = [token.norm for token in tokens[max(0, index - 3) : index]]
-    return bool({"naci", "nacida", "nacido", "ano"} & set(before)) or before[-2:] == ["en", "el"]
+    """A two-digit number that is a year: "nací en el 85", "soy del 99", "¿de qué año? — Del 51"."""
+    before = [token.norm for token in tokens[max(0, index - 6) : index]]
+    return (
+        bool({"naci", "nacida", "nacido", "ano"} & set(before))
+        or before[-2:] in (["en", "el"], ["soy", "del"])
+        or before[-1:] == ["del"]
+    )
 
 
 def _numeric_date(

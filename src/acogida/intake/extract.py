@@ -382,7 +382,13 @@ def _date_score(transcript: Transcript, mention: DateMention) -> int:
     clause = transcript.clause_before(mention.first_token, 12)
     before = transcript.window_before(mention.first_token, 14)
     score = 0
-    if _BIRTH_CUES & set(clause) or _contains_sequence(before, ("fecha", "de", "nacimiento")):
+    if (
+        _BIRTH_CUES & set(clause)
+        or _contains_sequence(before, ("fecha", "de", "nacimiento"))
+        or _contains_sequence(clause[-3:], ("soy", "del"))
+        or _contains_sequence(before[-8:], ("que", "ano"))
+        or _contains_sequence(before[-6:], ("la", "mia", "es"))
+    ):
         score += 3
     if _NOT_BIRTH_CUES & set(clause[-6:]):
         score -= 3
@@ -394,8 +400,14 @@ def _date_score(transcript: Transcript, mention: DateMention) -> int:
 def _birth_date_field(transcript: Transcript) -> Field | None:
     mentions = find_dates(transcript.tokens, transcript.numbers, transcript.today)
     scored: list[tuple[int, DateMention]] = []
+    previous: tuple[int, DateMention] | None = None
     for position, mention in enumerate(mentions):
         score = _date_score(transcript, mention)
+        corrected = _corrects_previous(transcript, mention, previous)
+        if corrected is not None:
+            score, mention = corrected
+        if score > 0:
+            previous = (score, mention)
         complete = mention
         if mention.iso() is None and score > 0:
             complete = _complete_date(mentions, position) or mention
@@ -414,6 +426,29 @@ def _birth_date_field(transcript: Transcript) -> Field | None:
     best_score, best = max(scored, key=lambda pair: (pair[0], pair[1].first_token))
     confidence = 0.95 if best_score >= 3 else 0.6
     return Field(best.iso(), confidence, best.start, best.end)
+
+
+def _corrects_previous(
+    transcript: Transcript, mention: DateMention, previous: tuple[int, DateMention] | None
+) -> tuple[int, DateMention] | None:
+    """'el 22 de febrero… No, perdona, de junio' / 'del noventa, no, perdón, del ochenta y nueve':
+    a date said right after a correction replaces the parts it says of the previous birth date."""
+    if previous is None or mention.first_token - previous[1].last_token > 25:
+        return None
+    window = transcript.norms[previous[1].last_token + 1 : mention.first_token]
+    if not set(window) & _CORRECTION_CUES:
+        return None
+    score, earlier = previous
+    merged = DateMention(
+        mention.day or earlier.day,
+        mention.month or earlier.month,
+        mention.year or earlier.year,
+        mention.start,
+        mention.end,
+        mention.first_token,
+        mention.last_token,
+    )
+    return score + 1, merged
 
 
 def _complete_date(mentions: list[DateMention], position: int) -> DateMention | None:
