@@ -142,6 +142,16 @@ class Transcript:
         words.reverse()
         return words
 
+    def sentence_before(self, index: int, limit: int = 12) -> list[str]:
+        """Words before ``index`` back to the previous full stop or question mark (colons included)."""
+        words: list[str] = []
+        probe = index - 1
+        while probe >= 0 and len(words) < limit and self.norms[probe] not in {".", "?", "!", "¿", "¡"}:
+            words.append(self.norms[probe])
+            probe -= 1
+        words.reverse()
+        return words
+
     def window_before(self, index: int, size: int) -> list[str]:
         return self.norms[max(0, index - size) : index]
 
@@ -167,7 +177,7 @@ def _relative_owner(words: list[str]) -> bool:
 
     Decided by the last possessive before the data: "con mis padres, mi teléfono es" is the person's.
     """
-    recent = words[-7:]
+    recent = words[-10:]
     for position in range(len(recent) - 1, -1, -1):
         if recent[position] in {"mi", "mis", "su", "sus", "tu", "tus"}:
             following = recent[position + 1] if position + 1 < len(recent) else ""
@@ -301,12 +311,12 @@ def _phone_score(transcript: Transcript, candidate: PhoneCandidate) -> int:
     if {"mi", "me"} & set(clause):
         score += 1
     if (
-        _OFFICE_CUES & set(clause)
+        _OFFICE_CUES & set(clause[-6:])
         or _contains_sequence(before, ("nos", "puede", "llamar"))
         or _contains_sequence(before, ("nos", "puedes", "llamar"))
     ):
         score -= 4
-    if _relative_owner(clause):
+    if _relative_owner(transcript.sentence_before(candidate.first_token, 12)):
         score -= 3
     if transcript.is_staff(candidate.first_token) and "su" not in clause:
         score -= 1
@@ -401,9 +411,10 @@ def _birth_date_field(transcript: Transcript) -> Field | None:
     mentions = find_dates(transcript.tokens, transcript.numbers, transcript.today)
     scored: list[tuple[int, DateMention]] = []
     previous: tuple[int, DateMention] | None = None
-    for position, mention in enumerate(mentions):
-        score = _date_score(transcript, mention)
-        corrected = _corrects_previous(transcript, mention, previous)
+    for position, said in enumerate(mentions):
+        score = _date_score(transcript, said)
+        corrected = _corrects_previous(transcript, said, previous)
+        mention = said
         if corrected is not None:
             score, mention = corrected
         if score > 0:

@@ -185,8 +185,7 @@ def digit_runs(tokens: list[Token], numbers: list[Number]) -> list[DigitRun]:
     for number in numbers:
         if current:
             gap = tokens[current[-1].last_token + 1 : number.first_token]
-            # "cuatro tres... cuarenta y nueve": up to an ellipsis between groups
-            if all(token.norm in _DIGIT_SEPARATORS for token in gap) and len(gap) <= 3:
+            if _joins_groups(gap, current[-1].end, number.start):
                 current.append(number)
                 continue
             runs.append(_make_run(current))
@@ -194,6 +193,20 @@ def digit_runs(tokens: list[Token], numbers: list[Number]) -> list[DigitRun]:
     if current:
         runs.append(_make_run(current))
     return runs
+
+
+_PAUSE_WORDS = {"eh", "em", "mmm", "ehh", "este"}
+
+
+def _joins_groups(gap: list[Token], left_end: int, right_start: int) -> bool:
+    """Whether what stands between two numbers still belongs to one dictated string: nothing, a dash,
+    a comma, an ellipsis ("cuatro tres... cuarenta"), a hesitation ("eh"), or a dot inside a written
+    number ("12.345.678") — but not a full stop ("…859. 719…")."""
+    if len(gap) > 3 or not all(token.norm in _DIGIT_SEPARATORS | _PAUSE_WORDS for token in gap):
+        return False
+    if len(gap) == 1 and gap[0].text == ".":
+        return gap[0].start == left_end and gap[0].end == right_start
+    return True
 
 
 def _make_run(groups: list[Number]) -> DigitRun:
@@ -512,9 +525,51 @@ def _international(digits: str) -> str | None:
     return None
 
 
+def _international_prefix(tokens: list[Token], run: DigitRun) -> bool:
+    """The run is said as an international number: "+", "más", "00…", or after "prefijo"."""
+    first = run.first_token
+    before = {token.norm for token in tokens[max(0, first - 5) : first]}
+    return (
+        (first > 0 and tokens[first - 1].norm in {"+", "mas"})
+        or "prefijo" in before
+        or run.digits.startswith("00")
+    )
+
+
+def _join_prefix_and_number(tokens: list[Token], runs: list[DigitRun]) -> list[DigitRun]:
+    """'el prefijo de Perú, 0051, y luego 970741979': a short country prefix and the number after it."""
+    joined: list[DigitRun] = []
+    skip_next = False
+    for position, run in enumerate(runs):
+        if skip_next:
+            skip_next = False
+            continue
+        following = runs[position + 1] if position + 1 < len(runs) else None
+        short_prefix = len(run.digits.lstrip("0")) <= 3 and _international_prefix(tokens, run)
+        if following is not None and short_prefix:
+            gap = tokens[run.last_token + 1 : following.first_token]
+            if len(gap) <= 4 and all(
+                token.norm in {",", "y", "luego", "despues", "el", "-", "."} for token in gap
+            ):
+                joined.append(
+                    DigitRun(
+                        run.digits + following.digits,
+                        run.start,
+                        following.end,
+                        run.first_token,
+                        following.last_token,
+                        run.groups + following.groups,
+                    )
+                )
+                skip_next = True
+                continue
+        joined.append(run)
+    return joined
+
+
 def find_phones(tokens: list[Token], runs: list[DigitRun]) -> list[PhoneCandidate]:
     candidates: list[PhoneCandidate] = []
-    for run in runs:
+    for run in _join_prefix_and_number(tokens, runs):
         digits = run.digits
         first = run.first_token
         plus = first > 0 and tokens[first - 1].norm in {"+", "mas"}
@@ -523,14 +578,12 @@ def find_phones(tokens: list[Token], runs: list[DigitRun]) -> list[PhoneCandidat
         e164: str | None = None
         if digits.startswith("00") and len(digits) > 10:
             e164 = _international(digits[2:])
-        elif plus:
+        elif plus or (_international_prefix(tokens, run) and len(digits) >= 10):
             e164 = _international(digits)
         elif len(digits) == 9 and digits[0] in "6789":
             e164 = "+34" + digits
         elif len(digits) == 11 and digits.startswith("34") and digits[2] in "6789":
             e164 = "+" + digits
-        elif len(digits) >= 10 and _phone_context(tokens, first):
-            e164 = _international(digits)
         if e164 is not None:
             candidates.append(PhoneCandidate(e164, start, run.end, token_start, run.last_token))
     return candidates
