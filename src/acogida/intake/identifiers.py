@@ -147,7 +147,13 @@ def letter_at(tokens: list[Token], index: int, *, strict: bool) -> Letter | None
         # "y", "o", "e", "u", "a" in lower case are conjunctions and prepositions when a word follows
         # ("…78 y la letra es…"); at the end of the phrase they are the letter itself.
         followed_by_word = index + 1 < len(tokens) and tokens[index + 1].is_word
-        if token.text in "yoeua" and followed_by_word:
+        spelled_out = (
+            index + 2 < len(tokens)
+            and tokens[index + 1].norm == "de"
+            and tokens[index + 2].norm[:1] == token.norm
+            and len(tokens[index + 2].text) > 1
+        )
+        if strict and token.text in "yoeua" and followed_by_word and not spelled_out:
             return None
         letter = token.text.upper()
     elif token.norm in LETTER_WORDS and (not strict or token.norm in _UNAMBIGUOUS_LETTER_WORDS):
@@ -315,17 +321,7 @@ def find_passports(tokens: list[Token], runs: list[DigitRun]) -> list[DocumentCa
         run = next((r for r in runs if index < r.first_token <= index + 25), None)
         if run is None or any(t.norm in _OTHER_NUMBER_CUES for t in tokens[index + 1 : run.first_token]):
             continue
-        first = run.first_token
-        prefix = ""
-        probe = run.first_token - 1
-        while probe > index and len(prefix) < 3:
-            text = tokens[probe].text
-            if text.isalpha() and text.isupper() and len(text) + len(prefix) <= 3:
-                prefix = text + prefix
-                first = probe
-                probe -= 1
-                continue
-            break
+        prefix, first = _passport_letters(tokens, index, run.first_token)
         number = prefix + run.digits
         # a letter glued to the end ("…395A") belongs to it; a separate word ("A ver") does not
         last = run.last_token
@@ -344,6 +340,39 @@ def find_passports(tokens: list[Token], runs: list[DigitRun]) -> list[DocumentCa
                 DocumentCandidate("PASSPORT", number, tokens[first].start, tokens[last].end, first, last)
             )
     return candidates
+
+
+def _passport_letters(tokens: list[Token], trigger: int, digits_start: int) -> tuple[str, int]:
+    """Letters before the digits of a passport: "JV-0321977", "l b 3532992", "las letras ge de gato
+    pe y luego…". Returns the letters and the first token they take."""
+    letters = ""
+    first = digits_start
+    probe = digits_start - 1
+    while probe > trigger and len(letters) < 3:
+        text = tokens[probe].text
+        if tokens[probe].norm in {"-", "y", "luego", "despues", ","}:
+            probe -= 1
+            continue
+        if text.isalpha() and text.isupper() and 1 < len(text) + len(letters) <= 3:
+            letters = text + letters
+            first = probe
+            probe -= 1
+            continue
+        found = next(
+            (
+                letter
+                for start in range(max(trigger + 1, probe - 2), probe + 1)
+                if (letter := letter_at(tokens, start, strict=len(tokens[start].text) > 1)) is not None
+                and letter.last_token == probe
+            ),
+            None,
+        )
+        if found is None:
+            break
+        letters = found.letter + letters
+        first = found.first_token
+        probe = found.first_token - 1
+    return letters, first
 
 
 _OTHER_NUMBER_CUES = {

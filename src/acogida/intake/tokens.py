@@ -114,7 +114,7 @@ HUNDREDS = {
     "novecientos": 900,
     "novecientas": 900,
 }
-NUMBER_WORDS = set(UNITS) | set(TEENS) | set(TENS) | set(HUNDREDS) | {"mil"}
+NUMBER_WORDS = set(UNITS) | set(TEENS) | set(TENS) | set(HUNDREDS) | {"mil", "millon", "millones"}
 # "un"/"una" are articles far more often than numbers; they count only inside a run of numbers.
 _WEAK_NUMBER_WORDS = {"un", "una"}
 
@@ -136,10 +136,15 @@ class Number:
 
 def _group_value(words: list[str]) -> int | None:
     """Value of one cardinal like "mil novecientos noventa y dos"; None if the words do not form one."""
+    millions = 0
     total = 0
     current = 0
     for word in words:
         if word == "y":
+            continue
+        if word in {"millon", "millones"}:
+            millions = (total + current or 1) * 1_000_000
+            total = current = 0
             continue
         if word == "mil":
             total += (current or 1) * 1000
@@ -154,7 +159,7 @@ def _group_value(words: list[str]) -> int | None:
             current += UNITS[word]
         else:
             return None
-    return total + current
+    return millions + total + current
 
 
 def _rank(word: str) -> int:
@@ -171,6 +176,10 @@ def _rank(word: str) -> int:
 def _can_extend(group: list[str], word: str) -> bool:
     """Whether ``word`` continues the cardinal in ``group`` ("treinta y cuatro", "ciento doce")."""
     last = group[-1]
+    if word in {"millon", "millones"}:
+        return all(w not in {"mil", "millon", "millones"} for w in group)
+    if last in {"millon", "millones"}:
+        return True
     if word == "mil":
         return all(w != "mil" for w in group)
     if last == "y":
