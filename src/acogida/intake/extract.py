@@ -246,9 +246,16 @@ def _corrected_letter(transcript: Transcript, after: int, horizon: int = 30) -> 
 def _document_field(transcript: Transcript) -> tuple[DocumentCandidate | None, set[int]]:
     candidates = find_documents(transcript.tokens, transcript.runs)
     covered = {index for c in candidates for index in range(c.first_token, c.last_token + 1)}
-    candidates += [
+    passports = [
         p for p in find_passports(transcript.tokens, transcript.runs) if p.first_token not in covered
     ]
+    # Eight digits said after "pasaporte" are the passport, not a DNI without its letter.
+    candidates = [
+        c
+        for c in candidates
+        if not (c.number.isdigit() and any(p.first_token <= c.first_token <= p.last_token for p in passports))
+    ]
+    candidates += passports
     kept = [c for c in candidates if not _relative_owner(transcript.clause_before(c.first_token, 8))]
     used_tokens = {index for c in candidates for index in range(c.first_token, c.last_token + 1)}
     if not kept:

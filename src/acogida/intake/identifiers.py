@@ -241,7 +241,7 @@ def _letter_after(tokens: list[Token], index: int) -> Letter | None:
     probe = index
     skipped = 0
     while probe < len(tokens) and skipped <= 5:
-        found = letter_at(tokens, probe, strict=tokens[probe].norm not in ("letra",) and skipped == 0)
+        found = letter_at(tokens, probe, strict=True)
         if found is None and probe > index and tokens[probe - 1].norm == "letra":
             found = letter_at(tokens, probe, strict=False)
         if found is not None and found.letter.isalpha():
@@ -376,6 +376,9 @@ def _passport_letters(tokens: list[Token], trigger: int, digits_start: int) -> t
 
 
 _OTHER_NUMBER_CUES = {
+    "llamar",
+    "llamarme",
+    "localizarme",
     "telefono",
     "movil",
     "whatsapp",
