@@ -1057,10 +1057,11 @@ def _nationality_field(transcript: Transcript) -> Field | None:
         clause = transcript.clause_before(index, 8)
         near = clause[-4:]
         score = 0
-        if _NATIONALITY_CUES & set(near):
+        if _NATIONALITY_CUES & set(near) or {"naci", "nacida", "nacido"} & set(clause):
             score += 3
-        elif {"nacionalidad", "pais"} & set(transcript.window_before(index, 8)) or _contains_sequence(
-            transcript.window_before(index, 8), ("de", "donde", "es")
+        elif {"nacionalidad", "pais"} & set(transcript.window_before(index, 10)) or any(
+            _contains_sequence(transcript.window_before(index, 10), question)
+            for question in (("de", "donde", "es"), ("de", "donde", "eres"), ("de", "que", "pais"))
         ):
             score += 3  # the answer to "¿Nacionalidad?" / "¿De dónde es usted?"
         if "nacionalidad" in clause or _contains_sequence(clause, ("soy", "de")):
