@@ -36,6 +36,7 @@ from acogida.intake.lexicon import (
     RELATIVES_PLURAL,
     STREET_WORDS,
     STRONG_NEED_KEYWORDS,
+    common_words,
     country_names,
     demonyms,
     first_names,
@@ -132,6 +133,8 @@ class Transcript:
         self.numbers = spoken_numbers(self.tokens)
         self.runs = digit_runs(self.tokens, self.numbers)
         self.turns: Turns = find_turns(text)
+        # first token of a repeated full name → how many tokens the shorter first statement had
+        self.given_hints: dict[int, int] = {}
 
     def clause_before(self, index: int, limit: int = 10) -> list[str]:
         words: list[str] = []
@@ -513,6 +516,8 @@ _SURNAME_CUES = (
     ("los", "apellidos", "son"),
 )
 _FIRST_SURNAME_CUES = (("primer", "apellido"),)
+# "Muy bien, Ayoub Alaoui Ait Ouali, ¿verdad? — No, al revés: Ait Ouali Alaoui."
+_SURNAME_CORRECTIONS = (("al", "reves"), ("primero", "toledo"))
 _SECOND_SURNAME_CUES = (("segundo", "apellido"),)
 _NAME_STOP = (
     {
@@ -625,9 +630,13 @@ _NAME_STOP |= {
 
 
 def _collect_name(transcript: Transcript, index: int, limit: int = 6) -> tuple[list[int], int]:
-    """The name at ``index``; a repetition that says more wins ("Jorge Luis, Jorge Luis Rodríguez")."""
+    """The name at ``index``; a repetition that says more wins ("Jorge Luis, Jorge Luis Rodríguez").
+
+    When the first statement was shorter, it was the given name: remembered in ``_GIVEN_HINTS``.
+    """
     taken, end = _collect_name_once(transcript, index, limit)
     norms = transcript.norms
+    first_statement = len(taken)
     while taken and end < len(norms) and norms[end] in {",", "..."} and end + 1 < len(norms):
         again, again_end = _collect_name_once(transcript, end + 1, limit)
         if not again or norms[again[0]] != norms[taken[0]]:
@@ -636,6 +645,8 @@ def _collect_name(transcript: Transcript, index: int, limit: int = 6) -> tuple[l
             taken, end = again, again_end
         else:
             break
+    if taken and first_statement < len(taken):
+        transcript.given_hints[taken[0]] = first_statement
     return taken, end
 
 
@@ -678,6 +689,10 @@ def _collect_name_words(transcript: Transcript, index: int, limit: int = 6) -> t
             break
         if norm in _NAME_STOP or norm in demonyms() or norm in RELATIVES:
             break
+        if norm in common_words() and norm not in first_names() and norm not in NAME_PARTICLES:
+            break
+        if taken and norm == tokens[taken[0]].norm and probe > taken[-1] + 0 and len(taken) > 1:
+            break  # "leidy johana mejía cabrera leidy johana…": the name said again
         taken.append(probe)
         probe += 1
     while taken and tokens[taken[-1]].norm in NAME_PARTICLES:
@@ -816,6 +831,9 @@ def _answer_start(transcript: Transcript, index: int) -> int | None:
     return None
 
 
+_LABEL_BEFORE = {",", ".", "documento", "y", "sea", "bueno", "pues", "vale", ":", "?"}
+
+
 def _name_fields(transcript: Transcript) -> dict[str, Field]:
     norms = transcript.norms
     full_names: list[list[int]] = []
@@ -866,10 +884,16 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
         if (
             norm in {"apellidos", "apellido"}
             and index > 0
-            and norms[index - 1] in {",", "."}
+            and norms[index - 1] in _LABEL_BEFORE
             and not transcript.is_staff(index)
         ):
-            indexes, _ = _collect_name(transcript, index + 1)
+            indexes, _ = _collect_name(transcript, index + 1, limit=3)
+            if indexes:
+                surname_sets.append(indexes)
+    for _, cue_end in _cue_positions(norms, _SURNAME_CORRECTIONS):
+        answer = _answer_start(transcript, cue_end)
+        if answer is not None and not transcript.is_staff(answer):
+            indexes, _ = _collect_name(transcript, answer, limit=3)
             if indexes:
                 surname_sets.append(indexes)
     for _, cue_end in _cue_positions(norms, _SURNAME_QUESTIONS):
@@ -892,6 +916,8 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
 
     fields: dict[str, Field] = {}
     surnames = surname_sets[-1] if surname_sets else []
+    # "me llamo Edwin Paredes, y el segundo apellido es Mejía"
+    second_surname = second[-1] if second and not first and second[-1] else []
     if full_names:
         name = full_names[-1]
         surname_norms = [norms[i] for i in surnames]
@@ -901,8 +927,14 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
         elif surnames:
             given = name[: _given_length(name_norms)] if len(name) > 2 else name
         else:
-            split = _given_length(name_norms)
+            split = transcript.given_hints.get(name[0]) or _given_length(name_norms)
             given, surnames = name[:split], name[split:]
+            if (
+                second_surname
+                and surnames
+                and [norms[i] for i in second_surname] != [norms[i] for i in surnames[-len(second_surname) :]]
+            ):
+                surnames = surnames + second_surname
         given = [i for i in given]
         while given and norms[given[-1]] in NAME_PARTICLES:
             given.pop()

@@ -467,6 +467,15 @@ NEEDS_KEYWORDS: dict[str, tuple[str, ...]] = {
 
 
 @cache
+def common_words() -> frozenset[str]:
+    """Folded frequent words of conversation from data/common_words.txt (never part of a name)."""
+    text = resources.files("acogida.intake").joinpath("data/common_words.txt").read_text(encoding="utf-8")
+    return frozenset(
+        fold(word) for line in text.splitlines() if not line.startswith("#") for word in line.split()
+    )
+
+
+@cache
 def first_names() -> frozenset[str]:
     """Folded given names from data/first_names.txt."""
     text = resources.files("acogida.intake").joinpath("data/first_names.txt").read_text(encoding="utf-8")
