@@ -816,7 +816,7 @@ _ANSWER_FILLERS = {
 }
 
 
-def _answer_start(transcript: Transcript, index: int) -> int | None:
+def _answer_start(transcript: Transcript, index: int, *, surnames: bool = False) -> int | None:
     """First word of the answer after a question: skips fillers and a speaker label ("Usuario:")."""
     norms = transcript.norms
     probe = index
@@ -824,11 +824,24 @@ def _answer_start(transcript: Transcript, index: int) -> int | None:
         if probe + 1 < len(norms) and norms[probe + 1] == ":" and transcript.tokens[probe].is_word:
             probe += 2
             continue
+        if norms[probe] in {"apellidos", "apellido"} and not surnames:
+            return None  # "Apellidos El Fassi, nombre Karim": the labels said aloud, read elsewhere
         if norms[probe] in _ANSWER_FILLERS:
             probe += 1
             continue
         return probe if transcript.tokens[probe].is_word else None
     return None
+
+
+def _staff_names(transcript: Transcript) -> set[str]:
+    """First names of the staff: "¿es usted Raúl?", "me dijeron que preguntara por Raúl"."""
+    names: set[str] = set()
+    for _, end in _cue_positions(
+        transcript.norms, (("es", "usted"), ("preguntara", "por"), ("pregunte", "por"))
+    ):
+        if end < len(transcript.norms) and transcript.tokens[end].is_word:
+            names.add(transcript.norms[end])
+    return names
 
 
 _LABEL_BEFORE = {",", ".", "documento", "y", "sea", "bueno", "pues", "vale", ":", "?"}
@@ -837,6 +850,7 @@ _LABEL_BEFORE = {",", ".", "documento", "y", "sea", "bueno", "pues", "vale", ":"
 def _name_fields(transcript: Transcript) -> dict[str, Field]:
     norms = transcript.norms
     full_names: list[list[int]] = []
+    weak_names: list[list[int]] = []  # "soy Fatima": used only when nothing stronger was said
     for cue_start, cue_end in _cue_positions(norms, _GIVEN_CUES):
         if _relative_owner(transcript.clause_before(cue_start, 4)):
             continue
@@ -845,10 +859,15 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
             full_names.append(indexes)
     for index, norm in enumerate(norms):
         # "soy Fatima" (weak cue): only with a known first name, and not the technician.
-        if norm == "soy" and index + 1 < len(norms) and norms[index + 1] in first_names():
+        if norm == "soy" and index + 1 < len(norms) and transcript.tokens[index + 1].is_word:
             indexes, end = _collect_name(transcript, index + 1, limit=4)
-            if indexes and not _is_staff_introduction(transcript, index, end):
-                full_names.append(indexes)
+            known = bool(indexes) and norms[indexes[0]] in first_names()
+            if (
+                indexes
+                and (known or len(indexes) >= 2)
+                and not _is_staff_introduction(transcript, index, end)
+            ):
+                weak_names.append(indexes)
     for index, norm in enumerate(norms[:-1]):
         # "Nombre Isabel, apellidos de la Fuente": the form's labels said aloud.
         label_like = index == 0 or norms[index - 1] in {
@@ -891,13 +910,13 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
             if indexes:
                 surname_sets.append(indexes)
     for _, cue_end in _cue_positions(norms, _SURNAME_CORRECTIONS):
-        answer = _answer_start(transcript, cue_end)
+        answer = _answer_start(transcript, cue_end, surnames=True)
         if answer is not None and not transcript.is_staff(answer):
             indexes, _ = _collect_name(transcript, answer, limit=3)
             if indexes:
                 surname_sets.append(indexes)
     for _, cue_end in _cue_positions(norms, _SURNAME_QUESTIONS):
-        answer = _answer_start(transcript, cue_end)
+        answer = _answer_start(transcript, cue_end, surnames=True)
         if answer is None or transcript.is_staff(answer):
             continue
         indexes, _ = _collect_name(transcript, answer)
@@ -914,6 +933,10 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
     if first and first[-1]:
         surname_sets.append(first[-1] + (second[-1] if second and second[-1] else []))
 
+    staff = _staff_names(transcript)
+    full_names = [name for name in full_names if norms[name[0]] not in staff]
+    if not full_names:
+        full_names = [name for name in weak_names if norms[name[0]] not in staff]
     fields: dict[str, Field] = {}
     surnames = surname_sets[-1] if surname_sets else []
     # "me llamo Edwin Paredes, y el segundo apellido es Mejía"
@@ -983,6 +1006,9 @@ def _given_length(norms: list[str]) -> int:
                     "mercedes",
                     "socorro",
                     "montserrat",
+                    "dios",
+                    "jesus",
+                    "fatima",
                 }
             ):
                 length = probe + 1
