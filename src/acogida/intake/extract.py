@@ -637,8 +637,9 @@ def _collect_name(transcript: Transcript, index: int, limit: int = 6) -> tuple[l
     taken, end = _collect_name_once(transcript, index, limit)
     norms = transcript.norms
     first_statement = len(taken)
-    while taken and end < len(norms) and norms[end] in {",", "..."} and end + 1 < len(norms):
-        again, again_end = _collect_name_once(transcript, end + 1, limit)
+    while taken and end + 1 < len(norms) and (norms[end] in {",", "..."} or norms[end] == norms[taken[0]]):
+        restart = end + 1 if norms[end] in {",", "..."} else end
+        again, again_end = _collect_name_once(transcript, restart, limit)
         if not again or norms[again[0]] != norms[taken[0]]:
             break
         if len(again) >= len(taken):
@@ -765,7 +766,6 @@ _SURNAME_QUESTIONS = (
     ("sus", "apellidos", "?"),
     ("los", "apellidos", "?"),
     ("tus", "apellidos", "?"),
-    ("apellidos", "?"),
     ("y", "de", "apellido", "?"),
     ("de", "apellidos", "?"),
     ("de", "apellido", "?"),
@@ -903,7 +903,8 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
         if (
             norm in {"apellidos", "apellido"}
             and index > 0
-            and norms[index - 1] in _LABEL_BEFORE
+            and norms[index - 1]
+            not in {"mis", "sus", "tus", "los", "de", "dos", "tiene", "tengo", "nombre"}
             and not transcript.is_staff(index)
         ):
             indexes, _ = _collect_name(transcript, index + 1, limit=3)
@@ -934,10 +935,13 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
         surname_sets.append(first[-1] + (second[-1] if second and second[-1] else []))
 
     staff = _staff_names(transcript)
-    full_names = [name for name in full_names if norms[name[0]] not in staff]
+    full_names = sorted(
+        (name for name in full_names if norms[name[0]] not in staff), key=lambda name: name[0]
+    )
     if not full_names:
         full_names = [name for name in weak_names if norms[name[0]] not in staff]
     fields: dict[str, Field] = {}
+    surname_sets.sort(key=lambda indexes: indexes[0])
     surnames = surname_sets[-1] if surname_sets else []
     # "me llamo Edwin Paredes, y el segundo apellido es Mejía"
     second_surname = second[-1] if second and not first and second[-1] else []
