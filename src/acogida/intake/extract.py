@@ -256,7 +256,10 @@ def _document_field(transcript: Transcript) -> tuple[DocumentCandidate | None, s
     candidates = [
         c
         for c in candidates
-        if not (c.number.isdigit() and any(p.first_token <= c.first_token <= p.last_token for p in passports))
+        if not (
+            c.number.isdigit()
+            and any(p.first_token <= c.first_token <= p.last_token or p.number == c.number for p in passports)
+        )
     ]
     candidates += passports
     kept = [c for c in candidates if not _relative_owner(transcript.clause_before(c.first_token, 8))]
@@ -282,6 +285,19 @@ def _document_field(transcript: Transcript) -> tuple[DocumentCandidate | None, s
 
 # --- phones ------------------------------------------------------------------------------------------
 
+_STRONG_CORRECTIONS = {
+    "perdona",
+    "perdon",
+    "perdone",
+    "corrijo",
+    "equivoque",
+    "equivocado",
+    "mejor",
+    "digo",
+    "rectifico",
+    "espera",
+    "espere",
+}
 _OFFICE_CUES = {
     "oficina",
     "nuestro",
@@ -339,7 +355,17 @@ def _phone_field(transcript: Transcript, document_tokens: set[int]) -> Field | N
         for c in find_phones(transcript.tokens, transcript.runs)
         if not document_tokens & set(range(c.first_token, c.last_token + 1))
     ]
-    scored = [(score, c) for c in candidates if (score := _phone_score(transcript, c)) >= -1]
+    scored: list[tuple[int, PhoneCandidate]] = []
+    for candidate in candidates:
+        score = _phone_score(transcript, candidate)
+        if scored and score < scored[-1][0]:
+            # "+51 976062885… No, perdona, es el 0051 976062881": a correction keeps the standing
+            earlier_score, earlier = scored[-1]
+            between = transcript.norms[earlier.last_token + 1 : candidate.first_token]
+            if candidate.first_token - earlier.last_token <= 20 and set(between) & _STRONG_CORRECTIONS:
+                score = earlier_score + 1
+        if score >= -1:
+            scored.append((score, candidate))
     if not scored:
         return None
     best_score, best = max(scored, key=lambda pair: (pair[0], pair[1].first_token))
@@ -903,8 +929,7 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
         if (
             norm in {"apellidos", "apellido"}
             and index > 0
-            and norms[index - 1]
-            not in {"mis", "sus", "tus", "los", "de", "dos", "tiene", "tengo", "nombre"}
+            and norms[index - 1] not in {"mis", "sus", "tus", "los", "de", "dos", "tiene", "tengo", "nombre"}
             and not transcript.is_staff(index)
         ):
             indexes, _ = _collect_name(transcript, index + 1, limit=3)

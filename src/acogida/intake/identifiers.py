@@ -55,6 +55,9 @@ TWO_WORD_LETTERS = {
     ("doble", "ve"): "W",
     ("ve", "doble"): "W",
     ("ve", "chica"): "V",
+    ("ve", "baja"): "V",
+    ("be", "baja"): "V",
+    ("ve", "pequeña"): "V",
     ("ve", "corta"): "V",
     ("be", "grande"): "B",
 }
@@ -132,6 +135,19 @@ class Letter:
     last_token: int  # inclusive
 
 
+def _spelled_with_example(tokens: list[Token], index: int) -> bool:
+    """ "de de dedo", "a de Alicante": the letter confirmed by a word that starts with it."""
+    name = tokens[index].norm
+    letter = LETTER_WORDS.get(name, name.upper() if len(name) == 1 else "")
+    return (
+        bool(letter)
+        and index + 2 < len(tokens)
+        and tokens[index + 1].norm == "de"
+        and len(tokens[index + 2].text) > 1
+        and tokens[index + 2].norm[:1].upper() == letter[:1]
+    )
+
+
 def letter_at(tokens: list[Token], index: int, *, strict: bool) -> Letter | None:
     """A dictated or written letter starting at ``index``: "Z", "zeta", "i griega", "la ce de casa".
 
@@ -156,7 +172,9 @@ def letter_at(tokens: list[Token], index: int, *, strict: bool) -> Letter | None
         if strict and token.text in "yoeua" and followed_by_word and not spelled_out:
             return None
         letter = token.text.upper()
-    elif token.norm in LETTER_WORDS and (not strict or token.norm in _UNAMBIGUOUS_LETTER_WORDS):
+    elif token.norm in LETTER_WORDS and (
+        not strict or token.norm in _UNAMBIGUOUS_LETTER_WORDS or _spelled_with_example(tokens, index)
+    ):
         letter = LETTER_WORDS[token.norm]
     if letter is None:
         return None
@@ -242,8 +260,14 @@ def _letter_after(tokens: list[Token], index: int) -> Letter | None:
     skipped = 0
     while probe < len(tokens) and skipped <= 5:
         found = letter_at(tokens, probe, strict=True)
-        if found is None and probe > index and tokens[probe - 1].norm == "letra":
-            found = letter_at(tokens, probe, strict=False)
+        if found is None and probe > index and tokens[probe - 1].norm in {"letra", "la", ","}:
+            # "…la letra e", "…y al final la de.", "…590, de.": a short letter name closing the phrase
+            loose = letter_at(tokens, probe, strict=False)
+            closing = loose is not None and (
+                loose.last_token + 1 >= len(tokens) or not tokens[loose.last_token + 1].is_word
+            )
+            if loose is not None and (tokens[probe - 1].norm == "letra" or closing):
+                found = loose
         if found is not None and found.letter.isalpha():
             return found
         if tokens[probe].norm not in _LETTER_FILLERS:
@@ -603,6 +627,9 @@ def find_phones(tokens: list[Token], runs: list[DigitRun]) -> list[PhoneCandidat
     candidates: list[PhoneCandidate] = []
     for run in _join_prefix_and_number(tokens, runs):
         digits = run.digits
+        half = len(digits) // 2
+        if len(digits) % 2 == 0 and half >= 9 and digits[:half] == digits[half:]:
+            digits = digits[:half]  # "seis seis tres … seis seis tres …": read back without a pause
         first = run.first_token
         plus = first > 0 and tokens[first - 1].norm in {"+", "mas"}
         start = tokens[first - 1].start if plus else run.start
