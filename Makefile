@@ -73,8 +73,8 @@ test: lint tf-check unit integration ## Everything: lint, scans, terraform tests
 
 lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## ruff, mypy, terraform fmt, checkov, cfn-lint
 	@echo "==> ruff"
-	@$(BIN)/ruff check src tests
-	@$(BIN)/ruff format --check src tests
+	@$(BIN)/ruff check src tests scripts
+	@$(BIN)/ruff format --check src tests scripts
 	@echo "==> mypy (strict)"
 	@$(BIN)/mypy
 	@echo "==> terraform fmt"

@@ -87,3 +87,31 @@ def test_bad_jsonl_line_is_named_and_nothing_is_written(monkeypatch, capsys, std
     assert code == 2
     assert out == ""
     assert reason in err
+
+
+def test_redact_jsonl_contract(monkeypatch, capsys):
+    lines = [
+        {"id": "r1", "text": "Me llamo Ana García y mi DNI es 12345678Z."},
+        {"id": "r2", "text": "Buenos días."},
+    ]
+    stdin = "\n".join(json.dumps(line) for line in lines) + "\n"
+    code, out, _ = _run_cli(monkeypatch, capsys, ["redact", "--jsonl"], stdin)
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [record["id"] for record in records] == ["r1", "r2"]
+    first = records[0]
+    text = lines[0]["text"]
+    assert {"start", "end", "label"} <= set(first["spans"][0])
+    masked = [text[span["start"] : span["end"]] for span in first["spans"]]
+    assert "12345678Z" in masked
+    assert any("Ana" in piece for piece in masked)
+    assert "12345678Z" not in first["redacted"]
+    assert "García" not in first["redacted"]
+    assert records[1] == {"id": "r2", "spans": [], "redacted": "Buenos días."}
+
+
+def test_redact_bad_line_is_named(monkeypatch, capsys):
+    code, out, err = _run_cli(monkeypatch, capsys, ["redact", "--jsonl"], '{"id": 1, "transcript": "x"}\n')
+    assert code == 2
+    assert out == ""
+    assert 'line 1: field "text" must be a string' in err
