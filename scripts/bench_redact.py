@@ -23,7 +23,8 @@ from pathlib import Path
 
 from acogida.intake.redact import RedactionSpan, merge_spans, model_spans, redact, rule_spans
 
-DEFAULT_DATA = Path("/work/shared/data/meddocan")
+# ../shared/data beside the checkout
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "meddocan"
 
 Doc = tuple[str, str, list[tuple[int, int, str]]]
 

@@ -32,7 +32,8 @@ from thinc.api import Adam, fix_random_seed
 from acogida.intake.redact import MEDDOCAN_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = Path("/work/shared/data/meddocan")
+# ../shared/data beside the checkout
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "meddocan"
 DEFAULT_OUT = ROOT / "src" / "acogida" / "intake" / "redaction_model"
 SEED = 20190601
 N_HELDOUT = 50
