@@ -199,3 +199,47 @@ def test_streaming_grows_with_each_segment():
 def test_nothing_said_nothing_extracted():
     assert extract("", TODAY) == {}
     assert extract("buenos días, ¿qué tal?", TODAY) == {}
+
+
+def test_answers_to_the_technicians_questions():
+    got = values(
+        "Técnica: ¿Cómo se llama? Usuaria: Fatima Zahra Benali. Técnica: ¿Nacionalidad? Usuaria: Marroquí. "
+        "Técnica: ¿Dónde vive? Usuaria: En Getafe. Técnica: ¿Cuántos sois en casa? Usuaria: Cuatro."
+    )
+    assert got["given_name"] == "Fatima Zahra"
+    assert got["surnames"] == "Benali"
+    assert got["nationality"] == "MA"
+    assert got["municipality"] == "Getafe"
+    assert got["household_size"] == 4
+
+
+def test_corrections_in_lower_case_asr_text():
+    got = values(
+        "dónde vives vamos en salamanca no espera en granada en salamanca estaba antes "
+        "su fecha de nacimiento el dieciséis de enero del mil novecientos noventa no perdón del mil "
+        "novecientos ochenta y nueve cuántos sois en casa somos seis mejor dicho cinco"
+    )
+    assert got["municipality"] == "Granada"
+    assert got["birth_date"] == "1989-01-16"
+    assert got["household_size"] == 5
+
+
+def test_spoken_millions_and_spelled_letters():
+    got = values(
+        "mi dni es el diecinueve millones setecientos sesenta y siete mil ochocientos trece a de alicante"
+    )
+    assert got["document_number"] == "19767813A"
+
+
+def test_passport_with_dictated_letters():
+    got = values("apunta el pasaporte las letras ge de gato pe y luego ocho cinco uno nueve seis nueve siete")
+    assert got["document_type"] == "PASSPORT"
+    assert got["document_number"] == "GP8519697"
+
+
+def test_phone_with_prefix_said_apart_and_staff_name_ignored():
+    got = values(
+        "Hola, ¿es usted Raúl? Sí, soy Raúl. Mi teléfono es el prefijo de Perú, 0051, y luego 970741979."
+    )
+    assert got["phone"] == "+51970741979"
+    assert "given_name" not in got
