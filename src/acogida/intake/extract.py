@@ -763,16 +763,22 @@ def _cue_positions(norms: list[str], cues: Iterable[tuple[str, ...]]) -> list[tu
     return result
 
 
+_BARE_SPEAKER_WORDS = {"tecnico", "tecnica", "usuario", "usuaria"}
+
+
 def _is_staff_introduction(transcript: Transcript, cue_start: int, name_end: int) -> bool:
     if transcript.is_staff(cue_start):
         return True
     # Only the rest of the same clause: "soy Lucía, la técnica", "me llamo Ana y le voy a atender".
     after: list[str] = []
-    for word in transcript.window_after(name_end - 1, 8):
+    for position, word in enumerate(transcript.window_after(name_end - 1, 8)):
         if word in _CLAUSE_END:
             break
+        if position == 0 and word in _BARE_SPEAKER_WORDS:
+            break  # "…mamadou lamine sarr técnico y de dónde…": the next speaker's label, no colon
         after.append(word)
-    return bool(set(after) & _STAFF_WORDS) or _contains_sequence(after, ("voy", "a"))
+    before = transcript.sentence_before(cue_start, 5)  # "soy la trabajadora social, me llamo Carmen"
+    return bool(set(after + before) & _STAFF_WORDS) or _contains_sequence(after, ("voy", "a"))
 
 
 # The technician's question, answered by the name alone: "¿Cómo se llama? — Fatima Benali."
@@ -793,11 +799,20 @@ _SURNAME_QUESTIONS = (
     ("los", "apellidos", "?"),
     ("tus", "apellidos", "?"),
     ("y", "de", "apellido", "?"),
+    ("apellidos", "?"),
+    ("apellido", "?"),
     ("de", "apellidos", "?"),
     ("de", "apellido", "?"),
     ("como", "se", "apellida"),
 )
 _ANSWER_FILLERS = {
+    "—",
+    "–",
+    "-",
+    "por",
+    "favor",
+    "usuario",
+    "usuaria",
     "soy",
     "tal",
     "aja",
@@ -941,7 +956,9 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
             indexes, _ = _collect_name(transcript, answer, limit=3)
             if indexes:
                 surname_sets.append(indexes)
-    for _, cue_end in _cue_positions(norms, _SURNAME_QUESTIONS):
+    for cue_start, cue_end in _cue_positions(norms, _SURNAME_QUESTIONS):
+        if norms[max(0, cue_start - 2) : cue_start] == ["nombre", "y"]:
+            continue  # "¿Nombre y apellidos?" is answered with the full name
         answer = _answer_start(transcript, cue_end, surnames=True)
         if answer is None or transcript.is_staff(answer):
             continue
@@ -1450,6 +1467,8 @@ _HOUSEHOLD_QUESTIONS = (
     ("con", "quien", "vives"),
     ("con", "quien", "viven"),
     ("vive", "usted", "solo"),
+    ("vive", "solo"),
+    ("vive", "sola"),
     ("vive", "usted", "sola"),
     ("vives", "solo"),
     ("vives", "sola"),
@@ -1821,7 +1840,7 @@ def _need_cue_near(folded: str, start: int, end: int) -> bool:
         return True
     clause_start = max(folded.rfind(mark, 0, start) for mark in ".?!;") + 1
     clause_end = min((i for i in (folded.find(mark, end) for mark in ".?!;") if i != -1), default=len(folded))
-    clause_start = max(clause_start, start - 45)
+    clause_start = max(clause_start, start - 70)
     clause_end = min(clause_end, end + 40)
     return bool(_NEED_CUES.search(folded, clause_start, clause_end))
 

@@ -52,6 +52,7 @@ TWO_WORD_LETTERS = {
     ("uve", "baja"): "V",
     ("uve", "corta"): "V",
     ("i", "latina"): "I",
+    ("y", "griega"): "Y",
     ("doble", "ve"): "W",
     ("ve", "doble"): "W",
     ("ve", "chica"): "V",
