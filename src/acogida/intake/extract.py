@@ -807,7 +807,7 @@ _SURNAME_QUESTIONS = (
 )
 _ANSWER_FILLERS = {
     "—",
-    "–",
+    "\u2013",  # en dash
     "-",
     "por",
     "favor",
