@@ -799,6 +799,11 @@ _SURNAME_QUESTIONS = (
     ("los", "apellidos", "?"),
     ("tus", "apellidos", "?"),
     ("y", "de", "apellido", "?"),
+    ("y", "tus", "apellidos"),
+    ("y", "sus", "apellidos"),
+    ("y", "los", "apellidos"),
+    ("y", "de", "apellido"),
+    ("y", "de", "apellidos"),
     ("apellidos", "?"),
     ("apellido", "?"),
     ("de", "apellidos", "?"),
@@ -861,7 +866,7 @@ def _answer_start(transcript: Transcript, index: int, *, surnames: bool = False)
     """First word of the answer after a question: skips fillers and a speaker label ("Usuario:")."""
     norms = transcript.norms
     probe = index
-    while probe < len(norms) and probe - index < 8:
+    while probe < len(norms) and probe - index < 14:
         if probe + 1 < len(norms) and norms[probe + 1] == ":" and transcript.tokens[probe].is_word:
             probe += 2
             continue
@@ -903,6 +908,10 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
         if norm == "soy" and index + 1 < len(norms) and transcript.tokens[index + 1].is_word:
             indexes, end = _collect_name(transcript, index + 1, limit=4)
             known = bool(indexes) and norms[indexes[0]] in first_names()
+            if indexes and (
+                norms[indexes[0]] in NAME_PARTICLES or any(norms[i] in country_names() for i in indexes)
+            ):
+                continue  # "soy de Venezuela"
             if (
                 indexes
                 and (known or len(indexes) >= 2)
@@ -1035,8 +1044,7 @@ def _given_length(norms: list[str]) -> int:
             while probe < len(norms) and norms[probe] in {"la", "los", "las"}:
                 probe += 1
             if probe < len(norms) and (
-                norms[probe] in first_names()
-                or norms[probe]
+                norms[probe]
                 in {
                     "angeles",
                     "mar",
