@@ -79,6 +79,10 @@ _CORRECTION_CUES = {
     "disculpe",
     "perdoname",
     "corrige",
+    "equivocado",
+    "equivocada",
+    "dicho",
+    "lio",
 }
 _RELATIVE_OWNERS = RELATIVES | {"marido", "mujer"}
 _STAFF_WORDS = {
@@ -182,6 +186,8 @@ def _relative_owner(words: list[str]) -> bool:
     """
     recent = words[-10:]
     for position in range(len(recent) - 1, -1, -1):
+        if recent[position] in {"mia", "mio", "mias", "mios"}:
+            return False  # "esa es la de mi hermana, la mía es…"
         if recent[position] in {"mi", "mis", "su", "sus", "tu", "tus"}:
             following = recent[position + 1] if position + 1 < len(recent) else ""
             return following in _RELATIVE_OWNERS
@@ -453,11 +459,11 @@ def _birth_date_field(transcript: Transcript) -> Field | None:
         mention = said
         if corrected is not None:
             score, mention = corrected
-        if score > 0:
+        if score >= 0 and (mention.year or mention.month):
             previous = (score, mention)
         complete = mention
         if mention.iso() is None and score > 0:
-            complete = _complete_date(mentions, position) or mention
+            complete = _complete_date(transcript, mentions, position) or mention
         if complete.iso() is None:
             continue
         year = complete.year or 0
@@ -498,16 +504,25 @@ def _corrects_previous(
     return score + 1, merged
 
 
-def _complete_date(mentions: list[DateMention], position: int) -> DateMention | None:
-    """'nací en el 85, el 3 de marzo': a year and a day-month said apart make one date."""
+def _complete_date(transcript: Transcript, mentions: list[DateMention], position: int) -> DateMention | None:
+    """'nací en el 85, el 3 de marzo': a year and a day-month said apart make one date. The nearest
+    part that fits wins, an answer to "¿de qué año?" first; a year too recent for an adult never."""
     mention = mentions[position]
-    for other in mentions[max(0, position - 2) : position + 3]:
-        if other is mention or abs(other.first_token - mention.first_token) > 20:
-            continue
+    nearby = [
+        other
+        for other in mentions[max(0, position - 2) : position + 3]
+        if other is not mention and abs(other.first_token - mention.first_token) <= 20
+    ]
+
+    def preference(other: DateMention) -> tuple[bool, int]:
+        asked = _contains_sequence(transcript.window_before(other.first_token, 6), ("que", "ano"))
+        return asked, -abs(other.first_token - mention.first_token)
+
+    for other in sorted(nearby, key=preference, reverse=True):
         day = mention.day or other.day
         month = mention.month or other.month
         year = mention.year or other.year
-        if day and month and year:
+        if day and month and year and year <= transcript.today.year - 14:
             first, last = sorted((mention, other), key=lambda m: m.first_token)
             return DateMention(day, month, year, first.start, last.end, first.first_token, last.last_token)
     return None
