@@ -252,12 +252,31 @@ def _corrected_letter(transcript: Transcript, after: int, horizon: int = 30) -> 
     return None, after
 
 
+_DOCUMENT_WORDS = {"pasaporte", "dni", "nie", "carnet", "identidad", "residencia", "roja"}
+
+
+def _nearest_document_word(transcript: Transcript, index: int, window: int = 14) -> str | None:
+    for probe in range(index - 1, max(-1, index - window - 1), -1):
+        if transcript.norms[probe] in _DOCUMENT_WORDS:
+            return transcript.norms[probe]
+    return None
+
+
 def _document_field(transcript: Transcript) -> tuple[DocumentCandidate | None, set[int]]:
-    candidates = find_documents(transcript.tokens, transcript.runs)
-    covered = {index for c in candidates for index in range(c.first_token, c.last_token + 1)}
-    passports = [
-        p for p in find_passports(transcript.tokens, transcript.runs) if p.first_token not in covered
+    found = find_documents(transcript.tokens, transcript.runs)
+    all_passports = find_passports(transcript.tokens, transcript.runs)
+    # Where the person was last talking about a passport, a passport beats a DNI/NIE reading of the
+    # same characters ("pasaporte: eme, zeta de Zaragoza 3125681" is not the NIE Z3125681).
+    candidates = [
+        c
+        for c in found
+        if not (
+            _nearest_document_word(transcript, c.first_token) == "pasaporte"
+            and any(abs(p.first_token - c.first_token) <= 4 for p in all_passports)
+        )
     ]
+    covered = {index for c in candidates for index in range(c.first_token, c.last_token + 1)}
+    passports = [p for p in all_passports if p.first_token not in covered]
     # Eight digits said after "pasaporte" are the passport, not a DNI without its letter.
     candidates = [
         c

@@ -170,7 +170,13 @@ def letter_at(tokens: list[Token], index: int, *, strict: bool) -> Letter | None
             and tokens[index + 2].norm[:1] == token.norm
             and len(tokens[index + 2].text) > 1
         )
-        if strict and token.text in "yoeua" and followed_by_word and not spelled_out:
+        # "a" stays a letter unless it starts "a las…", "a la…": a check letter "A" is common
+        preposition = (
+            token.text == "a"
+            and followed_by_word
+            and tokens[index + 1].norm in {"las", "la", "los", "el", "un", "una", "ver"}
+        )
+        if strict and (token.text in "yoeu" or preposition) and followed_by_word and not spelled_out:
             return None
         letter = token.text.upper()
     elif token.norm in LETTER_WORDS and (
