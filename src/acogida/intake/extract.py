@@ -689,6 +689,15 @@ _NAME_STOP |= {
 }
 
 
+def _is_read_back(transcript: Transcript, end: int) -> bool:
+    following: list[str] = []
+    for word in transcript.norms[end : end + 4]:
+        if word in {".", "!"}:
+            break
+        following.append(word)
+    return bool({"verdad", "correcto", "cierto", "?", "¿"} & set(following))
+
+
 def _collect_name(transcript: Transcript, index: int, limit: int = 6) -> tuple[list[int], int]:
     """The name at ``index``; a repetition that says more wins ("Jorge Luis, Jorge Luis Rodríguez").
 
@@ -697,11 +706,15 @@ def _collect_name(transcript: Transcript, index: int, limit: int = 6) -> tuple[l
     taken, end = _collect_name_once(transcript, index, limit)
     norms = transcript.norms
     first_statement = len(taken)
-    while taken and end + 1 < len(norms) and (norms[end] in {",", "..."} or norms[end] == norms[taken[0]]):
-        restart = end + 1 if norms[end] in {",", "..."} else end
+    while (
+        taken and end + 1 < len(norms) and (norms[end] in {",", "...", "."} or norms[end] == norms[taken[0]])
+    ):
+        restart = end + 1 if norms[end] in {",", "...", "."} else end
         again, again_end = _collect_name_once(transcript, restart, limit)
         if not again or norms[again[0]] != norms[taken[0]]:
             break
+        if norms[end] == "." and (_is_read_back(transcript, again_end) or transcript.is_staff(restart)):
+            break  # "Youssef Chakir Benjelloun, ¿verdad?": the technician reading it back, maybe wrongly
         if len(again) >= len(taken):
             taken, end = again, again_end
         else:
@@ -1203,7 +1216,11 @@ def _nationality_field(transcript: Transcript) -> Field | None:
         clause = transcript.clause_before(index, 8)
         near = clause[-4:]
         score = 0
-        if _NATIONALITY_CUES & set(near) or {"naci", "nacida", "nacido"} & set(clause):
+        if (
+            _NATIONALITY_CUES & set(near)
+            or {"naci", "nacida", "nacido"} & set(clause)
+            or (is_demonym and near and near[-1] in {"pasaporte", "dni", "documento", "nie"})
+        ):
             score += 3
         elif {"nacionalidad", "pais"} & set(transcript.window_before(index, 10)) or any(
             _contains_sequence(transcript.window_before(index, 10), question)
@@ -1509,6 +1526,8 @@ _HOUSEHOLD_QUESTIONS = (
     ("con", "quien", "vives"),
     ("con", "quien", "viven"),
     ("vive", "usted", "solo"),
+    ("vive", "con", "alguien"),
+    ("vives", "con", "alguien"),
     ("vive", "solo"),
     ("vive", "sola"),
     ("vive", "usted", "sola"),
@@ -1599,7 +1618,7 @@ def _household_answer(transcript: Transcript) -> list[tuple[int, int, int, float
                 probe += 1
         while probe < len(norms) and (
             norms[probe]
-            in _ANSWER_FILLERS | {":", "pues", "en", "casa", "aqui", "vivo", "vivimos", "con", "yo"}
+            in _ANSWER_FILLERS | {":", "pues", "en", "casa", "aqui", "vivo", "vivimos", "con", "yo", "no"}
             or (probe + 1 < len(norms) and norms[probe + 1] == ":")
         ):
             if norms[probe] == "yo" and probe + 1 < len(norms) and norms[probe + 1] in _SOLO_WORDS:

@@ -148,6 +148,7 @@ def municipalities() -> dict[str, str]:
 
 # Names people use that differ from the official one.
 MUNICIPALITY_ALIASES = {
+    "L'Hospitalet": "L'Hospitalet de Llobregat",
     "Cornellà": "Cornellà de Llobregat",
     "Cornella": "Cornellà de Llobregat",
     "Sanse": "San Sebastián de los Reyes",
@@ -638,6 +639,10 @@ NEEDS_KEYWORDS = {
 
 # Keywords that are a need on their own, whatever the sentence around them.
 STRONG_NEED_KEYWORDS = {
+    "desahuciado",
+    "desahuciada",
+    "desahuciados",
+    "nos han desahuciado",
     "apoyo emocional",
     "apoyo psicologico",
     "no estoy bien de la cabeza",

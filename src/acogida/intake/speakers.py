@@ -31,6 +31,8 @@ STAFF_LABELS = {
     "spk0",
     "speaker 0",
     "hablante 1",
+    "t",
+    "tec",
 }
 PERSON_LABELS = {
     "usuario",
@@ -50,6 +52,9 @@ PERSON_LABELS = {
     "hablante 2",
     "senor",
     "senora",
+    "p",
+    "u",
+    "usu",
 }
 _LABEL = re.compile(r"(?:(?<=\n)|^|(?<=[.!?]\s))\s*([A-Za-zÁÉÍÓÚÑáéíóúñ_ ]{1,25}?)\s*:\s", re.UNICODE)
 
