@@ -1341,6 +1341,8 @@ _RESIDENCE_QUESTIONS = (
     ("donde", "resides"),
     ("direccion", "?"),
     ("direccion",),
+    ("municipio", "?"),
+    ("localidad", "?"),
     ("su", "direccion"),
     ("tu", "direccion"),
     ("domicilio", "?"),
@@ -1779,7 +1781,16 @@ def _household_field(transcript: Transcript) -> Field | None:
                     value, last = _corrected_count(transcript, number.last_token, number.value)
                     found.append((value, index - 1, last, 0.9))
                     break
-        if norms[index] in {"vivo", "vivimos", "convivo", "convivimos", "estoy", "vive"}:
+        if norms[index] in {
+            "vivo",
+            "vivimos",
+            "convivo",
+            "convivimos",
+            "estoy",
+            "vive",
+            "viviendo",
+            "estamos",
+        }:
             # "vivo con …", also "vivo en Getafe con …"
             con = next(
                 (
