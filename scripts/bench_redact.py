@@ -21,26 +21,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from acogida.intake.meddocan import DEFAULT_MEDDOCAN, Document, read_brat
 from acogida.intake.redact import RedactionSpan, merge_spans, model_spans, redact, rule_spans
-
-# ../shared/data beside the checkout
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "meddocan"
-
-Doc = tuple[str, str, list[tuple[int, int, str]]]
-
-
-def read_brat(folder: Path) -> list[Doc]:
-    docs = []
-    for txt in sorted(folder.glob("*.txt")):
-        text = txt.read_text(encoding="utf-8")
-        spans = []
-        for line in txt.with_suffix(".ann").read_text(encoding="utf-8").splitlines():
-            if line.startswith("T"):
-                _, mid, _surface = line.split("\t", 2)
-                label, start, end = mid.split(" ")
-                spans.append((int(start), int(end), label))
-        docs.append((txt.stem, text, spans))
-    return docs
 
 
 def detector(mode: str) -> Callable[[str], list[RedactionSpan]]:
@@ -67,7 +49,7 @@ class Scores:
     misses: list[str] = field(default_factory=list)
 
 
-def score(docs: list[Doc], detect: Callable[[str], list[RedactionSpan]]) -> Scores:
+def score(docs: list[Document], detect: Callable[[str], list[RedactionSpan]]) -> Scores:
     gold_chars: dict[str, int] = defaultdict(int)
     gold_hit: dict[str, int] = defaultdict(int)
     pred_chars: dict[str, int] = defaultdict(int)
@@ -108,7 +90,7 @@ def score(docs: list[Doc], detect: Callable[[str], list[RedactionSpan]]) -> Scor
     )
 
 
-def latency(docs: list[Doc], detect: Callable[[str], list[RedactionSpan]]) -> dict[str, float]:
+def latency(docs: list[Document], detect: Callable[[str], list[RedactionSpan]]) -> dict[str, float]:
     texts = [text for _, text, _ in docs]
     short = []
     for text in texts:
@@ -133,7 +115,7 @@ def latency(docs: list[Doc], detect: Callable[[str], list[RedactionSpan]]) -> di
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--data", type=Path, default=DEFAULT_MEDDOCAN)
     ap.add_argument("--split", default="dev", choices=["train", "dev"])
     ap.add_argument("--mode", default="combined", choices=["combined", "rules", "model"])
     ap.add_argument("--json", type=Path, help="also write the results here")

@@ -29,11 +29,10 @@ from spacy.training import Example
 from spacy.util import compile_infix_regex, compile_suffix_regex, filter_spans
 from thinc.api import Adam, fix_random_seed
 
+from acogida.intake.meddocan import DEFAULT_MEDDOCAN, Document, read_brat
 from acogida.intake.redact import MEDDOCAN_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
-# ../shared/data beside the checkout
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "meddocan"
 DEFAULT_OUT = ROOT / "src" / "acogida" / "intake" / "redaction_model"
 SEED = 20190601
 N_HELDOUT = 50
@@ -79,24 +78,6 @@ def make_blank() -> Language:
     return nlp
 
 
-Doc = tuple[str, str, list[tuple[int, int, str]]]
-
-
-def read_brat(folder: Path) -> list[Doc]:
-    docs = []
-    for txt in sorted(folder.glob("*.txt")):
-        text = txt.read_text(encoding="utf-8")
-        spans = []
-        for line in txt.with_suffix(".ann").read_text(encoding="utf-8").splitlines():
-            if not line.startswith("T"):
-                continue
-            _, mid, _surface = line.split("\t", 2)
-            label, start, end = mid.split(" ")
-            spans.append((int(start), int(end), label))
-        docs.append((txt.stem, text, spans))
-    return docs
-
-
 def to_example(nlp: Language, text: str, spans: list[tuple[int, int, str]]) -> Example:
     doc = nlp.make_doc(text)
     ents = []
@@ -108,7 +89,7 @@ def to_example(nlp: Language, text: str, spans: list[tuple[int, int, str]]) -> E
     return Example.from_dict(doc, {"entities": entities})
 
 
-def char_scores(nlp: Language, docs: list[Doc]) -> dict[str, float]:
+def char_scores(nlp: Language, docs: list[Document]) -> dict[str, float]:
     gold_n = gold_hit = pred_n = pred_in = 0
     for _, text, spans in docs:
         gold = bytearray(len(text))
@@ -128,7 +109,7 @@ def char_scores(nlp: Language, docs: list[Doc]) -> dict[str, float]:
     return {"char_recall": recall, "char_precision": precision, "char_f2": f2}
 
 
-def split_train(docs: list[Doc], rng: random.Random) -> tuple[list[Doc], list[Doc]]:
+def split_train(docs: list[Document], rng: random.Random) -> tuple[list[Document], list[Document]]:
     order = list(range(len(docs)))
     rng.shuffle(order)
     heldout = [docs[i] for i in sorted(order[:N_HELDOUT])]
@@ -137,7 +118,7 @@ def split_train(docs: list[Doc], rng: random.Random) -> tuple[list[Doc], list[Do
 
 
 def train_loop(
-    nlp: Language, train: list[Example], heldout: list[Doc], args: argparse.Namespace, rng: random.Random
+    nlp: Language, train: list[Example], heldout: list[Document], args: argparse.Namespace, rng: random.Random
 ) -> tuple[int, list[dict[str, float]]]:
     """Train, keep the epoch with the best held-out character F2 in `<out>.tmp`; return it and the log."""
     started = time.monotonic()
@@ -173,7 +154,7 @@ def train_loop(
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="MEDDOCAN folder (uses train/ only)")
+    ap.add_argument("--data", type=Path, default=DEFAULT_MEDDOCAN, help="MEDDOCAN folder (uses train/ only)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--patience", type=int, default=6, help="stop after this many epochs without gain")

@@ -25,19 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FIELDS: tuple[str, ...] = (
-    "given_name",
-    "surnames",
-    "document_type",
-    "document_number",
-    "document_valid",
-    "birth_date",
-    "nationality",
-    "municipality",
-    "phone",
-    "household_size",
-    "needs",
-)
+from acogida.intake.extract import FIELD_NAMES
+
+FIELDS: tuple[str, ...] = FIELD_NAMES
 GROUPS: dict[str, tuple[str, ...]] = {
     "all": FIELDS,
     "identifiers": ("document_number", "phone", "birth_date"),
