@@ -577,7 +577,7 @@ _SURNAME_CUES = (
 )
 _FIRST_SURNAME_CUES = (("primer", "apellido"),)
 # "Muy bien, Ayoub Alaoui Ait Ouali, ¿verdad? — No, al revés: Ait Ouali Alaoui."
-_SURNAME_CORRECTIONS = (("al", "reves"), ("primero", "toledo"))
+_SURNAME_CORRECTIONS = (("al", "reves"), ("no", "primero"), ("no", ",", "primero"))
 _SECOND_SURNAME_CUES = (("segundo", "apellido"),)
 _NAME_STOP = (
     {
@@ -756,6 +756,7 @@ def _collect_name_words(transcript: Transcript, index: int, limit: int = 6) -> t
                 following < len(tokens)
                 and tokens[following].is_word
                 and tokens[following].norm not in _NAME_STOP
+                and (tokens[following].norm not in common_words() or tokens[following].norm in first_names())
             ):
                 taken.append(probe)
                 probe += 1
@@ -810,6 +811,20 @@ def _cue_positions(norms: list[str], cues: Iterable[tuple[str, ...]]) -> list[tu
     return result
 
 
+_STAFF_ROLES = {
+    "tecnica",
+    "tecnico",
+    "trabajadora",
+    "trabajador",
+    "voluntaria",
+    "voluntario",
+    "educadora",
+    "educador",
+    "mediadora",
+    "mediador",
+    "coordinadora",
+    "coordinador",
+}
 _BARE_SPEAKER_WORDS = {"tecnico", "tecnica", "usuario", "usuaria"}
 
 
@@ -824,8 +839,12 @@ def _is_staff_introduction(transcript: Transcript, cue_start: int, name_end: int
         if position == 0 and word in _BARE_SPEAKER_WORDS:
             break  # "…mamadou lamine sarr técnico y de dónde…": the next speaker's label, no colon
         after.append(word)
-    before = transcript.sentence_before(cue_start, 5)  # "soy la trabajadora social, me llamo Carmen"
-    return bool(set(after + before) & _STAFF_WORDS) or _contains_sequence(after, ("voy", "a"))
+    before = transcript.sentence_before(cue_start, 4)  # "soy la trabajadora social, me llamo Carmen"
+    return (
+        bool(set(after) & _STAFF_WORDS)
+        or bool(set(before) & _STAFF_ROLES)
+        or _contains_sequence(after, ("voy", "a"))
+    )
 
 
 # The technician's question, answered by the name alone: "¿Cómo se llama? — Fatima Benali."
@@ -1028,7 +1047,11 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
         if indexes:
             surname_sets.append(indexes)
     first = [(_collect_name(transcript, e)[0]) for _, e in _cue_positions(norms, _FIRST_SURNAME_CUES)]
-    second = [(_collect_name(transcript, e)[0]) for _, e in _cue_positions(norms, _SECOND_SURNAME_CUES)]
+    second = [
+        _collect_name(transcript, answer)[0]
+        for _, e in _cue_positions(norms, _SECOND_SURNAME_CUES)
+        if (answer := _answer_start(transcript, e, surnames=True)) is not None
+    ]
     if first and first[-1]:
         surname_sets.append(first[-1] + (second[-1] if second and second[-1] else []))
 
@@ -1052,7 +1075,9 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
         elif surnames:
             given = name[: _given_length(name_norms)] if len(name) > 2 else name
         else:
-            split = transcript.given_hints.get(name[0]) or _given_length(name_norms)
+            split = max(transcript.given_hints.get(name[0], 0), _given_length(name_norms))
+            if split >= len(name) > 1:
+                split = len(name) - 1
             given, surnames = name[:split], name[split:]
             if (
                 second_surname
