@@ -766,6 +766,8 @@ def _collect_name_words(transcript: Transcript, index: int, limit: int = 6) -> t
             break
         if norm in common_words() and norm not in first_names() and norm not in NAME_PARTICLES:
             break
+        if norm == "cruz" and probe + 1 < len(tokens) and tokens[probe + 1].norm == "roja":
+            break  # "soy Nerea, de Cruz Roja": the organisation, not a surname
         if taken and norm == tokens[taken[0]].norm and probe > taken[-1] + 0 and len(taken) > 1:
             break  # "leidy johana mejía cabrera leidy johana…": the name said again
         taken.append(probe)
@@ -857,6 +859,7 @@ _NAME_QUESTIONS = (
     ("nombre", "completo", "?"),
     ("nombre", "?"),
     ("nombre", "y", "apellidos"),
+    ("primero", "el", "nombre"),
     ("nombre", "y", "apellido"),
     ("nombre", "completo"),
 )
@@ -986,17 +989,22 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
                 weak_names.append(indexes)
     for index, norm in enumerate(norms[:-1]):
         # "Nombre Isabel, apellidos de la Fuente": the form's labels said aloud.
-        label_like = index == 0 or norms[index - 1] in {
-            ".",
-            ",",
-            "?",
-            "¿",
-            ":",
-            "nombre",
-            "sea",
-            "bueno",
-            "pues",
-        }
+        label_like = (
+            index == 0
+            or norms[index - 1]
+            in {
+                ".",
+                ",",
+                "?",
+                "¿",
+                ":",
+                "nombre",
+                "sea",
+                "bueno",
+                "pues",
+            }
+            or "apellidos" in norms[index + 2 : index + 5]
+        )  # "nombre Ionut apellidos Dinu"
         next_is_name = transcript.tokens[index + 1].is_word and norms[index + 1] not in _NAME_STOP
         if (
             norm == "nombre"
