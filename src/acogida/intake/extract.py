@@ -1442,8 +1442,11 @@ def _mention_weight(transcript: Transcript, weight: int, first: int, last: int) 
     """'en Huelva, no, perdona, en Zaragoza, en Huelva estaba antes': corrections up, the past down."""
     before = transcript.window_before(first, 5)
     after = transcript.window_after(last, 2)
-    past_after = bool(after) and after[0] != "en" and bool(set(after) & _PAST_RESIDENCE)
-    if "ahora" in before[-4:]:
+    # "en Vigo estaba antes" speaks of Vigo; "Torrejón, antes estuve en Cartagena" of Cartagena
+    past_after = bool(after) and (
+        after[0] in {"estaba", "era", "vivia", "viviamos", "estabamos"} or after == ["antes"]
+    )
+    if "ahora" in transcript.clause_before(first, 4):  # not the "ahora" of "¿dónde reside ahora?"
         return weight + 2
     if past_after or set(before) & _PAST_RESIDENCE:
         return weight - 3
