@@ -1226,6 +1226,31 @@ _TRAVEL_CUES = {
 }
 
 
+_ORIGIN_QUESTIONS = (
+    ("de", "donde", "es"),
+    ("de", "donde", "eres"),
+    ("de", "que", "pais"),
+    ("nacionalidad",),
+    ("pais",),
+)
+
+
+def _answers_origin_question(transcript: Transcript, index: int) -> bool:
+    """The word answers "¿Nacionalidad?" or "¿De dónde es?": the question closes (?) shortly before."""
+    window = transcript.window_before(index, 10)
+    for question in _ORIGIN_QUESTIONS:
+        for position in range(len(window) - len(question) + 1):
+            if tuple(window[position : position + len(question)]) == question:
+                rest = window[position + len(question) :]
+                if (
+                    "?" in rest[:4]
+                    or len(rest) <= 2
+                    or not set(rest) - set(_ANSWER_FILLERS) - {":", "usted", "usuario", "usuaria"}
+                ):
+                    return True
+    return False
+
+
 def _nationality_field(transcript: Transcript) -> Field | None:
     tokens = transcript.tokens
     candidates: list[tuple[int, int, int, str]] = []  # score, first, last, code
@@ -1255,11 +1280,14 @@ def _nationality_field(transcript: Transcript) -> Field | None:
             or (is_demonym and near and near[-1] in {"pasaporte", "dni", "documento", "nie"})
         ):
             score += 3
-        elif {"nacionalidad", "pais"} & set(transcript.window_before(index, 10)) or any(
-            _contains_sequence(transcript.window_before(index, 10), question)
-            for question in (("de", "donde", "es"), ("de", "donde", "eres"), ("de", "que", "pais"))
-        ):
+        elif _answers_origin_question(transcript, index):
             score += 3  # the answer to "¿Nacionalidad?" / "¿De dónde es usted?"
+        if is_demonym and transcript.window_after(last, 4)[:4] == ["de", "toda", "la", "vida"]:
+            score += 3  # "española de toda la vida"
+        if near and near[-1] == "en" and not {"naci", "nacida", "nacido"} & set(clause):
+            score -= 3  # "llevo ocho años en España" is where, not what
+        if near and (set(near) & STREET_WORDS or "plaza" in near):
+            score -= 5  # "plaza de España"
         if "nacionalidad" in clause or _contains_sequence(clause, ("soy", "de")):
             score += 2
         if near and near[-1] in _LANGUAGE_CUES and is_demonym:

@@ -88,7 +88,8 @@ _LETTER_FILLERS = {
     "ultima",
     "que",
 }
-_DIGIT_SEPARATORS = {".", "-", ",", "/", "guion", "punto", "barra"}
+# "/" is not here: "05/08/2025" is a date and "2024/9022" a file number, never one document
+_DIGIT_SEPARATORS = {".", "-", ",", "guion", "punto", "barra"}
 _UNAMBIGUOUS_LETTER_WORDS = {
     "equis",
     "zeta",
@@ -304,12 +305,29 @@ def _prefix_letter_before(tokens: list[Token], index: int) -> Letter | None:
 _PREFIX_FILLERS = {"-", ".", "guion", ",", "luego", "despues", "y", "seguido", "sigue", "numeros", "el", "la"}
 
 
+def _check_letter_by_value(tokens: list[Token], index: int, body: str) -> Letter | None:
+    """A short letter name right after the digits that is also a common word ("…catorce de mi
+    teléfono…") counts only when it is the document's correct check letter."""
+    if index >= len(tokens):
+        return None
+    loose = letter_at(tokens, index, strict=False)
+    if loose is None or not loose.letter.isalpha():
+        return None
+    number = body + loose.letter
+    kind = "NIE" if body[:1] in NIE_PREFIX_DIGIT else "DNI"
+    return loose if document_is_valid(kind, number) else None
+
+
 def find_documents(tokens: list[Token], runs: list[DigitRun]) -> list[DocumentCandidate]:
     candidates: list[DocumentCandidate] = []
     for run in runs:
         prefix = _prefix_letter_before(tokens, run.first_token)
         letter = _letter_after(tokens, run.last_token + 1)
         digits = run.digits
+        if letter is None and (len(digits) == 8 or (prefix is not None and len(digits) == 7)):
+            letter = _check_letter_by_value(
+                tokens, run.last_token + 1, (prefix.letter if prefix else "") + digits
+            )
         if prefix is not None and len(digits) == 7:
             last = letter.last_token if letter else run.last_token
             number = prefix.letter + digits + (letter.letter if letter else "")
@@ -379,6 +397,8 @@ def _passport_letters(tokens: list[Token], trigger: int, digits_start: int) -> t
     letters = ""
     first = digits_start
     probe = digits_start - 1
+    # after "las letras", short letter names ("de", "a", "e") are letters, not words
+    strict = not any(token.norm == "letras" for token in tokens[trigger:digits_start])
     while probe > trigger and len(letters) < 3:
         text = tokens[probe].text
         if tokens[probe].norm in {"-", "y", "luego", "despues", ","}:
@@ -393,7 +413,8 @@ def _passport_letters(tokens: list[Token], trigger: int, digits_start: int) -> t
             (
                 letter
                 for start in range(max(trigger + 1, probe - 2), probe + 1)
-                if (letter := letter_at(tokens, start, strict=len(tokens[start].text) > 1)) is not None
+                if (letter := letter_at(tokens, start, strict=strict and len(tokens[start].text) > 1))
+                is not None
                 and letter.last_token == probe
             ),
             None,
