@@ -550,6 +550,11 @@ def _complete_date(transcript: Transcript, mentions: list[DateMention], position
 # --- names -------------------------------------------------------------------------------------------
 
 _GIVEN_CUES = (
+    ("dice", "que", "se", "llama"),
+    ("senora", "se", "llama"),
+    ("senor", "se", "llama"),
+    ("usuaria", "se", "llama"),
+    ("usuario", "se", "llama"),
     ("me", "llamo"),
     ("mi", "nombre", "es"),
     ("mi", "nombre", "completo", "es"),
@@ -1042,6 +1047,8 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
     for cue_start, cue_end in _cue_positions(norms, _SURNAME_QUESTIONS):
         if norms[max(0, cue_start - 2) : cue_start] == ["nombre", "y"]:
             continue  # "¿Nombre y apellidos?" is answered with the full name
+        if cue_start > 0 and norms[cue_start - 1] in {"segundo", "primer"}:
+            continue  # "¿Segundo apellido?": read with the first and second surname cues
         answer = _answer_start(transcript, cue_end, surnames=True)
         if answer is None or transcript.is_staff(answer):
             continue
@@ -1181,6 +1188,8 @@ _SURNAME_STARTERS = {
 # --- nationality -------------------------------------------------------------------------------------
 
 _NATIONALITY_CUES = {
+    "vino",
+    "viene",
     "soy",
     "somos",
     "nacionalidad",
@@ -1580,7 +1589,22 @@ def _number_at(transcript: Transcript, index: int) -> Number | None:
     return None
 
 
-_LIST_CONTINUATIONS = {"mi", "mis", "y", "la", "el", "los", "las", "un", "una", "unos", "unas", "e"}
+_LIST_CONTINUATIONS = {
+    "mi",
+    "mis",
+    "su",
+    "sus",
+    "y",
+    "la",
+    "el",
+    "los",
+    "las",
+    "un",
+    "una",
+    "unos",
+    "unas",
+    "e",
+}
 _HOUSEHOLD_QUESTIONS = (
     ("cuantas", "personas"),
     ("cuantos", "sois"),
@@ -1756,6 +1780,8 @@ def _members_after(transcript: Transcript, index: int) -> tuple[int, int, bool]:
         if word in {
             "mi",
             "mis",
+            "su",
+            "sus",
             "el",
             "la",
             "los",
@@ -1835,6 +1861,10 @@ def _household_field(transcript: Transcript) -> Field | None:
                 ):
                     value, last = _corrected_count(transcript, number.last_token, number.value)
                     found.append((value, index, last, 0.9))
+        if norms[index] == "familia" and index + 1 < len(norms) and norms[index + 1] == "de":
+            number = _number_at(transcript, index + 2)  # "somos una familia de cuatro"
+            if number is not None and 1 <= number.value <= 20:
+                found.append((number.value, index, number.last_token, 0.85))
         if norms[index] == "familiar" and index > 0 and norms[index - 1] == "unidad":
             for probe in range(index + 1, min(len(norms), index + 5)):
                 if norms[probe] in _SOLO_WORDS:
@@ -1867,7 +1897,12 @@ def _household_field(transcript: Transcript) -> Field | None:
             if (
                 con is not None
                 and norms[con] == "con"
-                and not (norms[index] in {"estoy", "vive"} and con != index + 1)
+                and (
+                    (
+                        norms[index] == "vive" and index > 0 and norms[index - 1] == "que"
+                    )  # "dice que vive en X con…"
+                    or not (norms[index] in {"estoy", "vive"} and con != index + 1)
+                )
             ):
                 members, last, certain = _members_after(transcript, con + 1)
                 if members and not (
@@ -1955,8 +1990,8 @@ _NEGATIONS = (
 
 
 _NEED_CUES = re.compile(
-    r"\b(?:necesit\w*|busc\w*|ayuda\w*|ayuden|ayudar\w*|falta|faltan|no tengo|no tenemos|sin|quiero|"
-    r"querria|quisiera|"
+    r"\b(?:necesit\w*|necesidad\w*|busc\w*|ayuda\w*|ayuden|ayudar\w*|falta|faltan|no tengo|no tenemos|"
+    r"sin|quiero|querria|quisiera|"
     r"problema\w*|me gustaria|nos gustaria|solicitar|pedir|apoyo|orientacion|informacion|me cuesta|no puedo|"
     r"no podemos|no llego|no llegamos|urgente|preocupa\w*|hace falta|conseguir|encontrar|tramitar|acceso|"
     r"derivar|cita con|cita para|mal|perdido|perdi|echado|echaron|debo|debemos|me van a|nos van a)\b"
