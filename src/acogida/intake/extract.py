@@ -287,7 +287,7 @@ def _document_field(transcript: Transcript) -> tuple[DocumentCandidate | None, s
         )
     ]
     candidates += passports
-    kept = [c for c in candidates if not _relative_owner(transcript.clause_before(c.first_token, 8))]
+    kept = [c for c in candidates if not _relative_owner(transcript.clause_before(c.first_token, 10))]
     used_tokens = {index for c in candidates for index in range(c.first_token, c.last_token + 1)}
     if not kept:
         return None, used_tokens

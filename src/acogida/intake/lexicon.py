@@ -535,7 +535,6 @@ _MORE_NEEDS_KEYWORDS: dict[str, tuple[str, ...]] = {
         "me han echado",
         "nos han echado",
         "sin casa",
-        "en la calle",
         "un techo",
         "acogida temporal",
         "un piso",
@@ -639,6 +638,15 @@ NEEDS_KEYWORDS = {
 
 # Keywords that are a need on their own, whatever the sentence around them.
 STRONG_NEED_KEYWORDS = {
+    "durmiendo en la calle",
+    "dormimos en la calle",
+    "vivo en la calle",
+    "viviendo en la calle",
+    "estamos en la calle",
+    "estoy en la calle",
+    "quedarnos en la calle",
+    "quedarme en la calle",
+    "nos quedamos en la calle",
     "desahuciado",
     "desahuciada",
     "desahuciados",
