@@ -243,3 +243,33 @@ def test_phone_with_prefix_said_apart_and_staff_name_ignored():
     )
     assert got["phone"] == "+51970741979"
     assert "given_name" not in got
+
+
+def test_relatives_document_is_not_the_persons():
+    got = values(
+        "mi marido se llama ahmed y tiene el nie x uno dos tres cuatro cinco seis siete ele yo me llamo salma"
+    )
+    assert got["given_name"] == "Salma"
+    assert "document_number" not in got
+
+
+def test_reported_speech_and_family_size():
+    got = values(
+        "la señora dice que se llama fátima zahra el amrani que vino de marruecos hace dos años "
+        "que vive en getafe con sus tres hijos"
+    )
+    assert got["given_name"] == "Fátima Zahra"
+    assert got["surnames"] == "El Amrani"
+    assert got["nationality"] == "MA"
+    assert got["household_size"] == 4
+    assert values("somos una familia de cuatro")["household_size"] == 4
+
+
+def test_office_phone_appointment_and_childs_birth_are_distractors():
+    got = values(
+        "Técnica: Apunte, si necesita algo, el teléfono de la oficina es el 915 555 123. Usuario: Vale. "
+        "El mío es el 602 334 455. Técnica: Su cita es el 14 de enero de 2026 a las 10. Usuario: Muy bien. "
+        "Yo nací el 2 de febrero de 1995. Mi hijo nació el 3 de marzo de 2019."
+    )
+    assert got["phone"] == "+34602334455"
+    assert got["birth_date"] == "1995-02-02"
