@@ -273,3 +273,12 @@ def test_office_phone_appointment_and_childs_birth_are_distractors():
     )
     assert got["phone"] == "+34602334455"
     assert got["birth_date"] == "1995-02-02"
+
+
+def test_household_pronoun_and_residence_after_an_address():
+    got = values(
+        "tengo tres hijos y vivo con ellos y con mi marido en la calle Toledo 15, "
+        "código postal 28005, en Madrid"
+    )
+    assert got["household_size"] == 5
+    assert got["municipality"] == "Madrid"

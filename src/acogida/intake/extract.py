@@ -1441,8 +1441,9 @@ def _residence_cues(norms: list[str]) -> list[tuple[int, int]]:
     starts = {start for start, _ in cues}
     for index, norm in enumerate(norms):
         if norm in _RESIDENCE_VERBS and index not in starts:
-            for probe in range(index + 1, min(len(norms), index + 4)):
-                if norms[probe] in _CLAUSE_END or norms[probe] == "con":
+            # "vivo sola en Sevilla", "vivo con mi marido en la calle Toledo 15, en Madrid"
+            for probe in range(index + 1, min(len(norms), index + 9)):
+                if norms[probe] in _CLAUSE_END or (norms[probe] == "a" and probe > index + 3):
                     break
                 if norms[probe] in {"en", "a"}:
                     cues.append((index, probe + 1))
@@ -1763,6 +1764,14 @@ def _members_after(transcript: Transcript, index: int) -> tuple[int, int, bool]:
             count = number.value
             probe = number.last_token + 1
             continue
+        if word in {"ellos", "ellas"}:
+            # "tengo tres hijos y vivo con ellos": the count said just before
+            said = _count_before(transcript, index)
+            members += said if said is not None else 2
+            certain = certain and said is not None
+            last = probe
+            probe += 1
+            continue
         if word in RELATIVES or word in {"personas", "persona", "amigos", "compañeros"}:
             if count is not None:
                 members += count
@@ -1780,6 +1789,7 @@ def _members_after(transcript: Transcript, index: int) -> tuple[int, int, bool]:
         if word in {
             "mi",
             "mis",
+            "con",
             "su",
             "sus",
             "el",
@@ -1814,6 +1824,17 @@ def _members_after(transcript: Transcript, index: int) -> tuple[int, int, bool]:
             continue
         break
     return members, last, certain
+
+
+def _count_before(transcript: Transcript, index: int, window: int = 15) -> int | None:
+    """The number of a plural relative said shortly before ``index`` ("tengo tres hijos")."""
+    for number in reversed(transcript.numbers):
+        if number.last_token >= index or index - number.last_token > window:
+            continue
+        following = number.last_token + 1
+        if following < len(transcript.norms) and transcript.norms[following] in RELATIVES_PLURAL:
+            return number.value if 1 <= number.value <= 15 else None
+    return None
 
 
 def _count_said_elsewhere(transcript: Transcript, plural: str) -> int | None:
