@@ -18,7 +18,6 @@ from typing import Any
 
 from acogida.intake.dates import DateMention, find_dates
 from acogida.intake.identifiers import (
-    DigitRun,
     DocumentCandidate,
     PhoneCandidate,
     digit_runs,
@@ -43,7 +42,7 @@ from acogida.intake.lexicon import (
     municipalities,
 )
 from acogida.intake.speakers import Turns, find_turns
-from acogida.intake.tokens import NUMBER_WORDS, Number, Token, fold, spoken_numbers, tokenize
+from acogida.intake.tokens import NUMBER_WORDS, Number, fold, spoken_numbers, tokenize
 
 FIELD_NAMES = (
     "given_name",
@@ -136,6 +135,7 @@ class Transcript:
         self.norms = [token.norm for token in self.tokens]
         self.numbers = spoken_numbers(self.tokens)
         self.runs = digit_runs(self.tokens, self.numbers)
+        self.number_starting_at = {number.first_token: number for number in self.numbers}
         self.turns: Turns = find_turns(text)
         # first token of a repeated full name → how many tokens the shorter first statement had
         self.given_hints: dict[int, int] = {}
@@ -205,7 +205,6 @@ def _corrected_digits(transcript: Transcript, after: int, digits: str, horizon: 
     """Apply "no, perdona, el último es un 3" / "el primero es un 5" said after a number."""
     norms = transcript.norms
     last_index = after
-    by_token = {number.first_token: number for number in transcript.numbers}
     for index in range(after + 1, min(len(norms), after + horizon)):
         if norms[index] not in {"ultimo", "ultima", "final", "primero", "primera"}:
             continue
@@ -227,7 +226,7 @@ def _corrected_digits(transcript: Transcript, after: int, digits: str, horizon: 
             "sino",
         }:
             probe += 1
-        number = by_token.get(probe)
+        number = transcript.number_starting_at.get(probe)
         if number is None or len(number.digits) != 1 or not digits:
             continue
         if norms[index] in {"ultimo", "ultima", "final"}:
@@ -291,7 +290,7 @@ def _document_field(transcript: Transcript) -> tuple[DocumentCandidate | None, s
     used_tokens = {index for c in candidates for index in range(c.first_token, c.last_token + 1)}
     if not kept:
         return None, used_tokens
-    chosen = max(kept, key=lambda c: (c.document_type != "PASSPORT" or True, c.first_token))
+    chosen = max(kept, key=lambda c: c.first_token)  # a document said again or corrected: the later wins
     if chosen.document_type in ("DNI", "NIE"):
         body = chosen.number[1:] if chosen.document_type == "NIE" else chosen.number
         digits = "".join(ch for ch in body if ch.isdigit())
@@ -672,26 +671,18 @@ _NAME_STOP = (
         "todo",
         "todos",
         "ok",
+        "vamos",
+        "sea",
+        "ver",
+        "verdad",
+        "cierto",
+        "aja",
+        "perfecto",
+        "nada",
     }
     | NUMBER_WORDS
     | set(NEEDS_KEYWORDS)
 )
-
-
-_NAME_STOP |= {
-    "vamos",
-    "sea",
-    "mmm",
-    "ver",
-    "verdad",
-    "cierto",
-    "aja",
-    "perfecto",
-    "gracias",
-    "pues",
-    "vale",
-    "nada",
-}
 
 
 def _is_read_back(transcript: Transcript, end: int) -> bool:
@@ -1100,7 +1091,6 @@ def _name_fields(transcript: Transcript) -> dict[str, Field]:
                 and [norms[i] for i in second_surname] != [norms[i] for i in surnames[-len(second_surname) :]]
             ):
                 surnames = surnames + second_surname
-        given = [i for i in given]
         while given and norms[given[-1]] in NAME_PARTICLES:
             given.pop()
         if given:
@@ -1569,7 +1559,6 @@ def _municipality_field(transcript: Transcript) -> Field | None:
 
 # --- household ---------------------------------------------------------------------------------------
 
-_MEMBER_STOP = {"que", "pero", "en", "aqui", "desde", "porque", "cuando", "donde", "hace", "y", "tambien"}
 _ALONE = {
     ("vivo", "solo"),
     ("vivo", "sola"),
@@ -1584,10 +1573,7 @@ _ALONE = {
 
 
 def _number_at(transcript: Transcript, index: int) -> Number | None:
-    for number in transcript.numbers:
-        if number.first_token == index:
-            return number
-    return None
+    return transcript.number_starting_at.get(index)
 
 
 _LIST_CONTINUATIONS = {
@@ -2105,6 +2091,3 @@ class StreamingExtractor:
     def add_segment(self, text: str) -> dict[str, dict[str, Any]]:
         self._segments.append(text.strip())
         return extract(self.transcript, self._today)
-
-
-_ = (DigitRun, Token)  # re-exported types used in annotations by callers

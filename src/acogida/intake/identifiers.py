@@ -165,12 +165,7 @@ def letter_at(tokens: list[Token], index: int, *, strict: bool) -> Letter | None
         # "y", "o", "e", "u", "a" in lower case are conjunctions and prepositions when a word follows
         # ("…78 y la letra es…"); at the end of the phrase they are the letter itself.
         followed_by_word = index + 1 < len(tokens) and tokens[index + 1].is_word
-        spelled_out = (
-            index + 2 < len(tokens)
-            and tokens[index + 1].norm == "de"
-            and tokens[index + 2].norm[:1] == token.norm
-            and len(tokens[index + 2].text) > 1
-        )
+        spelled_out = _spelled_with_example(tokens, index)
         # "a" stays a letter unless it starts "a las…", "a la…": a check letter "A" is common
         preposition = (
             token.text == "a"
@@ -188,13 +183,7 @@ def letter_at(tokens: list[Token], index: int, *, strict: bool) -> Letter | None
         return None
     last = index
     # "ce de casa", "zeta de Zaragoza": the example word confirms the letter and is consumed.
-    if (
-        index + 2 < len(tokens)
-        and tokens[index + 1].norm == "de"
-        and tokens[index + 2].is_word
-        and len(tokens[index + 2].text) > 1
-        and tokens[index + 2].norm[:1].upper() == letter[:1]
-    ):
+    if _spelled_with_example(tokens, index):
         last = index + 2
     return Letter(letter, index, last)
 
@@ -674,20 +663,3 @@ def find_phones(tokens: list[Token], runs: list[DigitRun]) -> list[PhoneCandidat
         if e164 is not None:
             candidates.append(PhoneCandidate(e164, start, run.end, token_start, run.last_token))
     return candidates
-
-
-_PHONE_CUES = {
-    "telefono",
-    "movil",
-    "numero",
-    "llamar",
-    "llamarme",
-    "whatsapp",
-    "contacto",
-    "celular",
-    "prefijo",
-}
-
-
-def _phone_context(tokens: list[Token], index: int, window: int = 8) -> bool:
-    return any(token.norm in _PHONE_CUES for token in tokens[max(0, index - window) : index])
