@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generate the intake development set: Spanish intake conversations with gold field labels.
 
-Seeded and reproducible, standard library only. Every conversation is built from a random person
+Seeded and reproducible; besides the standard library it only takes the contract's field and need
+names from ``acogida.intake`` (never its extraction code). Every conversation is built from a random person
 (name, document, birth date, nationality, municipality, phone, household, needs), rendered through
 independent phrasing templates per field, in random topic order, in one of three transcript styles
 (speaker-labelled, unlabelled with punctuation, unlabelled lower-case ASR), with fillers, repetitions,
@@ -29,6 +30,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from acogida.intake import FIELD_NAMES, NEEDS  # the extraction contract: field names and needs
+
 T = TypeVar("T")
 
 DEFAULT_COUNT = 500
@@ -36,20 +39,6 @@ DEFAULT_SEED = 20250602
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "bench" / "intake_dev.jsonl"
 
 DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
-NEEDS = ("food", "housing", "employment", "health", "legal", "financial", "psychological", "education")
-FIELD_ORDER = (
-    "given_name",
-    "surnames",
-    "document_type",
-    "document_number",
-    "document_valid",
-    "birth_date",
-    "nationality",
-    "municipality",
-    "phone",
-    "household_size",
-    "needs",
-)
 # Ages and "llegué hace N años" are computed against this day, so that age and birth date agree.
 REFERENCE_DATE = date(2025, 6, 2)
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -2743,7 +2732,7 @@ def make_conversation(rng: random.Random, index: int) -> dict[str, Any]:
         if style == "labelled":
             chunks[0] = f"{label(ctx, turn.speaker)} {chunks[0]}"
         segments += chunks
-    gold = {name: ctx.gold[name] for name in FIELD_ORDER if name in ctx.gold}
+    gold = {name: ctx.gold[name] for name in FIELD_NAMES if name in ctx.gold}
     return {
         "id": f"dev-{index:04d}",
         "segments": segments,
