@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,6 +164,15 @@ class Transcript:
 
     def window_after(self, index: int, size: int) -> list[str]:
         return self.norms[index + 1 : index + 1 + size]
+
+    def longest_phrase(self, index: int, table: Mapping[str, str], max_tokens: int) -> tuple[str, int] | None:
+        """The value of the longest phrase of up to ``max_tokens`` tokens from ``index`` that ``table``
+        knows (keys folded, as written: "l'hospitalet de llobregat"), and the phrase's last token."""
+        for length in range(min(max_tokens, len(self.tokens) - index), 0, -1):
+            phrase = fold(self.text[self.tokens[index].start : self.tokens[index + length - 1].end])
+            if phrase in table:
+                return table[phrase], index + length - 1
+        return None
 
     def speaker(self, index: int) -> str | None:
         if not 0 <= index < len(self.tokens):
@@ -1258,13 +1267,9 @@ def _nationality_field(transcript: Transcript) -> Field | None:
     for index, token in enumerate(tokens):
         code: str | None = None
         last = index
-        for length in (4, 3, 2, 1):
-            if index + length > len(tokens):
-                continue
-            phrase = fold(transcript.text[token.start : tokens[index + length - 1].end])
-            if phrase in names:
-                code, last = names[phrase], index + length - 1
-                break
+        country = transcript.longest_phrase(index, names, max_tokens=4)
+        if country is not None:
+            code, last = country
         is_demonym = False
         if code is None and token.norm in table:
             code, is_demonym = table[token.norm], True
@@ -1442,15 +1447,7 @@ def _residence_cues(norms: list[str]) -> list[tuple[int, int]]:
 
 
 def _municipality_at(transcript: Transcript, index: int) -> tuple[str, int] | None:
-    table = municipalities()
-    tokens = transcript.tokens
-    for length in (6, 5, 4, 3, 2, 1):
-        if index + length > len(tokens):
-            continue
-        phrase = fold(transcript.text[tokens[index].start : tokens[index + length - 1].end])
-        if phrase in table:
-            return table[phrase], index + length - 1
-    return None
+    return transcript.longest_phrase(index, municipalities(), max_tokens=6)
 
 
 _PAST_RESIDENCE = {
