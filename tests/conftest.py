@@ -6,6 +6,9 @@ import pytest
 
 from acogida.infra.toolchain import Toolchain, load_toolchain
 
+# Fixtures shared by test modules: the intake stores in moto.
+pytest_plugins = ["tests.unit.aws_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def toolchain() -> Toolchain:

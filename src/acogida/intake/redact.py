@@ -541,7 +541,7 @@ def merge_spans(spans: Iterable[RedactionSpan]) -> list[RedactionSpan]:
     return merged
 
 
-def _mask(text: str, spans: list[RedactionSpan]) -> str:
+def mask(text: str, spans: list[RedactionSpan]) -> str:
     parts = []
     last = 0
     for span in spans:
@@ -555,4 +555,4 @@ def _mask(text: str, spans: list[RedactionSpan]) -> str:
 def redact(text: str) -> Redaction:
     """Find personal data in `text` and mask it; spans are sorted, merged and index `text`."""
     spans = merge_spans([*rule_spans(text), *model_spans(text)])
-    return Redaction(spans=spans, redacted=_mask(text, spans))
+    return Redaction(spans=spans, redacted=mask(text, spans))

@@ -1,0 +1,419 @@
+"""Intake API (API Gateway HTTP API, Cognito JWT authorizer, payload 2.0).
+
+    POST  /intakes                          create a draft (Idempotency-Key header honoured)
+    GET   /intakes?date=YYYY-MM-DD|from&to  list the office's intakes (newest first, paged)
+    GET   /intakes/{intake_id}              read one
+    POST  /intakes/{intake_id}/segments     append a transcript segment, returns the updated fields
+    PATCH /intakes/{intake_id}/fields       the technician's corrections
+    POST  /intakes/{intake_id}/submit       validate and submit (replays get the first answer)
+
+The office and the user come from the token's claims (``custom:office``, ``cognito:groups``,
+``sub``), never from the request. Every error is a 4xx JSON ``{"error", "message"}`` and nothing
+is written before the request is known to be valid. Logs carry ids, counts and field names only:
+never transcript text, names, documents or phones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency import idempotent_function
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+
+from acogida.handlers.runtime import dependencies
+from acogida.intake.record import (
+    MAX_SEGMENT_CHARS,
+    Intake,
+    IntakeError,
+    InvalidCorrectionError,
+    Segment,
+    SegmentOutOfOrderError,
+    SubmissionRefusedError,
+)
+from acogida.intake.service import OFFICE_TIME_ZONE, IntakePage
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_LIST_DAYS = 31
+WRITER_GROUPS = frozenset({"technician"})
+READER_GROUPS = frozenset({"technician", "coordinator"})
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics(namespace="Acogida")
+app = APIGatewayHttpResolver()
+
+
+# --------------------------------------------------------------------------------------------------
+# Request bodies
+# --------------------------------------------------------------------------------------------------
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+BodyT = TypeVar("BodyT", bound=_Body)
+
+
+class CreateRequest(_Body):
+    pass
+
+
+class SegmentRequest(_Body):
+    sequence: StrictInt = Field(ge=0, description="0 for the first segment, then 1, 2, …")
+    text: str = Field(min_length=1, max_length=MAX_SEGMENT_CHARS)
+    speaker: Literal["staff", "person"] | None = None
+
+
+class CorrectionRequest(_Body):
+    fields: dict[str, Any] = Field(min_length=1, max_length=16)
+
+
+class SubmitRequest(_Body):
+    confirm_invalid_document: StrictBool = False
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:  # noqa: ANN401
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: str
+    office: str
+    groups: frozenset[str]
+
+
+# --------------------------------------------------------------------------------------------------
+# Routes
+# --------------------------------------------------------------------------------------------------
+
+
+@app.post("/intakes")
+@tracer.capture_method
+def create_intake() -> Response[str]:
+    caller = _caller(WRITER_GROUPS)
+    _optional_body(CreateRequest)
+    key = app.current_event.headers.get("idempotency-key")
+    if key is not None:
+        if not 8 <= len(key) <= 128 or not key.isprintable():
+            raise ApiError(400, "invalid_header", "Idempotency-Key: 8 to 128 printable characters")
+        view = _create_once(request={"office": caller.office, "user": caller.user, "key": key})
+    else:
+        view = _intake_view(dependencies().intakes.create_draft(caller.office, caller.user))
+    logger.info("draft created", extra={"intake_id": view["intake_id"], "office": caller.office})
+    metrics.add_metric(name="DraftsCreated", unit=MetricUnit.Count, value=1)
+    return _json(201, view)
+
+
+@app.get("/intakes")
+@tracer.capture_method
+def list_intakes() -> Response[str]:
+    caller = _caller(READER_GROUPS)
+    start, end = _period()
+    limit = _limit()
+    cursor = app.current_event.get_query_string_value("cursor")
+    page = dependencies().intakes.list_by_office(caller.office, start, end, limit, cursor)
+    return _json(200, _page_view(page))
+
+
+@app.get("/intakes/<intake_id>")
+@tracer.capture_method
+def read_intake(intake_id: str) -> Response[str]:
+    caller = _caller(READER_GROUPS)
+    return _json(200, _intake_view(dependencies().intakes.get(_intake_id(intake_id), caller.office)))
+
+
+@app.post("/intakes/<intake_id>/segments")
+@tracer.capture_method
+def append_segment(intake_id: str) -> Response[str]:
+    caller = _caller(WRITER_GROUPS)
+    request = _body(SegmentRequest)
+    intake = dependencies().intakes.append_segment(
+        _intake_id(intake_id), caller.office, Segment(request.sequence, request.text, request.speaker)
+    )
+    logger.info(
+        "segment applied",
+        extra={
+            "intake_id": intake.intake_id,
+            "sequence": request.sequence,
+            "fields": sorted(intake.extracted),
+        },
+    )
+    metrics.add_metric(name="SegmentsAppended", unit=MetricUnit.Count, value=1)
+    return _json(200, _intake_view(intake))
+
+
+@app.patch("/intakes/<intake_id>/fields")
+@tracer.capture_method
+def correct_fields(intake_id: str) -> Response[str]:
+    caller = _caller(WRITER_GROUPS)
+    request = _body(CorrectionRequest)
+    intake = dependencies().intakes.correct(_intake_id(intake_id), caller.office, caller.user, request.fields)
+    logger.info("fields corrected", extra={"intake_id": intake.intake_id, "fields": sorted(request.fields)})
+    metrics.add_metric(name="FieldsCorrected", unit=MetricUnit.Count, value=len(request.fields))
+    return _json(200, _intake_view(intake))
+
+
+@app.post("/intakes/<intake_id>/submit")
+@tracer.capture_method
+def submit_intake(intake_id: str) -> Response[str]:
+    caller = _caller(WRITER_GROUPS)
+    request = _optional_body(SubmitRequest) or SubmitRequest()
+    view = _submit_once(
+        request={
+            "intake_id": _intake_id(intake_id),
+            "office": caller.office,
+            "user": caller.user,
+            "confirm_invalid_document": request.confirm_invalid_document,
+        }
+    )
+    logger.info("intake submitted", extra={"intake_id": view["intake_id"], "office": caller.office})
+    metrics.add_metric(name="IntakesSubmitted", unit=MetricUnit.Count, value=1)
+    return _json(200, view)
+
+
+# --------------------------------------------------------------------------------------------------
+# Idempotent writes (Powertools idempotency, records in the idempotency table)
+# --------------------------------------------------------------------------------------------------
+
+
+def _create_once(request: dict[str, Any]) -> dict[str, Any]:
+    deps = dependencies()
+
+    @idempotent_function(
+        data_keyword_argument="request",
+        persistence_store=deps.idempotency_store,
+        config=deps.idempotency_config,
+        key_prefix="intake_api.create",
+    )
+    def create(request: dict[str, Any]) -> dict[str, Any]:
+        return _intake_view(deps.intakes.create_draft(request["office"], request["user"]))
+
+    result: dict[str, Any] = create(request=request)
+    return result
+
+
+def _submit_once(request: dict[str, Any]) -> dict[str, Any]:
+    deps = dependencies()
+
+    @idempotent_function(
+        data_keyword_argument="request",
+        persistence_store=deps.idempotency_store,
+        config=deps.idempotency_config,
+        key_prefix="intake_api.submit",
+    )
+    def submit(request: dict[str, Any]) -> dict[str, Any]:
+        intake = deps.intakes.submit(
+            request["intake_id"], request["office"], request["user"], request["confirm_invalid_document"]
+        )
+        return _intake_view(intake)
+
+    result: dict[str, Any] = submit(request=request)
+    return result
+
+
+# --------------------------------------------------------------------------------------------------
+# Errors: always JSON {"error", "message"}, never a stack trace or a person's data in the log
+# --------------------------------------------------------------------------------------------------
+
+
+@app.exception_handler(ApiError)
+def _api_error(error: ApiError) -> Response[str]:
+    logger.info("request refused", extra={"status": error.status, "error": error.code})
+    return _json(error.status, {"error": error.code, "message": error.message, **error.details})
+
+
+_STATUS_BY_ERROR = {
+    "not_found": 404,
+    "not_a_draft": 409,
+    "segment_out_of_order": 409,
+    "concurrent_change": 409,
+    "transcript_too_long": 413,
+    "invalid_field": 422,
+    "submission_refused": 422,
+}
+
+
+@app.exception_handler(IntakeError)
+def _intake_error(error: IntakeError) -> Response[str]:
+    status = _STATUS_BY_ERROR.get(error.code, 400)
+    body: dict[str, Any] = {"error": error.code, "message": error.message}
+    if isinstance(error, SegmentOutOfOrderError):
+        body["expected_sequence"] = error.expected
+    if isinstance(error, InvalidCorrectionError):
+        body["field"] = error.field_name
+    if isinstance(error, SubmissionRefusedError):
+        body["problems"] = [{"field": p.field, "reason": p.reason} for p in error.problems]
+    logger.info("request refused", extra={"status": status, "error": error.code})
+    return _json(status, body)
+
+
+@app.exception_handler(ClientError)
+def _aws_error(error: ClientError) -> Response[str]:
+    code = error.response.get("Error", {}).get("Code", "Unknown")
+    logger.error("AWS call failed", extra={"aws_error_code": code, "operation": error.operation_name})
+    metrics.add_metric(name="BackendErrors", unit=MetricUnit.Count, value=1)
+    return _json(503, {"error": "backend_unavailable", "message": "storage is unavailable; retry later"})
+
+
+# --------------------------------------------------------------------------------------------------
+# Request helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def _caller(allowed_groups: frozenset[str]) -> Caller:
+    claims = app.current_event.request_context.authorizer.jwt_claim
+    user = claims.get("sub")
+    if not user:
+        raise ApiError(401, "unauthenticated", "a signed-in user is required")
+    groups = _groups(claims.get("cognito:groups"))
+    if not groups & allowed_groups:
+        raise ApiError(
+            403, "forbidden", f"this action needs one of the groups {', '.join(sorted(allowed_groups))}"
+        )
+    office = claims.get("custom:office")
+    if not isinstance(office, str) or not office.strip():
+        raise ApiError(403, "no_office", "your user has no office (custom:office); ask an administrator")
+    return Caller(user=str(user), office=office.strip(), groups=groups)
+
+
+def _groups(claim: Any) -> frozenset[str]:  # noqa: ANN401 - claim shapes vary
+    """HTTP API passes array claims as a string "[a b]"; tests and the local runtime may pass lists."""
+    if isinstance(claim, list):
+        return frozenset(str(group) for group in claim)
+    if isinstance(claim, str):
+        return frozenset(claim.strip("[]").replace(",", " ").split())
+    return frozenset()
+
+
+def _body(model: type[BodyT]) -> BodyT:
+    body = _optional_body(model)
+    if body is None:
+        raise ApiError(400, "invalid_body", "a JSON object body is required")
+    return body
+
+
+def _optional_body(model: type[BodyT]) -> BodyT | None:
+    raw = app.current_event.decoded_body or ""
+    if len(raw.encode("utf-8")) > MAX_BODY_BYTES:
+        raise ApiError(413, "body_too_large", f"the body holds at most {MAX_BODY_BYTES} bytes")
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ApiError(
+            400, "invalid_json", f"body: not valid JSON (line {error.lineno}, column {error.colno})"
+        ) from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_body", "body: a JSON object is required")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        # Locations and messages only: pydantic's "input" would echo the person's data.
+        problems = [
+            {"field": ".".join(str(part) for part in problem["loc"]) or "body", "reason": problem["msg"]}
+            for problem in error.errors()
+        ]
+        message = "; ".join(f"{p['field']}: {p['reason']}" for p in problems)
+        raise ApiError(422, "invalid_body", message, problems=problems) from None
+
+
+def _intake_id(raw: str) -> str:
+    if len(raw) != 32 or not all(character in "0123456789abcdef" for character in raw):
+        raise ApiError(404, "not_found", "no such intake")
+    return raw
+
+
+def _period() -> tuple[dt.datetime, dt.datetime]:
+    """The day asked for (office time zone), or an explicit [from, to] of at most MAX_LIST_DAYS."""
+    query = app.current_event
+    day, start_text, end_text = (query.get_query_string_value(name) for name in ("date", "from", "to"))
+    if day is not None and (start_text or end_text):
+        raise ApiError(400, "invalid_query", "give either date or from/to, not both")
+    if start_text or end_text:
+        if not (start_text and end_text):
+            raise ApiError(400, "invalid_query", "from and to go together")
+        start, end = _timestamp("from", start_text), _timestamp("to", end_text)
+        if end < start:
+            raise ApiError(400, "invalid_query", "to is before from")
+        if end - start > dt.timedelta(days=MAX_LIST_DAYS):
+            raise ApiError(400, "invalid_query", f"at most {MAX_LIST_DAYS} days per query")
+        return start, end
+    try:
+        local_day = dt.date.fromisoformat(day) if day else dt.datetime.now(OFFICE_TIME_ZONE).date()
+    except ValueError:
+        raise ApiError(400, "invalid_query", "date: an ISO date YYYY-MM-DD") from None
+    start = dt.datetime.combine(local_day, dt.time.min, OFFICE_TIME_ZONE)
+    return start, start + dt.timedelta(days=1) - dt.timedelta(milliseconds=1)
+
+
+def _timestamp(name: str, text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(400, "invalid_query", f"{name}: an ISO 8601 timestamp") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=OFFICE_TIME_ZONE)
+
+
+def _limit() -> int:
+    raw = app.current_event.get_query_string_value("limit", "50") or "50"
+    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+        raise ApiError(400, "invalid_query", "limit: a whole number from 1 to 100")
+    return int(raw)
+
+
+def _intake_view(intake: Intake) -> dict[str, Any]:
+    return {
+        "intake_id": intake.intake_id,
+        "office": intake.office,
+        "status": intake.status.value,
+        "version": intake.version,
+        "created_at": intake.created_at,
+        "updated_at": intake.updated_at,
+        "submitted_at": intake.submitted_at,
+        "duration_s": intake.duration_s,
+        "segment_count": intake.segment_count,
+        "next_sequence": intake.segment_count,
+        "invalid_document_confirmed": intake.invalid_document_confirmed,
+        "fields": intake.effective_fields(),
+    }
+
+
+def _page_view(page: IntakePage) -> dict[str, Any]:
+    return {
+        "intakes": [summary.__dict__ for summary in page.intakes],
+        "next_cursor": page.next_cursor,
+    }
+
+
+def _json(status: int, body: dict[str, Any]) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=json.dumps(body, ensure_ascii=False),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    dependencies().idempotency_config.register_lambda_context(context)
+    return app.resolve(event, context)

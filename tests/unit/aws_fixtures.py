@@ -1,0 +1,102 @@
+"""The intake stores in moto (in-process), shaped as terraform/modules/database and landing_zone
+create them, and the environment the app module gives the functions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from acogida.handlers.runtime import dependencies
+
+REGION = "eu-south-2"
+INTAKES_TABLE = "acogida-test-intakes"
+OFFICE_INDEX = "by_office_created_at"
+IDEMPOTENCY_TABLE = "acogida-test-idempotency"
+TRANSCRIPTS_BUCKET = "acogida-test-transcripts-123456789012"
+JOB_PREFIX = "acogida-test-"
+
+
+@dataclass
+class IntakeStores:
+    s3: Any
+    dynamodb: Any
+    kms_key_arn: str
+    bucket: str = TRANSCRIPTS_BUCKET
+
+    def object_keys(self, prefix: str = "") -> list[str]:
+        listing = self.s3.list_object_versions(Bucket=self.bucket, Prefix=prefix)
+        return sorted(v["Key"] for v in listing.get("Versions", []))
+
+
+def create_intake_stores() -> IntakeStores:
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.create_table(
+        TableName=INTAKES_TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": "intake_id", "AttributeType": "S"},
+            {"AttributeName": "office", "AttributeType": "S"},
+            {"AttributeName": "created_at", "AttributeType": "S"},
+        ],
+        KeySchema=[{"AttributeName": "intake_id", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": OFFICE_INDEX,
+                "KeySchema": [
+                    {"AttributeName": "office", "KeyType": "HASH"},
+                    {"AttributeName": "created_at", "KeyType": "RANGE"},
+                ],
+                "Projection": {
+                    "ProjectionType": "INCLUDE",
+                    "NonKeyAttributes": ["status", "updated_at", "submitted_at", "segment_count"],
+                },
+            }
+        ],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    dynamodb.create_table(
+        TableName=IDEMPOTENCY_TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    )
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=TRANSCRIPTS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_versioning(Bucket=TRANSCRIPTS_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    key_arn = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+    return IntakeStores(s3=s3, dynamodb=dynamodb, kms_key_arn=key_arn)
+
+
+@pytest.fixture
+def intake_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[IntakeStores]:
+    """Moto with the intake stores, and the functions' environment pointing at them."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_SERVICE_NAME": "intake_api",
+        "POWERTOOLS_METRICS_NAMESPACE": "Acogida",
+        "INTAKES_TABLE": INTAKES_TABLE,
+        "INTAKES_OFFICE_INDEX": OFFICE_INDEX,
+        "IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE,
+        "TRANSCRIPTS_BUCKET": TRANSCRIPTS_BUCKET,
+        "TRANSCRIPTION_JOB_PREFIX": JOB_PREFIX,
+        "COMPREHEND_ENABLED": "false",
+        "DRAFT_TTL_DAYS": "7",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with mock_aws():
+        stores = create_intake_stores()
+        monkeypatch.setenv("TRANSCRIPTS_KMS_KEY_ARN", stores.kms_key_arn)
+        dependencies.cache_clear()
+        yield stores
+        dependencies.cache_clear()
