@@ -14,6 +14,8 @@ from moto import mock_aws
 from acogida.handlers.runtime import dependencies
 
 REGION = "eu-south-2"
+LANGUAGE_REGION = "eu-west-1"  # Transcribe and Comprehend are not offered in eu-south-2
+AUDIO_BUCKET = "acogida-test-audio-123456789012"
 INTAKES_TABLE = "acogida-test-intakes"
 OFFICE_INDEX = "by_office_created_at"
 IDEMPOTENCY_TABLE = "acogida-test-idempotency"
@@ -26,10 +28,13 @@ class IntakeStores:
     s3: Any
     dynamodb: Any
     kms_key_arn: str
+    audio_s3: Any
+    audio_kms_key_arn: str
     bucket: str = TRANSCRIPTS_BUCKET
 
-    def object_keys(self, prefix: str = "") -> list[str]:
-        listing = self.s3.list_object_versions(Bucket=self.bucket, Prefix=prefix)
+    def object_keys(self, prefix: str = "", bucket: str = TRANSCRIPTS_BUCKET) -> list[str]:
+        s3 = self.audio_s3 if bucket == AUDIO_BUCKET else self.s3
+        listing = s3.list_object_versions(Bucket=bucket, Prefix=prefix)
         return sorted(v["Key"] for v in listing.get("Versions", []))
 
 
@@ -69,7 +74,15 @@ def create_intake_stores() -> IntakeStores:
     s3.create_bucket(Bucket=TRANSCRIPTS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     s3.put_bucket_versioning(Bucket=TRANSCRIPTS_BUCKET, VersioningConfiguration={"Status": "Enabled"})
     key_arn = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
-    return IntakeStores(s3=s3, dynamodb=dynamodb, kms_key_arn=key_arn)
+    audio_s3 = boto3.client("s3", region_name=LANGUAGE_REGION)
+    audio_s3.create_bucket(
+        Bucket=AUDIO_BUCKET, CreateBucketConfiguration={"LocationConstraint": LANGUAGE_REGION}
+    )
+    audio_s3.put_bucket_versioning(Bucket=AUDIO_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    audio_key_arn = boto3.client("kms", region_name=LANGUAGE_REGION).create_key()["KeyMetadata"]["Arn"]
+    return IntakeStores(
+        s3=s3, dynamodb=dynamodb, kms_key_arn=key_arn, audio_s3=audio_s3, audio_kms_key_arn=audio_key_arn
+    )
 
 
 @pytest.fixture
@@ -80,6 +93,8 @@ def intake_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[IntakeStores]:
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": REGION,
         "AWS_REGION": REGION,
+        "ACOGIDA_LANGUAGE_REGION": LANGUAGE_REGION,
+        "AUDIO_BUCKET": AUDIO_BUCKET,
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_SERVICE_NAME": "intake_api",
         "POWERTOOLS_METRICS_NAMESPACE": "Acogida",
@@ -97,6 +112,7 @@ def intake_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[IntakeStores]:
     with mock_aws():
         stores = create_intake_stores()
         monkeypatch.setenv("TRANSCRIPTS_KMS_KEY_ARN", stores.kms_key_arn)
+        monkeypatch.setenv("AUDIO_KMS_KEY_ARN", stores.audio_kms_key_arn)
         dependencies.cache_clear()
         yield stores
         dependencies.cache_clear()

@@ -16,25 +16,26 @@ MAX_CHUNK_BYTES = 90_000  # under the 100 KB request limit, with room for multi-
 
 
 class ComprehendEntityDetector:
-    def __init__(self, comprehend_client: Any) -> None:  # noqa: ANN401
+    def __init__(self, comprehend_client: Any, max_chunk_bytes: int = MAX_CHUNK_BYTES) -> None:  # noqa: ANN401
         self._comprehend = comprehend_client
+        self._max_chunk_bytes = max_chunk_bytes
 
     def entities(self, text: str) -> list[Entity]:
         found: list[Entity] = []
-        for offset, chunk in chunks(text):
+        for offset, chunk in chunks(text, self._max_chunk_bytes):
             response = self._comprehend.detect_entities(Text=chunk, LanguageCode=LANGUAGE)
             found.extend(_entity(offset, item) for item in response.get("Entities", []))
         return found
 
     def pii_entities(self, text: str) -> list[Entity]:
         found: list[Entity] = []
-        for offset, chunk in chunks(text):
+        for offset, chunk in chunks(text, self._max_chunk_bytes):
             response = self._comprehend.detect_pii_entities(Text=chunk, LanguageCode=LANGUAGE)
             found.extend(_entity(offset, item) for item in response.get("Entities", []))
         return found
 
 
-def chunks(text: str, max_bytes: int = MAX_CHUNK_BYTES) -> list[tuple[int, str]]:
+def chunks(text: str, max_bytes: int) -> list[tuple[int, str]]:
     """(offset, chunk) pieces of ``text`` under ``max_bytes`` of UTF-8, cut after a newline or space
     when there is one, never inside a character."""
     pieces: list[tuple[int, str]] = []

@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
 from acogida.adapters.aws import AwsTarget
 from acogida.adapters.comprehend import ComprehendEntityDetector
 from acogida.adapters.intake_repository import DynamoIntakeRepository
-from acogida.adapters.transcript_store import S3TranscriptStore
+from acogida.adapters.transcript_store import AudioStore, S3TranscriptStore
 from acogida.intake.service import IntakeService
 
 
@@ -26,7 +27,8 @@ class MissingSettingError(RuntimeError):
 
 @dataclass(frozen=True)
 class Settings:
-    region: str
+    data_region: str
+    language_region: str
     intakes_table: str
     intakes_office_index: str
     idempotency_table: str
@@ -35,6 +37,10 @@ class Settings:
     comprehend_enabled: bool
     transcription_job_prefix: str
     draft_ttl_days: int
+    # Only the batch transcription functions have these: the audio bucket lives in the language
+    # region, because Transcribe reads media from and writes output to buckets of its own region.
+    audio_bucket: str | None
+    audio_kms_key_arn: str | None
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -44,8 +50,10 @@ class Settings:
                 raise MissingSettingError(f"environment variable {name} is not set")
             return value
 
+        own_region = required("AWS_REGION")
         return cls(
-            region=required("AWS_REGION"),
+            data_region=os.environ.get("ACOGIDA_DATA_REGION") or own_region,
+            language_region=os.environ.get("ACOGIDA_LANGUAGE_REGION") or own_region,
             intakes_table=required("INTAKES_TABLE"),
             intakes_office_index=required("INTAKES_OFFICE_INDEX"),
             idempotency_table=required("IDEMPOTENCY_TABLE"),
@@ -54,44 +62,62 @@ class Settings:
             comprehend_enabled=os.environ.get("COMPREHEND_ENABLED", "false").lower() == "true",
             transcription_job_prefix=required("TRANSCRIPTION_JOB_PREFIX"),
             draft_ttl_days=int(os.environ.get("DRAFT_TTL_DAYS", "7")),
+            audio_bucket=os.environ.get("AUDIO_BUCKET") or None,
+            audio_kms_key_arn=os.environ.get("AUDIO_KMS_KEY_ARN") or None,
         )
 
 
 @dataclass(frozen=True)
 class Dependencies:
     settings: Settings
-    target: AwsTarget
     intakes: IntakeService
     transcripts: S3TranscriptStore
     idempotency_store: DynamoDBPersistenceLayer
     idempotency_config: IdempotencyConfig
+    language: AwsTarget
+
+    def audio_store(self) -> AudioStore:
+        if not self.settings.audio_bucket or not self.settings.audio_kms_key_arn:
+            raise MissingSettingError("AUDIO_BUCKET and AUDIO_KMS_KEY_ARN are not set for this function")
+        return AudioStore(
+            self.language.client("s3"), self.settings.audio_bucket, self.settings.audio_kms_key_arn
+        )
+
+    def transcribe(self) -> Any:  # noqa: ANN401 - boto3 client
+        return self.language.client("transcribe")
 
 
 @cache
 def dependencies() -> Dependencies:
-    """Built on first use, not at import: importing a handler never needs AWS or settings."""
+    """Built on first use, not at import: importing a handler never needs AWS or settings.
+
+    Tables and the transcripts bucket are in the data region (eu-south-2); Transcribe and
+    Comprehend are not offered there, so they are called in the language region.
+    """
     settings = Settings.from_environment()
-    target = AwsTarget(region=settings.region)
+    data = AwsTarget(region=settings.data_region)
+    language = AwsTarget(region=settings.language_region)
     transcripts = S3TranscriptStore(
-        target.client("s3"), settings.transcripts_bucket, settings.transcripts_kms_key_arn
+        data.client("s3"), settings.transcripts_bucket, settings.transcripts_kms_key_arn
     )
-    detector = ComprehendEntityDetector(target.client("comprehend")) if settings.comprehend_enabled else None
+    detector = (
+        ComprehendEntityDetector(language.client("comprehend")) if settings.comprehend_enabled else None
+    )
+    dynamodb = data.client("dynamodb")
     service = IntakeService(
-        DynamoIntakeRepository(
-            target.client("dynamodb"), settings.intakes_table, settings.intakes_office_index
-        ),
+        DynamoIntakeRepository(dynamodb, settings.intakes_table, settings.intakes_office_index),
         transcripts,
         draft_ttl_days=settings.draft_ttl_days,
         entity_detector=detector,
     )
     return Dependencies(
         settings=settings,
-        target=target,
         intakes=service,
         transcripts=transcripts,
         idempotency_store=DynamoDBPersistenceLayer(
-            table_name=settings.idempotency_table, boto3_client=target.client("dynamodb")
+            table_name=settings.idempotency_table, boto3_client=dynamodb
         ),
         # Replays within a day get the first answer; the record then expires (table TTL).
         idempotency_config=IdempotencyConfig(expires_after_seconds=24 * 3600),
+        language=language,
     )

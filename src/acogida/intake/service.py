@@ -146,6 +146,10 @@ class IntakeService:
             raise IntakeNotFoundError(f"no intake {intake_id} in your office")
         return intake
 
+    def find(self, intake_id: str) -> Intake | None:
+        """Any office's intake: for the platform's own functions (transcription), never for users."""
+        return self._repository.get(intake_id)
+
     def list_by_office(
         self, office: str, start: dt.datetime, end: dt.datetime, limit: int = 50, cursor: str | None = None
     ) -> IntakePage:
