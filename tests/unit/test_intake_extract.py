@@ -282,3 +282,21 @@ def test_household_pronoun_and_residence_after_an_address():
     )
     assert got["household_size"] == 5
     assert got["municipality"] == "Madrid"
+
+
+def test_bare_answers_to_name_and_with_whom_questions():
+    got = values(
+        "Técnico: Soy Marta, la técnica de acogida. ¿Su nombre, por favor?\nPersona: Oksana Kovalenko. "
+        "Soy ucraniana.\nTécnico: ¿Dónde vive y con quién?\nPersona: En Getafe, con mi madre y mi hija."
+    )
+    assert (got["given_name"], got["surnames"]) == ("Oksana", "Kovalenko")
+    assert got["household_size"] == 3
+    assert got["municipality"] == "Getafe"
+    assert (
+        values("Persona: Vivo en Sevilla, en la calle Feria número 12, con mi hijo.")["household_size"] == 2
+    )
+
+
+def test_urgent_bills_and_school_material_are_needs():
+    got = values("Lo que más nos urge es pagar la luz, y que los niños tengan material del colegio.")
+    assert got["needs"] == ["education", "financial"]

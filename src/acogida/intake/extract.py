@@ -861,6 +861,12 @@ _NAME_QUESTIONS = (
     ("cual", "es", "su", "nombre"),
     ("su", "nombre", "?"),
     ("tu", "nombre", "?"),
+    ("su", "nombre", ",", "por", "favor"),
+    ("tu", "nombre", ",", "por", "favor"),
+    ("me", "dice", "su", "nombre"),
+    ("me", "dices", "tu", "nombre"),
+    ("digame", "su", "nombre"),
+    ("dime", "tu", "nombre"),
     ("nombre", "completo", "?"),
     ("nombre", "?"),
     ("nombre", "y", "apellidos"),
@@ -943,6 +949,14 @@ def _answer_start(transcript: Transcript, index: int, *, surnames: bool = False)
     while probe < len(norms) and probe - index < 14:
         if probe + 1 < len(norms) and norms[probe + 1] == ":" and transcript.tokens[probe].is_word:
             probe += 2
+            continue
+        if (
+            norms[probe] == "y"
+            and probe + 1 < len(norms)
+            and norms[probe + 1] in {"apellidos", "apellido", "apellidos?"}
+            and probe == index
+        ):
+            probe += 2  # the question goes on: "¿me dice su nombre y apellidos?"
             continue
         if norms[probe] in {"apellidos", "apellido"} and not surnames:
             return None  # "Apellidos El Fassi, nombre Karim": the labels said aloud, read elsewhere
@@ -1599,6 +1613,8 @@ _HOUSEHOLD_QUESTIONS = (
     ("con", "quien", "vive"),
     ("con", "quien", "vives"),
     ("con", "quien", "viven"),
+    ("y", "con", "quien"),
+    ("con", "quien", "?"),
     ("vive", "usted", "solo"),
     ("vive", "con", "alguien"),
     ("vives", "con", "alguien"),
@@ -1717,6 +1733,18 @@ def _household_answer(transcript: Transcript) -> list[tuple[int, int, int, float
             found.append((value, probe, last, 0.85))
             continue
         members, last, certain = _members_after(transcript, probe)
+        if not members:
+            # "¿Dónde vive y con quién? — En Getafe, con mi marido y mis dos hijos."
+            con = next(
+                (
+                    i
+                    for i in range(probe, min(len(norms), probe + 8))
+                    if norms[i] == "con" or norms[i] in _CLAUSE_END
+                ),
+                None,
+            )
+            if con is not None and norms[con] == "con":
+                members, last, certain = _members_after(transcript, con + 1)
         if members:
             found.append((1 + members, probe, last, 0.85 if certain else 0.6))
     return found
@@ -1893,7 +1921,8 @@ def _household_field(transcript: Transcript) -> Field | None:
             con = next(
                 (
                     i
-                    for i in range(index + 1, min(len(norms), index + 9))
+                    # long enough for "vivo en Sevilla, en la calle Feria número 12, con mi hijo"
+                    for i in range(index + 1, min(len(norms), index + 14))
                     if norms[i] == "con" or norms[i] in _CLAUSE_END
                 ),
                 None,
@@ -1997,7 +2026,8 @@ _NEED_CUES = re.compile(
     r"\b(?:necesit\w*|necesidad\w*|busc\w*|ayuda\w*|ayuden|ayudar\w*|falta|faltan|no tengo|no tenemos|"
     r"sin|quiero|querria|quisiera|"
     r"problema\w*|me gustaria|nos gustaria|solicitar|pedir|apoyo|orientacion|informacion|me cuesta|no puedo|"
-    r"no podemos|no llego|no llegamos|urgente|preocupa\w*|hace falta|conseguir|encontrar|tramitar|acceso|"
+    r"no podemos|no llego|no llegamos|urgente|urge|urgen|preocupa\w*|hace falta|conseguir|encontrar|"
+    r"tramitar|acceso|"
     r"derivar|cita con|cita para|mal|perdido|perdi|echado|echaron|debo|debemos|me van a|nos van a)\b"
 )
 

@@ -555,6 +555,9 @@ NEEDS_KEYWORDS: dict[str, tuple[str, ...]] = {
         "universidad",
         "convalidar",
         "material escolar",
+        "material del colegio",
+        "material del cole",
+        "utiles escolares",
         "libros",
     ),
 }
@@ -604,6 +607,10 @@ LOWERCASE_PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "dos", "
 
 # Keywords that are a need on their own, whatever the sentence around them.
 STRONG_NEED_KEYWORDS = {
+    "material escolar",
+    "material del colegio",
+    "material del cole",
+    "utiles escolares",
     "durmiendo en la calle",
     "dormimos en la calle",
     "vivo en la calle",
