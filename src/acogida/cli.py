@@ -7,7 +7,9 @@ Later capabilities (bulk upload, forecast, privacy) add their subcommands here.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+import threading
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -44,7 +46,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
 
     local = commands.add_parser("local", help="the local AWS emulator (moto on 127.0.0.1)")
-    local.add_argument("action", choices=["up", "down", "status"])
+    local.add_argument(
+        "action",
+        choices=["up", "down", "status", "api"],
+        help="api: serve the intake API of the applied local workspace on 127.0.0.1 until Ctrl-C",
+    )
     local.add_argument("--port", type=int, help="emulator port (default: MOTO_PORT of config/toolchain.env)")
 
     demo = commands.add_parser("demo", help="apply the platform to the local emulator and run it end to end")
@@ -98,7 +104,7 @@ def _run(arguments: argparse.Namespace) -> int:
     toolchain = load_toolchain()
     port = getattr(arguments, "port", None)
     if port is not None:
-        toolchain = type(toolchain)(toolchain.repo_root, toolchain.provider_mirror, port)
+        toolchain = dataclasses.replace(toolchain, moto_port=port)
     if arguments.command == "local":
         return _local(arguments, toolchain)
     if arguments.command == "demo":
@@ -118,10 +124,28 @@ def _local(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
             if stopped
             else f"no emulator of this checkout on port {emulator.port}"
         )
+    elif arguments.action == "api":
+        return _serve_local_api(toolchain, emulator)
     else:
         status = emulator.status()
         print(status.describe())
         return 0 if status.running else 3
+    return 0
+
+
+def _serve_local_api(toolchain: Toolchain, emulator: LocalEmulator) -> int:
+    from acogida.local.runtime import local_intake_api  # noqa: PLC0415 - loads the handlers only when asked
+
+    if not emulator.status().running:
+        print("the emulator is not running: run `make demo` (or `make up` and apply) first", file=sys.stderr)
+        return 3
+    root = TerraformRoot(toolchain, "local", emulator_endpoint=emulator.endpoint, echo=False)
+    with local_intake_api(root.outputs(), emulator.endpoint, toolchain.local_api_port) as api:
+        print(f"intake API on {api.url} (Ctrl-C stops it)")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("stopped")
     return 0
 
 

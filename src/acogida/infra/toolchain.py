@@ -62,6 +62,7 @@ class Toolchain:
     repo_root: Path
     provider_mirror: Path
     moto_port: int
+    local_api_port: int = 8000
 
     @property
     def terraform_dir(self) -> Path:
@@ -91,11 +92,16 @@ def load_toolchain(repo_root: Path | None = None) -> Toolchain:
     root = repo_root or find_repository_root()
     settings = parse_env_file((root / "config" / "toolchain.env").read_text(encoding="utf-8"))
     settings.update({key: value for key, value in os.environ.items() if key in settings})
-    port_text = settings.get("MOTO_PORT", "5000")
-    if not port_text.isdigit() or not 1024 <= int(port_text) <= 65535:
-        raise ValueError(f"MOTO_PORT must be a port number between 1024 and 65535, got {port_text!r}")
     return Toolchain(
         repo_root=root,
         provider_mirror=Path(settings.get("TF_PROVIDER_MIRROR", "")),
-        moto_port=int(port_text),
+        moto_port=_port(settings, "MOTO_PORT", "5000"),
+        local_api_port=_port(settings, "LOCAL_API_PORT", "8000"),
     )
+
+
+def _port(settings: dict[str, str], name: str, default: str) -> int:
+    text = settings.get(name, default)
+    if not text.isdigit() or not 1024 <= int(text) <= 65535:
+        raise ValueError(f"{name} must be a port number between 1024 and 65535, got {text!r}")
+    return int(text)

@@ -1,0 +1,184 @@
+"""The local runtime's HTTP API: what API Gateway and its Cognito JWT authorizer do, on 127.0.0.1.
+
+A request is matched to the HTTP API's routes, its bearer token is verified against the emulator's
+user pool (signature from the pool's JWKS, issuer, audience = the app client, expiry, an ID token),
+and the handler Lambda runs, in this process, receives the same payload 2.0 event with the token's
+claims as API Gateway passes them (array claims flattened to "[a b]"). The handler's environment is
+the function's environment from ``terraform output`` of the local workspace, pointed at the emulator.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from acogida.local.events import http_api_event, route_key
+from acogida.local.lambda_context import LocalLambdaContext
+
+# API Gateway's own limit on a request body; the handler enforces its smaller one with a reason.
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+class TokenError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class JwtAuthorizer:
+    """The HTTP API JWT authorizer's checks for a Cognito user pool."""
+
+    issuer: str
+    audience: str
+    keys: KeySet
+
+    @classmethod
+    def for_user_pool(
+        cls, emulator_endpoint: str, region: str, user_pool_id: str, client_id: str
+    ) -> JwtAuthorizer:
+        with urllib.request.urlopen(  # noqa: S310 - the emulator on loopback
+            f"{emulator_endpoint}/{user_pool_id}/.well-known/jwks.json", timeout=10
+        ) as response:
+            jwks = json.load(response)
+        issuer = f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+        return cls(issuer=issuer, audience=client_id, keys=KeySet.import_key_set(jwks))
+
+    def claims(self, authorization: str | None) -> dict[str, Any]:
+        if not authorization or not authorization.startswith("Bearer "):
+            raise TokenError("missing bearer token")
+        try:
+            token = jwt.decode(authorization.removeprefix("Bearer ").strip(), self.keys)
+            jwt.JWTClaimsRegistry(
+                iss={"essential": True, "value": self.issuer},
+                aud={"essential": True, "value": self.audience},
+                exp={"essential": True},
+                token_use={"essential": True, "value": "id"},
+            ).validate(token.claims)
+        except (JoseError, ValueError) as error:
+            raise TokenError(type(error).__name__) from None
+        return {name: _as_gateway_claim(value) for name, value in token.claims.items()}
+
+
+def _as_gateway_claim(value: Any) -> Any:  # noqa: ANN401
+    """HTTP API hands array claims to Lambda as one string, "[technician coordinator]"."""
+    if isinstance(value, list):
+        return "[" + " ".join(str(item) for item in value) + "]"
+    return value
+
+
+@contextmanager
+def function_environment(environment: Mapping[str, str], emulator_endpoint: str) -> Iterator[None]:
+    """The function's variables in this process, with every AWS call going to the emulator."""
+    saved = dict(os.environ)
+    os.environ.update(environment)
+    os.environ.update(EMULATOR_CREDENTIALS)
+    os.environ["AWS_ENDPOINT_URL"] = emulator_endpoint
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.pop("AWS_PROFILE", None)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+class LocalHttpApi:
+    """Serves ``handler`` behind the authorizer on 127.0.0.1:``port`` until ``stop``."""
+
+    def __init__(self, handler: Handler, authorizer: JwtAuthorizer, port: int, function_name: str) -> None:
+        self._handler = handler
+        self._authorizer = authorizer
+        self._function_name = function_name
+        # One invocation at a time, as one Lambda execution environment would take them.
+        self._invoke_lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._request_handler_class())
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="local-http-api", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def respond(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """What API Gateway would answer: 404 for no route, 401 for a bad token, else the handler's."""
+        parts = urlsplit(target)
+        if route_key(method, parts.path) is None:
+            return _gateway_answer(404, "Not Found")
+        try:
+            claims = self._authorizer.claims(headers.get("authorization"))
+        except TokenError:
+            return _gateway_answer(401, "Unauthorized")
+        text = body.decode("utf-8", errors="replace") if body else None
+        event = http_api_event(
+            method,
+            parts.path,
+            claims=claims,
+            body=text,
+            headers=dict(headers),
+            query=dict(parse_qsl(parts.query)) or None,
+        )
+        with self._invoke_lock:
+            result = self._handler(event, LocalLambdaContext(self._function_name))
+        response_headers = {name: str(value) for name, value in (result.get("headers") or {}).items()}
+        return int(result["statusCode"]), response_headers, str(result.get("body") or "").encode("utf-8")
+
+    def _request_handler_class(self) -> type[BaseHTTPRequestHandler]:
+        api = self
+
+        class RequestHandler(BaseHTTPRequestHandler):
+            server_version = "acogida-local-api"
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length > MAX_REQUEST_BYTES:
+                    status, headers, payload = _gateway_answer(413, "Request Entity Too Large")
+                else:
+                    body = self.rfile.read(length) if length else None
+                    lowered = {name.lower(): value for name, value in self.headers.items()}
+                    status, headers, payload = api.respond(self.command, self.path, lowered, body)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve  # noqa: N815 - http.server names
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: ANN401
+                """Quiet: paths carry intake ids only, but the access log is the handler's job."""
+
+        return RequestHandler
+
+
+def _gateway_answer(status: int, message: str) -> tuple[int, dict[str, str], bytes]:
+    return status, {"Content-Type": "application/json"}, json.dumps({"message": message}).encode()

@@ -1,0 +1,135 @@
+"""The local runtime's HTTP API on 127.0.0.1 against a moto server: Cognito sign-in, the JWT
+authorizer's checks, API Gateway's answers for no route and bad tokens, and a conversation."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from acogida.handlers import intake_api
+from acogida.handlers.runtime import dependencies
+from acogida.local.api import JwtAuthorizer, LocalHttpApi, function_environment
+from acogida.local.intake_demo import (
+    DEMO_PASSWORD,
+    ApiClient,
+    demo_conversations,
+    ensure_demo_users,
+    format_form,
+    run_conversation,
+    sign_in,
+)
+from tests.conftest import find_free_port
+from tests.unit import aws_fixtures
+
+
+@pytest.fixture
+def local_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    port = find_free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    # Moto's backends are global to this process: start from an empty account.
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10)  # noqa: S310
+    try:
+        with monkeypatch.context() as patch:
+            patch.setenv("AWS_ENDPOINT_URL", endpoint)
+            for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+                patch.setenv(name, "testing")
+            stores = aws_fixtures.create_intake_stores()
+            cognito = boto3.client("cognito-idp", region_name=aws_fixtures.REGION)
+            pool_id = cognito.create_user_pool(
+                PoolName="acogida-test-users",
+                UsernameAttributes=["email"],
+                Schema=[{"Name": "office", "AttributeDataType": "String", "Mutable": True}],
+            )["UserPool"]["Id"]
+            client_id = cognito.create_user_pool_client(
+                UserPoolId=pool_id, ClientName="front", ExplicitAuthFlows=["USER_PASSWORD_AUTH"]
+            )["UserPoolClient"]["ClientId"]
+            for group in ("technician", "coordinator"):
+                cognito.create_group(UserPoolId=pool_id, GroupName=group)
+            users = ensure_demo_users(cognito, pool_id)
+            assert ensure_demo_users(cognito, pool_id) == users  # idempotent
+        variables = {
+            "AWS_REGION": aws_fixtures.REGION,
+            "ACOGIDA_LANGUAGE_REGION": aws_fixtures.LANGUAGE_REGION,
+            "INTAKES_TABLE": aws_fixtures.INTAKES_TABLE,
+            "INTAKES_OFFICE_INDEX": aws_fixtures.OFFICE_INDEX,
+            "IDEMPOTENCY_TABLE": aws_fixtures.IDEMPOTENCY_TABLE,
+            "TRANSCRIPTS_BUCKET": aws_fixtures.TRANSCRIPTS_BUCKET,
+            "TRANSCRIPTS_KMS_KEY_ARN": stores.kms_key_arn,
+            "TRANSCRIPTION_JOB_PREFIX": aws_fixtures.JOB_PREFIX,
+            "COMPREHEND_ENABLED": "false",
+        }
+        authorizer = JwtAuthorizer.for_user_pool(endpoint, aws_fixtures.REGION, pool_id, client_id)
+        with function_environment(variables, endpoint):
+            dependencies.cache_clear()
+            api = LocalHttpApi(intake_api.handler, authorizer, find_free_port(), "intake_api")
+            api.start()
+            try:
+                cognito = boto3.client(
+                    "cognito-idp",
+                    region_name=aws_fixtures.REGION,
+                    endpoint_url=endpoint,
+                    aws_access_key_id="testing",
+                    aws_secret_access_key="testing",  # noqa: S106 - the emulator's dummy
+                )
+                yield {"api": api, "cognito": cognito, "client_id": client_id, "users": users}
+            finally:
+                api.stop()
+                dependencies.cache_clear()
+    finally:
+        server.stop()
+
+
+def raw_call(url: str, method: str = "GET", bearer: str | None = None) -> tuple[int, dict[str, Any]]:
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    request = urllib.request.Request(url, method=method, headers=headers)  # noqa: S310 - loopback
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_the_gateway_answers_for_unknown_routes_and_bad_tokens(local_api):
+    url = local_api["api"].url
+    assert raw_call(f"{url}/nowhere") == (404, {"message": "Not Found"})
+    assert raw_call(f"{url}/intakes") == (401, {"message": "Unauthorized"})
+    assert raw_call(f"{url}/intakes", bearer="not.a.jwt") == (401, {"message": "Unauthorized"})
+    token = sign_in(
+        local_api["cognito"], local_api["client_id"], local_api["users"][0].username, DEMO_PASSWORD
+    )
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert raw_call(f"{url}/intakes", bearer=forged)[0] == 401
+    access = local_api["cognito"].initiate_auth(
+        ClientId=local_api["client_id"],
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": local_api["users"][0].username, "PASSWORD": DEMO_PASSWORD},
+    )["AuthenticationResult"]["AccessToken"]
+    assert raw_call(f"{url}/intakes", bearer=access)[0] == 401  # the API takes ID tokens (office claim)
+    assert raw_call(f"{url}/intakes", bearer=token)[0] == 200
+
+
+def test_a_demo_conversation_goes_through_the_local_api(local_api):
+    cognito, client_id = local_api["cognito"], local_api["client_id"]
+    technician, coordinator = local_api["users"]
+    client = ApiClient(local_api["api"].url, sign_in(cognito, client_id, technician.username, DEMO_PASSWORD))
+    progress: list[str] = []
+    conversation = demo_conversations()[3]  # the DNI with a wrong letter: refused, then confirmed
+    submitted = run_conversation(client, conversation, "test-run-0001", progress.append)
+    assert submitted["status"] == "submitted"
+    assert submitted["invalid_document_confirmed"] is True
+    assert any("submit refused (422)" in line for line in progress)
+    assert "document_number  12345678A" in "\n".join(format_form(submitted))
+    reader = ApiClient(local_api["api"].url, sign_in(cognito, client_id, coordinator.username, DEMO_PASSWORD))
+    status, listed = reader.call("GET", "/intakes")
+    assert status == 200
+    assert [item["intake_id"] for item in listed["intakes"]] == [submitted["intake_id"]]
+    assert reader.call("POST", "/intakes")[0] == 403
