@@ -11,6 +11,19 @@ transcript_retention_days         = 7
 noncurrent_version_retention_days = 7
 athena_results_retention_days     = 7
 
+# Intake application (module app)
+image_tag          = "0.1.0" # the release this environment runs (immutable ECR tags)
+log_retention_days = 7
+draft_ttl_days     = 7
+# The emulator has no Comprehend: the functions' extraction uses the rules only, and the
+# optional DNI recogniser stays off (moto's waiter for it never ends).
+comprehend_enabled                = false
+comprehend_dni_recognizer_enabled = false
+cors_allowed_origins              = []
+# The emulator cannot run the function images (no Docker); an enabled event source mapping would
+# take each upload message as S3 sends it. Off, the messages wait in the queue for the local runtime.
+audio_uploads_trigger_enabled = false
+
 # The runner overrides the port when MOTO_PORT is not 5000 (-var emulator_endpoint=...).
 emulator_endpoint = "http://127.0.0.1:5000"
 emulator_services = [

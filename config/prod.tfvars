@@ -13,3 +13,11 @@ athena_results_retention_days     = 30
 access_log_retention_days         = 365
 
 alert_email_addresses = []
+
+# Intake application (module app)
+image_tag          = "0.1.0" # the release this environment runs (immutable ECR tags)
+log_retention_days = 365
+draft_ttl_days     = 7
+comprehend_enabled = true
+# The front's origin (https://...) once the front is deployed; empty means no browser origin.
+cors_allowed_origins = []

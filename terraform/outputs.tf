@@ -82,3 +82,68 @@ output "dynamodb_idempotency_table_arn" {
   description = "Powertools idempotency table ARN."
   value       = module.database.dynamodb_idempotency_table_arn
 }
+
+output "api_endpoint" {
+  description = "Invoke URL of the intake API (every route needs a Cognito JWT)."
+  value       = module.app.api_endpoint
+}
+
+output "api_id" {
+  description = "Id of the intake HTTP API."
+  value       = module.app.api_id
+}
+
+output "cognito_user_pool_id" {
+  description = "Id of the staff user pool."
+  value       = module.app.cognito_user_pool_id
+}
+
+output "cognito_user_pool_client_id" {
+  description = "Id of the web app client (no secret)."
+  value       = module.app.cognito_user_pool_client_id
+}
+
+output "cognito_issuer" {
+  description = "Issuer URL the API's JWT authorizer accepts."
+  value       = module.app.cognito_issuer
+}
+
+output "lambda_function_names" {
+  description = "Lambda function names by function key (intake_api, transcription_start, transcription_done)."
+  value       = module.app.function_names
+}
+
+output "lambda_function_arns" {
+  description = "Lambda function ARNs by function key."
+  value       = module.app.function_arns
+}
+
+output "lambda_environments" {
+  description = "Environment variables of each function by key (the local runtime runs the handlers in-process with them)."
+  value       = module.app.function_environments
+}
+
+output "ecr_repository_urls" {
+  description = "Image repository URL by function key."
+  value       = module.app.ecr_repository_urls
+}
+
+output "audio_uploads_queue_url" {
+  description = "Queue S3 notifies for each recorded audio uploaded under the transcripts bucket's audio/."
+  value       = module.app.audio_uploads_queue_url
+}
+
+output "dead_letter_queue_urls" {
+  description = "DLQ URLs by source: audio_uploads, transcription_done."
+  value       = module.app.dead_letter_queue_urls
+}
+
+output "transcription_job_prefix" {
+  description = "Prefix every Transcribe job name of this environment starts with."
+  value       = module.app.transcription_job_prefix
+}
+
+output "log_group_names" {
+  description = "Log group names by function key, plus api_access."
+  value       = module.app.log_group_names
+}

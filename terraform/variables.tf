@@ -109,6 +109,121 @@ variable "alert_email_addresses" {
   }
 }
 
+variable "image_tag" {
+  description = "Image tag every function runs (the repositories are immutable, so a tag names one image); set per environment to promote a release."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
+    error_message = "image_tag must be a valid image tag (letters, digits, _ . -, at most 128) and not \"latest\"."
+  }
+}
+
+variable "image_tags" {
+  description = "Per-function image tags overriding image_tag (keys intake_api, transcription_start, transcription_done)."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.image_tags) : contains(["intake_api", "transcription_start", "transcription_done"], name)])
+    error_message = "image_tags keys must be function names: intake_api, transcription_start, transcription_done."
+  }
+}
+
+variable "log_level" {
+  description = "Log level of the functions: DEBUG, INFO, WARNING or ERROR."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARNING or ERROR."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days the function and API access log groups keep events (a CloudWatch Logs retention value)."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the CloudWatch Logs retention values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "draft_ttl_days" {
+  description = "Days an unsubmitted draft intake lives before DynamoDB TTL removes it."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.draft_ttl_days >= 1 && var.draft_ttl_days <= 90 && floor(var.draft_ttl_days) == var.draft_ttl_days
+    error_message = "draft_ttl_days must be a whole number between 1 and 90."
+  }
+}
+
+variable "comprehend_enabled" {
+  description = "Whether the functions call Amazon Comprehend (and their roles may). false in local mode: the emulator has no Comprehend endpoint."
+  type        = bool
+  default     = true
+}
+
+variable "comprehend_dni_recognizer_enabled" {
+  description = "Train the optional custom Comprehend DNI recogniser from s3://<artifacts bucket>/comprehend/dni/ (documents.txt, entity_list.csv). Never in local mode."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !(var.environment == "local" && var.comprehend_dni_recognizer_enabled)
+    error_message = "The emulator cannot train a Comprehend recogniser (its waiter never ends): comprehend_dni_recognizer_enabled must be false in local mode."
+  }
+}
+
+variable "audio_uploads_trigger_enabled" {
+  description = "Whether Lambda polls the audio-uploads queue. Only local mode turns it off: the emulator cannot run container images, and its enabled mapping would take each message as S3 sends it."
+  type        = bool
+  default     = true
+
+  validation {
+    condition     = var.audio_uploads_trigger_enabled || var.environment == "local"
+    error_message = "audio_uploads_trigger_enabled may only be false in local mode: on AWS the batch transcription path needs the trigger."
+  }
+}
+
+variable "cors_allowed_origins" {
+  description = "Origins the browser front may call the intake API from (https://host[:port]). Empty: no CORS."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for origin in var.cors_allowed_origins : can(regex("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", origin)) || can(regex("^http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?$", origin))])
+    error_message = "Every cors_allowed_origins entry must be an https origin without path or wildcard (http only for localhost)."
+  }
+}
+
+variable "api_throttling_rate_limit" {
+  description = "Steady-state requests per second the intake API allows."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.api_throttling_rate_limit >= 1 && var.api_throttling_rate_limit <= 10000
+    error_message = "api_throttling_rate_limit must be between 1 and 10000."
+  }
+}
+
+variable "api_throttling_burst_limit" {
+  description = "Request burst the intake API allows."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.api_throttling_burst_limit >= 1 && var.api_throttling_burst_limit <= 5000 && floor(var.api_throttling_burst_limit) == var.api_throttling_burst_limit
+    error_message = "api_throttling_burst_limit must be a whole number between 1 and 5000."
+  }
+}
+
 variable "emulator_endpoint" {
   description = "Local mode only: URL of the AWS emulator (moto) on the loopback interface. null on AWS; required when environment is local."
   type        = string

@@ -140,8 +140,9 @@ def _serve_local_api(toolchain: Toolchain, emulator: LocalEmulator) -> int:
         print("the emulator is not running: run `make demo` (or `make up` and apply) first", file=sys.stderr)
         return 3
     root = TerraformRoot(toolchain, "local", emulator_endpoint=emulator.endpoint, echo=False)
-    with local_intake_api(root.outputs(), emulator.endpoint, toolchain.local_api_port) as api:
-        print(f"intake API on {api.url} (Ctrl-C stops it)")
+    log_path = toolchain.local_state_dir / "logs" / "intake_api.jsonl"
+    with local_intake_api(root.outputs(), emulator.endpoint, toolchain.local_api_port, log_path) as api:
+        print(f"intake API on {api.url}, function logs in {log_path} (Ctrl-C stops it)")
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

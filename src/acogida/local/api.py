@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
 
 from joserfc import jwt
@@ -99,8 +100,16 @@ def function_environment(environment: Mapping[str, str], emulator_endpoint: str)
 class LocalHttpApi:
     """Serves ``handler`` behind the authorizer on 127.0.0.1:``port`` until ``stop``."""
 
-    def __init__(self, handler: Handler, authorizer: JwtAuthorizer, port: int, function_name: str) -> None:
+    def __init__(
+        self,
+        handler: Handler,
+        authorizer: JwtAuthorizer,
+        port: int,
+        function_name: str,
+        stdout: TextIO | None = None,
+    ) -> None:
         self._handler = handler
+        self._stdout = stdout
         self._authorizer = authorizer
         self._function_name = function_name
         # One invocation at a time, as one Lambda execution environment would take them.
@@ -146,7 +155,7 @@ class LocalHttpApi:
             headers=dict(headers),
             query=dict(parse_qsl(parts.query)) or None,
         )
-        with self._invoke_lock:
+        with self._invoke_lock, redirect_stdout(self._stdout or sys.stdout):
             result = self._handler(event, LocalLambdaContext(self._function_name))
         response_headers = {name: str(value) for name, value in (result.get("headers") or {}).items()}
         return int(result["statusCode"]), response_headers, str(result.get("body") or "").encode("utf-8")

@@ -1,8 +1,10 @@
 """``make demo``: the platform end to end on the local emulator, with progress and a summary.
 
 Steps: start the emulator (idempotent), make the state bucket inside it, ``terraform init`` with the
-local backend, select the ``local`` workspace, apply the real root module, run the smoke checks, and
-print what was deployed from ``terraform output``. Running it again changes nothing.
+local backend, select the ``local`` workspace, apply the real root module, run the smoke checks,
+create the demo users in the emulator's Cognito, serve the intake API on 127.0.0.1 and send five
+sample conversations through it segment by segment, and print what was deployed and the filled
+forms. Running it again changes no infrastructure (each run submits five new intakes).
 """
 
 from __future__ import annotations
@@ -16,6 +18,16 @@ from acogida.adapters.aws import AwsTarget
 from acogida.adapters.object_store import ensure_bucket
 from acogida.infra.terraform import TerraformRoot
 from acogida.infra.toolchain import Toolchain
+from acogida.local.intake_demo import (
+    DEMO_PASSWORD,
+    ApiClient,
+    demo_conversations,
+    ensure_demo_users,
+    format_form,
+    run_conversation,
+    sign_in,
+)
+from acogida.local.runtime import local_intake_api
 from acogida.local.smoke import CheckResult, run_smoke_checks
 from acogida.local.stack import LocalEmulator
 
@@ -86,7 +98,7 @@ def print_summary(outputs: dict[str, Any], resource_count: int, emit: Callable[[
 
 
 def run_demo(toolchain: Toolchain, emit: Callable[[str], None] = print) -> list[CheckResult]:
-    progress = Progress(total_steps=4, emit=emit)
+    progress = Progress(total_steps=6, emit=emit)
     emulator = LocalEmulator(toolchain.local_state_dir, toolchain.moto_port)
     root = prepare_local_root(toolchain, emulator, progress)
     with progress.step("Terraform apply of the root module (config/local.tfvars)"):
@@ -98,5 +110,28 @@ def run_demo(toolchain: Toolchain, emit: Callable[[str], None] = print) -> list[
         results = run_smoke_checks(target, outputs, report=lambda result: emit(f"    ok  {result.detail}"))
     managed = [address for address in root.resource_addresses() if ".data." not in f".{address}"]
     print_summary(outputs, len(managed), emit)
+
+    cognito = target.client("cognito-idp")
+    with progress.step("Demo users in the emulator's Cognito user pool"):
+        users = ensure_demo_users(cognito, outputs["cognito_user_pool_id"])
+        for user in users:
+            emit(f"    {user.group:<12} {user.username}  password {DEMO_PASSWORD}  office {user.office}")
+    conversations = demo_conversations()
+    log_path = toolchain.local_state_dir / "logs" / "intake_api.jsonl"
+    with (
+        progress.step(f"{len(conversations)} conversations through the local intake API, segment by segment"),
+        local_intake_api(outputs, emulator.endpoint, toolchain.local_api_port, log_path) as api,
+    ):
+        emit(f"    intake API on {api.url} (Cognito JWT, same events as API Gateway)")
+        emit(f"    the function's JSON logs and metrics: {log_path}")
+        token = sign_in(cognito, outputs["cognito_user_pool_client_id"], users[0].username, DEMO_PASSWORD)
+        client = ApiClient(api.url, token)
+        run_stamp = str(int(time.time()))
+        for number, conversation in enumerate(conversations, start=1):
+            emit(f"\n    [{number}/{len(conversations)}] {conversation.title}")
+            submitted = run_conversation(client, conversation, f"demo-{run_stamp}-{number}", emit)
+            for line in format_form(submitted):
+                emit(line)
     emit(f"\nDemo finished in {progress.elapsed():.0f} s. The emulator keeps running: `make down` stops it.")
+    emit("Serve the intake API again with `.venv/bin/acogida local api`.")
     return results

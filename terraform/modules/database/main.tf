@@ -33,10 +33,12 @@ resource "aws_dynamodb_table" "intakes" {
   }
 
   global_secondary_index {
-    name            = local.intakes_office_index_name
-    hash_key        = "office"
-    range_key       = "created_at"
-    projection_type = "KEYS_ONLY"
+    name      = local.intakes_office_index_name
+    hash_key  = "office"
+    range_key = "created_at"
+    # What a list screen shows and nothing personal: names, documents and phones stay in the table.
+    projection_type    = "INCLUDE"
+    non_key_attributes = ["status", "updated_at", "submitted_at", "segment_count"]
   }
 
   ttl {

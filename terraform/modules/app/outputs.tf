@@ -1,0 +1,97 @@
+output "api_endpoint" {
+  description = "Invoke URL of the intake API's $default stage (routes hang off it, e.g. <api_endpoint>/intakes)."
+  value       = aws_apigatewayv2_stage.default.invoke_url
+}
+
+output "api_id" {
+  description = "Id of the intake HTTP API."
+  value       = aws_apigatewayv2_api.this.id
+}
+
+output "api_routes" {
+  description = "Route keys of the intake API, all behind the Cognito JWT authorizer."
+  value       = sort(tolist(local.api_routes))
+}
+
+output "cognito_user_pool_id" {
+  description = "Id of the staff user pool."
+  value       = aws_cognito_user_pool.this.id
+}
+
+output "cognito_user_pool_arn" {
+  description = "ARN of the staff user pool."
+  value       = aws_cognito_user_pool.this.arn
+}
+
+output "cognito_user_pool_client_id" {
+  description = "Id of the web app client (no secret); the JWT authorizer's audience."
+  value       = aws_cognito_user_pool_client.web.id
+}
+
+output "cognito_issuer" {
+  description = "Issuer URL of the user pool's tokens, as the JWT authorizer checks it."
+  value       = local.cognito_issuer
+}
+
+output "cognito_group_names" {
+  description = "Cognito groups (roles) users are put in: technician, coordinator, dpo."
+  value       = sort([for group in aws_cognito_user_group.this : group.name])
+}
+
+output "function_names" {
+  description = "Lambda function name by function key (intake_api, transcription_start, transcription_done)."
+  value       = { for name, function in aws_lambda_function.this : name => function.function_name }
+}
+
+output "function_arns" {
+  description = "Lambda function ARN by function key."
+  value       = { for name, function in aws_lambda_function.this : name => function.arn }
+}
+
+output "function_environments" {
+  description = "Environment variables of each function by key, as Lambda gets them (the local runtime hands the same to the handlers it runs in-process). No secrets."
+  value       = { for name, variables in local.function_environment : name => tomap(variables) }
+}
+
+output "function_role_arns" {
+  description = "Execution role ARN by function key."
+  value       = { for name, role in aws_iam_role.function : name => role.arn }
+}
+
+output "ecr_repository_urls" {
+  description = "Image repository URL by function key (push <url>:<tag>, then set image_tag/image_tags)."
+  value       = { for name, repository in aws_ecr_repository.function : name => repository.repository_url }
+}
+
+output "audio_uploads_queue_url" {
+  description = "URL of the queue S3 notifies for each object created under the transcripts bucket's audio/ prefix."
+  value       = aws_sqs_queue.audio_uploads.id
+}
+
+output "audio_uploads_queue_arn" {
+  description = "ARN of the audio-uploads queue."
+  value       = aws_sqs_queue.audio_uploads.arn
+}
+
+output "dead_letter_queue_urls" {
+  description = "DLQ URL by source: audio_uploads (messages transcription_start failed five times), transcription_done (events EventBridge or the async retries could not deliver)."
+  value       = { for name, queue in local.dead_letter_queues : name => queue.id }
+}
+
+output "transcription_job_prefix" {
+  description = "Prefix every Transcribe job name of this environment must start with."
+  value       = local.transcription_job_prefix
+}
+
+output "log_group_names" {
+  description = "Log group name by function key, plus api_access for the API's access logs."
+  value = merge(
+    { for name, group in aws_cloudwatch_log_group.function : name => group.name },
+    { api_access = aws_cloudwatch_log_group.api_access.name },
+  )
+}
+
+output "comprehend_dni_recognizer_arn" {
+  description = "ARN of the custom DNI entity recogniser, or null when comprehend_dni_recognizer_enabled is false."
+  value       = one(aws_comprehend_entity_recognizer.dni[*].arn)
+}

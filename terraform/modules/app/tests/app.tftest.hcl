@@ -1,0 +1,674 @@
+# Plan-and-apply against a mock AWS provider: checks what the module asks AWS for, offline.
+# The real apply against moto is tests/integration/test_local_apply.py.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-south-2" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock-role" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-south-2:123456789012:log-group:mock-group" }
+  }
+  mock_resource "aws_ecr_repository" {
+    defaults = {
+      arn            = "arn:aws:ecr:eu-south-2:123456789012:repository/mock"
+      repository_url = "123456789012.dkr.ecr.eu-south-2.amazonaws.com/mock"
+    }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn        = "arn:aws:lambda:eu-south-2:123456789012:function:mock"
+      invoke_arn = "arn:aws:apigateway:eu-south-2:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-south-2:123456789012:function:mock/invocations"
+    }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:eu-south-2:123456789012:mock-queue"
+      id  = "https://sqs.eu-south-2.amazonaws.com/123456789012/mock-queue"
+      url = "https://sqs.eu-south-2.amazonaws.com/123456789012/mock-queue"
+    }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-south-2:123456789012:rule/mock-rule" }
+  }
+  mock_resource "aws_cognito_user_pool" {
+    defaults = {
+      id  = "eu-south-2_MockPool1"
+      arn = "arn:aws:cognito-idp:eu-south-2:123456789012:userpool/eu-south-2_MockPool1"
+    }
+  }
+  mock_resource "aws_cognito_user_pool_client" {
+    defaults = { id = "mockclientid0123456789abcd" }
+  }
+  mock_resource "aws_apigatewayv2_api" {
+    defaults = {
+      id            = "mockapi123"
+      execution_arn = "arn:aws:execute-api:eu-south-2:123456789012:mockapi123"
+      api_endpoint  = "https://mockapi123.execute-api.eu-south-2.amazonaws.com"
+    }
+  }
+  mock_resource "aws_apigatewayv2_stage" {
+    defaults = { invoke_url = "https://mockapi123.execute-api.eu-south-2.amazonaws.com/" }
+  }
+  mock_resource "aws_comprehend_entity_recognizer" {
+    defaults = { arn = "arn:aws:comprehend:eu-south-2:123456789012:entity-recognizer/acogida-test-dni" }
+  }
+}
+
+variables {
+  name_prefix                   = "acogida-test"
+  environment                   = "test"
+  lambda_kms_key_arn            = "arn:aws:kms:eu-south-2:123456789012:key/0000000a-0000-4000-8000-00000000000a"
+  ecr_kms_key_arn               = "arn:aws:kms:eu-south-2:123456789012:key/0000000b-0000-4000-8000-00000000000b"
+  logs_kms_key_arn              = "arn:aws:kms:eu-south-2:123456789012:key/0000000c-0000-4000-8000-00000000000c"
+  messaging_kms_key_arn         = "arn:aws:kms:eu-south-2:123456789012:key/0000000d-0000-4000-8000-00000000000d"
+  dynamodb_kms_key_arn          = "arn:aws:kms:eu-south-2:123456789012:key/0000000e-0000-4000-8000-00000000000e"
+  transcripts_kms_key_arn       = "arn:aws:kms:eu-south-2:123456789012:key/0000000f-0000-4000-8000-00000000000f"
+  transcripts_bucket_name       = "acogida-test-transcripts-123456789012"
+  intakes_table_name            = "acogida-test-intakes"
+  intakes_table_arn             = "arn:aws:dynamodb:eu-south-2:123456789012:table/acogida-test-intakes"
+  intakes_office_index_name     = "by_office_created_at"
+  idempotency_table_name        = "acogida-test-idempotency"
+  idempotency_table_arn         = "arn:aws:dynamodb:eu-south-2:123456789012:table/acogida-test-idempotency"
+  alerts_topic_arn              = "arn:aws:sns:eu-south-2:123456789012:acogida-test-alerts"
+  image_tag                     = "0.1.0"
+  user_pool_deletion_protection = true
+}
+
+run "functions_are_traced_arm64_images_with_encrypted_environment" {
+  command = apply
+
+  assert {
+    condition     = toset(keys(aws_lambda_function.this)) == toset(["intake_api", "transcription_start", "transcription_done"])
+    error_message = "The module has exactly the three functions of the design."
+  }
+
+  assert {
+    condition = alltrue([for name, function in aws_lambda_function.this :
+      function.package_type == "Image" && function.architectures == tolist(["arm64"]) &&
+      function.tracing_config[0].mode == "Active" && function.kms_key_arn == var.lambda_kms_key_arn &&
+    function.function_name == "acogida-test-${replace(name, "_", "-")}"])
+    error_message = "Every function is an ARM64 image named <name_prefix>-<function>, traced, with its environment under the lambda key."
+  }
+
+  assert {
+    condition = alltrue([for name, function in aws_lambda_function.this :
+    function.image_config[0].command == tolist(["acogida.handlers.${name}.handler"])])
+    error_message = "Each image's command names acogida.handlers.<function>.handler."
+  }
+
+  assert {
+    condition = alltrue([for name, function in aws_lambda_function.this :
+    function.image_uri == "${aws_ecr_repository.function[name].repository_url}:0.1.0"])
+    error_message = "image_uri is the function's repository with the default tag."
+  }
+
+  assert {
+    condition = alltrue([for name, function in aws_lambda_function.this :
+      function.logging_config[0].log_format == "JSON" && function.logging_config[0].log_group == aws_cloudwatch_log_group.function[name].name &&
+    function.logging_config[0].application_log_level == "INFO"])
+    error_message = "Every function logs JSON into the log group this module owns."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["intake_api"].memory_size == 1024 && aws_lambda_function.this["intake_api"].timeout == 15
+    error_message = "The intake API has 1024 MB (spaCy model) and a 15 s timeout."
+  }
+
+  assert {
+    condition = alltrue([for name, function in aws_lambda_function.this :
+      toset(keys(function.environment[0].variables)) == setunion(toset([
+        "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL", "LOG_LEVEL",
+        "ACOGIDA_ENVIRONMENT", "INTAKES_TABLE", "INTAKES_OFFICE_INDEX", "IDEMPOTENCY_TABLE", "TRANSCRIPTS_BUCKET",
+        "TRANSCRIPTS_KMS_KEY_ARN", "COMPREHEND_ENABLED", "TRANSCRIPTION_JOB_PREFIX", "DRAFT_TTL_DAYS",
+      ]), name == "intake_api" ? toset([]) : toset(["AUDIO_BUCKET", "AUDIO_KMS_KEY_ARN"]))
+    && function.environment[0].variables["POWERTOOLS_SERVICE_NAME"] == name])
+    error_message = "Every function gets exactly the environment contract of src/acogida (the transcription functions also the audio bucket), with its own service name."
+  }
+
+  assert {
+    condition = alltrue([for name in ["transcription_start", "transcription_done"] :
+      aws_lambda_function.this[name].environment[0].variables["AUDIO_BUCKET"] == var.transcripts_bucket_name &&
+    aws_lambda_function.this[name].environment[0].variables["AUDIO_KMS_KEY_ARN"] == var.transcripts_kms_key_arn])
+    error_message = "Audio is the transcripts bucket's audio/ prefix, under the transcripts key."
+  }
+
+  assert {
+    condition     = alltrue([for name, function in aws_lambda_function.this : output.function_environments[name] == function.environment[0].variables])
+    error_message = "function_environments is exactly what each function gets (the local runtime uses it)."
+  }
+
+  assert {
+    condition = alltrue([for function in aws_lambda_function.this :
+      function.environment[0].variables["TRANSCRIPTION_JOB_PREFIX"] == "acogida-test-" &&
+      function.environment[0].variables["COMPREHEND_ENABLED"] == "true" &&
+      function.environment[0].variables["DRAFT_TTL_DAYS"] == "7" &&
+      function.environment[0].variables["POWERTOOLS_METRICS_NAMESPACE"] == "Acogida" &&
+      function.environment[0].variables["TRANSCRIPTS_KMS_KEY_ARN"] == var.transcripts_kms_key_arn &&
+    function.environment[0].variables["ACOGIDA_ENVIRONMENT"] == "test"])
+    error_message = "Environment values follow the variables."
+  }
+
+  assert {
+    condition = alltrue([for group in aws_cloudwatch_log_group.function : group.kms_key_id == var.logs_kms_key_arn && group.retention_in_days == 365]) && (
+    aws_cloudwatch_log_group.api_access.kms_key_id == var.logs_kms_key_arn)
+    error_message = "Every log group is encrypted with the logs key and has a retention."
+  }
+}
+
+run "image_tags_override_the_default_per_function" {
+  command = plan
+
+  variables {
+    image_tags = { transcription_done = "0.2.0-rc1" }
+    log_level  = "WARNING"
+  }
+
+  assert {
+    condition     = endswith(aws_lambda_function.this["transcription_done"].image_uri, ":0.2.0-rc1") && endswith(aws_lambda_function.this["intake_api"].image_uri, ":0.1.0")
+    error_message = "image_tags overrides image_tag for the functions it names only."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["intake_api"].logging_config[0].application_log_level == "WARN" && aws_lambda_function.this["intake_api"].environment[0].variables["POWERTOOLS_LOG_LEVEL"] == "WARNING"
+    error_message = "Lambda's application log level follows log_level (WARNING is WARN there)."
+  }
+}
+
+run "repositories_immutable_scanned_encrypted_and_pruned" {
+  command = apply
+
+  assert {
+    condition = alltrue([for name, repository in aws_ecr_repository.function :
+      repository.name == "acogida-test-${replace(name, "_", "-")}" && repository.image_tag_mutability == "IMMUTABLE" &&
+      repository.image_scanning_configuration[0].scan_on_push && repository.encryption_configuration[0].encryption_type == "KMS" &&
+    repository.encryption_configuration[0].kms_key == var.ecr_kms_key_arn])
+    error_message = "One immutable, scanned, KMS-encrypted repository per function, named with hyphens."
+  }
+
+  assert {
+    condition     = alltrue([for policy in aws_ecr_lifecycle_policy.function : jsondecode(policy.policy).rules[0].selection.countNumber == 10])
+    error_message = "The lifecycle policy keeps the last ecr_images_to_keep images."
+  }
+
+  assert {
+    condition     = alltrue([for repository in aws_ecr_repository.function : !repository.force_delete])
+    error_message = "Repositories holding images are kept on destroy unless asked otherwise."
+  }
+}
+
+run "roles_trusted_by_lambda_only_with_named_actions" {
+  command = apply
+
+  assert {
+    condition = alltrue([for role in aws_iam_role.function :
+      length(jsondecode(role.assume_role_policy).Statement) == 1 &&
+      jsondecode(role.assume_role_policy).Statement[0].Principal == { Service = "lambda.amazonaws.com" } &&
+      jsondecode(role.assume_role_policy).Statement[0].Action == "sts:AssumeRole" &&
+    jsondecode(role.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"])
+    error_message = "Each role is assumable by Lambda of this account and nothing else."
+  }
+
+  assert {
+    condition     = length(aws_iam_role.function) == 3 && length(distinct([for role in aws_iam_role.function : role.name])) == 3
+    error_message = "One role per function."
+  }
+
+  assert {
+    condition = alltrue(flatten([for policy in aws_iam_role_policy.function : [
+      for statement in jsondecode(policy.policy).Statement : [for action in flatten([statement.Action]) : !strcontains(action, "*")]
+    ]]))
+    error_message = "No policy uses a wildcard action."
+  }
+
+  assert {
+    condition = alltrue(flatten([for policy in aws_iam_role_policy.function : [
+      for statement in jsondecode(policy.policy).Statement :
+      !contains(flatten([statement.Resource]), "*") || alltrue([for action in flatten([statement.Action]) : contains(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "comprehend:DetectEntities", "comprehend:DetectPiiEntities"], action)])
+    ]]))
+    error_message = "\"Resource\": \"*\" appears only for actions without a resource ARN (X-Ray upload, Comprehend Detect*)."
+  }
+
+  assert {
+    condition = alltrue(flatten([for policy in aws_iam_role_policy.function : [
+      for statement in jsondecode(policy.policy).Statement :
+      [for resource in flatten([statement.Resource]) : resource == "arn:aws:transcribe:eu-south-2:123456789012:transcription-job/acogida-test-*"]
+      if anytrue([for action in flatten([statement.Action]) : startswith(action, "transcribe:")])
+    ]]))
+    error_message = "Transcribe actions are scoped to this environment's job names."
+  }
+
+  assert {
+    condition = alltrue([for statement in jsondecode(aws_iam_role_policy.function["intake_api"].policy).Statement :
+    alltrue([for resource in flatten([statement.Resource]) : !strcontains(resource, "/audio/") && !strcontains(resource, "/transcribe/")])])
+    error_message = "The API touches neither uploaded audio nor Transcribe output."
+  }
+
+  assert {
+    condition = !anytrue(flatten([for statement in jsondecode(aws_iam_role_policy.function["transcription_start"].policy).Statement :
+    [for resource in flatten([statement.Resource]) : strcontains(resource, "/drafts/") || strcontains(resource, "/redacted/")]]))
+    error_message = "transcription_start cannot read or write drafts."
+  }
+
+  assert {
+    condition = anytrue([for statement in jsondecode(aws_iam_role_policy.function["transcription_start"].policy).Statement :
+    contains(flatten([statement.Action]), "sqs:ReceiveMessage") && statement.Resource == aws_sqs_queue.audio_uploads.arn])
+    error_message = "transcription_start consumes the audio-uploads queue."
+  }
+
+  assert {
+    condition = anytrue([for statement in jsondecode(aws_iam_role_policy.function["transcription_done"].policy).Statement :
+    contains(flatten([statement.Action]), "sqs:SendMessage") && statement.Resource == aws_sqs_queue.transcription_done_dlq.arn])
+    error_message = "transcription_done may send to its on-failure DLQ."
+  }
+
+  assert {
+    condition = {
+      for name, policy in aws_iam_role_policy.function : name =>
+      anytrue([for statement in jsondecode(policy.policy).Statement : contains(flatten([statement.Action]), "comprehend:DetectPiiEntities")])
+    } == { intake_api = true, transcription_start = false, transcription_done = true }
+    error_message = "With comprehend_enabled the functions that extract fields (intake_api, transcription_done) may call Comprehend Detect*; transcription_start may not."
+  }
+}
+
+run "comprehend_off_removes_its_permission_and_flag" {
+  command = plan
+
+  variables {
+    comprehend_enabled = false
+  }
+
+  assert {
+    condition = !anytrue(flatten([for policy in aws_iam_role_policy.function : [
+    for statement in jsondecode(policy.policy).Statement : [for action in flatten([statement.Action]) : startswith(action, "comprehend:")]]]))
+    error_message = "Without comprehend_enabled no role may call Comprehend."
+  }
+
+  assert {
+    condition     = alltrue([for function in aws_lambda_function.this : function.environment[0].variables["COMPREHEND_ENABLED"] == "false"])
+    error_message = "COMPREHEND_ENABLED is \"false\" when Comprehend is off."
+  }
+
+  assert {
+    condition     = length(aws_comprehend_entity_recognizer.dni) == 0 && length(aws_iam_role.comprehend_dni) == 0
+    error_message = "The DNI recogniser is off by default."
+  }
+}
+
+run "queues_encrypted_redriven_and_wired" {
+  command = apply
+
+  assert {
+    condition = alltrue([for queue in [aws_sqs_queue.audio_uploads, aws_sqs_queue.audio_uploads_dlq, aws_sqs_queue.transcription_done_dlq] :
+    queue.kms_master_key_id == var.messaging_kms_key_arn])
+    error_message = "Every queue is encrypted with the messaging key."
+  }
+
+  assert {
+    condition     = jsondecode(aws_sqs_queue.audio_uploads.redrive_policy).maxReceiveCount == 5 && jsondecode(aws_sqs_queue.audio_uploads.redrive_policy).deadLetterTargetArn == aws_sqs_queue.audio_uploads_dlq.arn
+    error_message = "Uploads move to their DLQ after five receives."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.audio_uploads.visibility_timeout_seconds >= 6 * aws_lambda_function.this["transcription_start"].timeout
+    error_message = "The queue's visibility timeout is at least six times the consumer's timeout."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.audio_uploads_dlq.message_retention_seconds == 1209600 && aws_sqs_queue.transcription_done_dlq.message_retention_seconds == 1209600
+    error_message = "DLQs keep messages for 14 days."
+  }
+
+  assert {
+    condition = anytrue([for statement in jsondecode(aws_sqs_queue.audio_uploads.policy).Statement :
+      statement.Effect == "Allow" && statement.Principal == { Service = "s3.amazonaws.com" } &&
+      try(statement.Condition.ArnEquals["aws:SourceArn"], "") == "arn:aws:s3:::acogida-test-transcripts-123456789012" &&
+    try(statement.Condition.StringEquals["aws:SourceAccount"], "") == "123456789012"])
+    error_message = "Only the transcripts bucket of this account may send to the uploads queue."
+  }
+
+  assert {
+    condition = anytrue([for statement in jsondecode(aws_sqs_queue.transcription_done_dlq.policy).Statement :
+    statement.Principal == { Service = "events.amazonaws.com" } && try(statement.Condition.ArnEquals["aws:SourceArn"], "") == aws_cloudwatch_event_rule.transcription_state_change.arn])
+    error_message = "Only the transcription rule may dead-letter into the events DLQ."
+  }
+
+  assert {
+    condition = (aws_s3_bucket_notification.transcripts.bucket == var.transcripts_bucket_name &&
+      one(aws_s3_bucket_notification.transcripts.queue).filter_prefix == "audio/" &&
+      one(aws_s3_bucket_notification.transcripts.queue).events == toset(["s3:ObjectCreated:*"]) &&
+    one(aws_s3_bucket_notification.transcripts.queue).queue_arn == aws_sqs_queue.audio_uploads.arn)
+    error_message = "Objects created under audio/ notify the uploads queue."
+  }
+
+  assert {
+    condition = (aws_lambda_event_source_mapping.audio_uploads.batch_size == 10 &&
+      aws_lambda_event_source_mapping.audio_uploads.function_response_types == toset(["ReportBatchItemFailures"]) &&
+    aws_lambda_event_source_mapping.audio_uploads.event_source_arn == aws_sqs_queue.audio_uploads.arn)
+    error_message = "transcription_start reads the uploads queue in batches of 10 and reports partial failures."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.audio_uploads.enabled
+    error_message = "The uploads trigger is enabled unless turned off (local mode only)."
+  }
+}
+
+run "uploads_trigger_can_be_paused_for_the_emulator" {
+  command = plan
+
+  variables {
+    audio_uploads_trigger_enabled = false
+  }
+
+  assert {
+    condition     = !aws_lambda_event_source_mapping.audio_uploads.enabled && aws_lambda_event_source_mapping.audio_uploads.function_response_types == toset(["ReportBatchItemFailures"])
+    error_message = "Turning the trigger off keeps the mapping, disabled."
+  }
+}
+
+run "transcribe_state_changes_reach_transcription_done" {
+  command = apply
+
+  assert {
+    condition = (jsondecode(aws_cloudwatch_event_rule.transcription_state_change.event_pattern).source == ["aws.transcribe"] &&
+      jsondecode(aws_cloudwatch_event_rule.transcription_state_change.event_pattern)["detail-type"] == ["Transcribe Job State Change"] &&
+      toset(jsondecode(aws_cloudwatch_event_rule.transcription_state_change.event_pattern).detail.TranscriptionJobStatus) == toset(["COMPLETED", "FAILED"]) &&
+    jsondecode(aws_cloudwatch_event_rule.transcription_state_change.event_pattern).detail.TranscriptionJobName == [{ prefix = "acogida-test-" }])
+    error_message = "The rule matches this environment's finished (completed or failed) Transcribe jobs only."
+  }
+
+  assert {
+    condition = (aws_cloudwatch_event_target.transcription_done.arn == aws_lambda_function.this["transcription_done"].arn &&
+      aws_cloudwatch_event_target.transcription_done.dead_letter_config[0].arn == aws_sqs_queue.transcription_done_dlq.arn &&
+    aws_cloudwatch_event_target.transcription_done.retry_policy[0].maximum_retry_attempts > 0)
+    error_message = "The rule invokes transcription_done, retries, then dead-letters into the events DLQ."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.events.principal == "events.amazonaws.com" && aws_lambda_permission.events.source_arn == aws_cloudwatch_event_rule.transcription_state_change.arn
+    error_message = "Only the rule may invoke transcription_done."
+  }
+
+  assert {
+    condition = (aws_lambda_function_event_invoke_config.transcription_done.destination_config[0].on_failure[0].destination == aws_sqs_queue.transcription_done_dlq.arn &&
+      aws_lambda_function_event_invoke_config.transcription_done.maximum_retry_attempts == 2 &&
+    aws_lambda_function_event_invoke_config.transcription_done.maximum_event_age_in_seconds == 3600)
+    error_message = "Asynchronous failures of transcription_done land in its DLQ after bounded retries."
+  }
+}
+
+run "api_routes_all_require_the_cognito_jwt" {
+  command = apply
+
+  assert {
+    condition = toset([for route in aws_apigatewayv2_route.intake_api : route.route_key]) == toset([
+      "POST /intakes", "GET /intakes", "GET /intakes/{intake_id}", "POST /intakes/{intake_id}/segments",
+      "PATCH /intakes/{intake_id}/fields", "POST /intakes/{intake_id}/submit",
+    ])
+    error_message = "The API has exactly the six intake routes."
+  }
+
+  assert {
+    condition     = alltrue([for route in aws_apigatewayv2_route.intake_api : route.authorization_type == "JWT" && route.authorizer_id == aws_apigatewayv2_authorizer.cognito.id])
+    error_message = "Every route requires the Cognito JWT."
+  }
+
+  assert {
+    condition = (aws_apigatewayv2_authorizer.cognito.jwt_configuration[0].issuer == "https://cognito-idp.eu-south-2.amazonaws.com/eu-south-2_MockPool1" &&
+    aws_apigatewayv2_authorizer.cognito.jwt_configuration[0].audience == toset([aws_cognito_user_pool_client.web.id]))
+    error_message = "The authorizer trusts the user pool's issuer and the web client as audience."
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_integration.intake_api.integration_type == "AWS_PROXY" && aws_apigatewayv2_integration.intake_api.payload_format_version == "2.0"
+    error_message = "Routes proxy to intake_api with payload format 2.0."
+  }
+
+  assert {
+    condition = (aws_apigatewayv2_stage.default.name == "$default" && aws_apigatewayv2_stage.default.auto_deploy &&
+      aws_apigatewayv2_stage.default.access_log_settings[0].destination_arn == aws_cloudwatch_log_group.api_access.arn &&
+      aws_apigatewayv2_stage.default.default_route_settings[0].throttling_rate_limit == 50 &&
+    aws_apigatewayv2_stage.default.default_route_settings[0].throttling_burst_limit == 100)
+    error_message = "The $default stage deploys automatically, logs access and throttles."
+  }
+
+  assert {
+    condition = (!strcontains(aws_apigatewayv2_stage.default.access_log_settings[0].format, "$context.path") &&
+      !strcontains(aws_apigatewayv2_stage.default.access_log_settings[0].format, "queryString") &&
+      !strcontains(aws_apigatewayv2_stage.default.access_log_settings[0].format, "$request.body") &&
+      !strcontains(aws_apigatewayv2_stage.default.access_log_settings[0].format, "claims") &&
+    strcontains(aws_apigatewayv2_stage.default.access_log_settings[0].format, "$context.routeKey"))
+    error_message = "Access logs hold the route and status, never the path, query string, body or user claims."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.api.principal == "apigateway.amazonaws.com" && aws_lambda_permission.api.source_arn == "arn:aws:execute-api:eu-south-2:123456789012:mockapi123/*/*"
+    error_message = "Only this API may invoke intake_api."
+  }
+
+  assert {
+    condition     = length(aws_apigatewayv2_api.this.cors_configuration) == 0
+    error_message = "No CORS configuration unless origins are given."
+  }
+
+  assert {
+    condition     = output.api_endpoint == "https://mockapi123.execute-api.eu-south-2.amazonaws.com/" && output.cognito_issuer == "https://cognito-idp.eu-south-2.amazonaws.com/eu-south-2_MockPool1"
+    error_message = "Outputs give the invoke URL and the issuer."
+  }
+}
+
+run "cors_limited_to_the_given_origins" {
+  command = plan
+
+  variables {
+    cors_allowed_origins = ["https://acogida.example.org"]
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_api.this.cors_configuration[0].allow_origins == toset(["https://acogida.example.org"]) && !aws_apigatewayv2_api.this.cors_configuration[0].allow_credentials
+    error_message = "CORS allows exactly the configured origins, without credentials."
+  }
+}
+
+run "user_pool_admin_created_strong_passwords_groups" {
+  command = apply
+
+  assert {
+    condition = (aws_cognito_user_pool.this.name == "acogida-test-users" &&
+      aws_cognito_user_pool.this.admin_create_user_config[0].allow_admin_create_user_only &&
+      aws_cognito_user_pool.this.username_attributes == toset(["email"]) &&
+    aws_cognito_user_pool.this.deletion_protection == "ACTIVE")
+    error_message = "Accounts are created by administrators, the e-mail is the user name, the pool is protected."
+  }
+
+  assert {
+    condition = (aws_cognito_user_pool.this.password_policy[0].minimum_length >= 14 && aws_cognito_user_pool.this.password_policy[0].require_symbols &&
+    aws_cognito_user_pool.this.mfa_configuration == "OPTIONAL" && aws_cognito_user_pool.this.software_token_mfa_configuration[0].enabled)
+    error_message = "Strong passwords, TOTP MFA available."
+  }
+
+  assert {
+    condition     = anytrue([for attribute in aws_cognito_user_pool.this.schema : attribute.name == "office" && attribute.attribute_data_type == "String"])
+    error_message = "Users carry the custom office attribute."
+  }
+
+  assert {
+    condition     = toset(keys(aws_cognito_user_group.this)) == toset(["technician", "coordinator", "dpo"])
+    error_message = "The groups are technician, coordinator and dpo."
+  }
+
+  assert {
+    condition = (!aws_cognito_user_pool_client.web.generate_secret &&
+      aws_cognito_user_pool_client.web.explicit_auth_flows == toset(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]) &&
+    aws_cognito_user_pool_client.web.prevent_user_existence_errors == "ENABLED")
+    error_message = "The web client has no secret, the three auth flows and hides whether a user exists."
+  }
+
+  assert {
+    condition     = !contains(aws_cognito_user_pool_client.web.write_attributes, "custom:office") && contains(aws_cognito_user_pool_client.web.read_attributes, "custom:office")
+    error_message = "Users can read their office but not change it."
+  }
+}
+
+run "disposable_pool_and_repositories_can_be_destroyed" {
+  command = plan
+
+  variables {
+    user_pool_deletion_protection = false
+    force_delete_repositories     = true
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.deletion_protection == "INACTIVE" && alltrue([for repository in aws_ecr_repository.function : repository.force_delete])
+    error_message = "Throw-away environments can be destroyed."
+  }
+}
+
+run "alarms_notify_the_alerts_topic" {
+  command = apply
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.function_errors) == 3 && length(aws_cloudwatch_metric_alarm.dlq_depth) == 2
+    error_message = "One error alarm per function and one depth alarm per DLQ."
+  }
+
+  assert {
+    condition = alltrue([for alarm in concat(values(aws_cloudwatch_metric_alarm.function_errors), values(aws_cloudwatch_metric_alarm.dlq_depth), [aws_cloudwatch_metric_alarm.api_5xx]) :
+    alarm.alarm_actions == toset([var.alerts_topic_arn]) && alarm.threshold == 0 && alarm.comparison_operator == "GreaterThanThreshold"])
+    error_message = "Every alarm fires on any occurrence and notifies the alerts topic."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.api_5xx.metric_name == "5xx" && aws_cloudwatch_metric_alarm.api_5xx.dimensions["ApiId"] == aws_apigatewayv2_api.this.id
+    error_message = "The API alarm watches the API's 5xx."
+  }
+}
+
+run "dni_recognizer_when_enabled" {
+  command = apply
+
+  variables {
+    comprehend_dni_recognizer_enabled        = true
+    comprehend_dni_training_data_s3_uri      = "s3://acogida-test-artifacts-123456789012/comprehend/dni/"
+    comprehend_dni_training_data_kms_key_arn = "arn:aws:kms:eu-south-2:123456789012:key/00000010-0000-4000-8000-000000000010"
+  }
+
+  assert {
+    condition = (aws_comprehend_entity_recognizer.dni[0].name == "acogida-test-dni" && aws_comprehend_entity_recognizer.dni[0].language_code == "es" &&
+      aws_comprehend_entity_recognizer.dni[0].model_kms_key_id == var.transcripts_kms_key_arn &&
+    aws_comprehend_entity_recognizer.dni[0].input_data_config[0].entity_list[0].s3_uri == "s3://acogida-test-artifacts-123456789012/comprehend/dni/entity_list.csv")
+    error_message = "The recogniser trains on the given prefix and encrypts its model with the Transcribe/Comprehend key."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.comprehend_dni[0].assume_role_policy).Statement[0].Principal == { Service = "comprehend.amazonaws.com" }
+    error_message = "Only Comprehend assumes the recogniser's data access role."
+  }
+
+  assert {
+    condition = one([for statement in jsondecode(aws_iam_role_policy.comprehend_dni[0].policy).Statement : statement.Resource if statement.Sid == "ReadTrainingData"]) == (
+    "arn:aws:s3:::acogida-test-artifacts-123456789012/comprehend/dni/*")
+    error_message = "The data access role reads the training prefix only."
+  }
+}
+
+# --- Rejected inputs ----------------------------------------------------------------------------
+
+run "rejects_log_retention_cloudwatch_does_not_offer" {
+  command = plan
+
+  variables {
+    log_retention_days = 10
+  }
+
+  expect_failures = [var.log_retention_days]
+}
+
+run "rejects_latest_image_tag" {
+  command = plan
+
+  variables {
+    image_tag = "latest"
+  }
+
+  expect_failures = [var.image_tag]
+}
+
+run "rejects_image_tag_for_unknown_function" {
+  command = plan
+
+  variables {
+    image_tags = { export = "0.1.0" }
+  }
+
+  expect_failures = [var.image_tags]
+}
+
+run "rejects_wildcard_cors_origin" {
+  command = plan
+
+  variables {
+    cors_allowed_origins = ["*"]
+  }
+
+  expect_failures = [var.cors_allowed_origins]
+}
+
+run "rejects_plain_http_cors_origin" {
+  command = plan
+
+  variables {
+    cors_allowed_origins = ["http://acogida.example.org"]
+  }
+
+  expect_failures = [var.cors_allowed_origins]
+}
+
+run "rejects_zero_day_drafts" {
+  command = plan
+
+  variables {
+    draft_ttl_days = 0
+  }
+
+  expect_failures = [var.draft_ttl_days]
+}
+
+run "rejects_key_alias_instead_of_arn" {
+  command = plan
+
+  variables {
+    lambda_kms_key_arn = "alias/acogida-test-lambda"
+  }
+
+  expect_failures = [var.lambda_kms_key_arn]
+}
+
+run "recognizer_needs_its_training_data" {
+  command = plan
+
+  variables {
+    comprehend_dni_recognizer_enabled = true
+  }
+
+  expect_failures = [var.comprehend_dni_training_data_s3_uri, var.comprehend_dni_training_data_kms_key_arn]
+}
+
+run "rejects_training_data_outside_s3" {
+  command = plan
+
+  variables {
+    comprehend_dni_training_data_s3_uri = "https://example.org/dni/"
+  }
+
+  expect_failures = [var.comprehend_dni_training_data_s3_uri]
+}

@@ -1,0 +1,334 @@
+# --- Names --------------------------------------------------------------------------------------
+
+variable "name_prefix" {
+  description = "Prefix of every resource name, `acogida-<environment>`. Transcribe job names start with `<name_prefix>-` too (the IAM scope and the EventBridge rule rely on it)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,30}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 4-32 lowercase letters, digits or hyphens, starting with a letter (e.g. acogida-dev)."
+  }
+}
+
+variable "environment" {
+  description = "Environment name the functions report in ACOGIDA_ENVIRONMENT: local, dev, test, pre or prod."
+  type        = string
+
+  validation {
+    condition     = contains(["local", "dev", "test", "pre", "prod"], var.environment)
+    error_message = "environment must be one of local, dev, test, pre, prod."
+  }
+}
+
+# --- Keys (the landing zone's customer-managed keys, by ARN) -----------------------------------
+
+variable "lambda_kms_key_arn" {
+  description = "ARN of the landing zone's `lambda` key: encrypts the functions' environment variables."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.lambda_kms_key_arn))
+    error_message = "lambda_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
+  }
+}
+
+variable "ecr_kms_key_arn" {
+  description = "ARN of the landing zone's `ecr` key: encrypts the container images."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.ecr_kms_key_arn))
+    error_message = "ecr_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
+  }
+}
+
+variable "logs_kms_key_arn" {
+  description = "ARN of the landing zone's `logs` key: encrypts the function and API access log groups."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.logs_kms_key_arn))
+    error_message = "logs_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
+  }
+}
+
+variable "messaging_kms_key_arn" {
+  description = "ARN of the landing zone's `messaging` key: encrypts the SQS queues (its policy lets S3 notifications and EventBridge of this account use it)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.messaging_kms_key_arn))
+    error_message = "messaging_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
+  }
+}
+
+variable "dynamodb_kms_key_arn" {
+  description = "ARN of the key that encrypts the intakes and idempotency tables (the landing zone's `dynamodb` key)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.dynamodb_kms_key_arn))
+    error_message = "dynamodb_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
+  }
+}
+
+variable "transcripts_kms_key_arn" {
+  description = "ARN of the key that encrypts the transcripts bucket by default (the landing zone's `language` key, for Transcribe/Comprehend output). The functions name it in SSE-KMS requests (TRANSCRIPTS_KMS_KEY_ARN) and as Transcribe's output key; it also encrypts the optional DNI recogniser."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.transcripts_kms_key_arn))
+    error_message = "transcripts_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
+  }
+}
+
+# --- Stores the functions use (landing zone and database outputs) ------------------------------
+
+variable "transcripts_bucket_name" {
+  description = "Name of the transcripts bucket (landing zone role `transcripts`). Prefixes: audio/ (uploads, notify the queue), transcribe/ (Transcribe output), drafts/ and redacted/ (API)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.transcripts_bucket_name))
+    error_message = "transcripts_bucket_name must be a valid S3 bucket name."
+  }
+}
+
+variable "intakes_table_name" {
+  description = "Name of the intakes table (database module)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]{3,255}$", var.intakes_table_name))
+    error_message = "intakes_table_name must be a valid DynamoDB table name."
+  }
+}
+
+variable "intakes_table_arn" {
+  description = "ARN of the intakes table; the policies also cover its indexes (`<arn>/index/*`)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+$", var.intakes_table_arn))
+    error_message = "intakes_table_arn must be a DynamoDB table ARN."
+  }
+}
+
+variable "intakes_office_index_name" {
+  description = "Name of the intakes table's GSI by office and created_at (INTAKES_OFFICE_INDEX)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]{3,255}$", var.intakes_office_index_name))
+    error_message = "intakes_office_index_name must be a valid DynamoDB index name."
+  }
+}
+
+variable "idempotency_table_name" {
+  description = "Name of the Powertools idempotency table (database module)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]{3,255}$", var.idempotency_table_name))
+    error_message = "idempotency_table_name must be a valid DynamoDB table name."
+  }
+}
+
+variable "idempotency_table_arn" {
+  description = "ARN of the Powertools idempotency table."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+$", var.idempotency_table_arn))
+    error_message = "idempotency_table_arn must be a DynamoDB table ARN."
+  }
+}
+
+variable "alerts_topic_arn" {
+  description = "ARN of the landing zone's alerts topic; every alarm of the module notifies it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.alerts_topic_arn))
+    error_message = "alerts_topic_arn must be an SNS topic ARN."
+  }
+}
+
+# --- Images -------------------------------------------------------------------------------------
+
+variable "image_tag" {
+  description = "Tag of the image every function runs unless image_tags names another. The repositories are IMMUTABLE, so a tag always means the same image; `latest` is refused."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
+    error_message = "image_tag must be a valid image tag (letters, digits, _ . -, at most 128) and not \"latest\"."
+  }
+}
+
+variable "image_tags" {
+  description = "Per-function image tag overriding image_tag, keyed by function: intake_api, transcription_start, transcription_done."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.image_tags) : contains(["intake_api", "transcription_start", "transcription_done"], name)])
+    error_message = "image_tags keys must be function names: intake_api, transcription_start, transcription_done."
+  }
+
+  validation {
+    condition     = alltrue([for tag in values(var.image_tags) : can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", tag)) && tag != "latest"])
+    error_message = "Every image_tags value must be a valid image tag and not \"latest\"."
+  }
+}
+
+variable "ecr_images_to_keep" {
+  description = "Images each repository keeps; older ones expire (the lifecycle policy counts all tags)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.ecr_images_to_keep >= 1 && var.ecr_images_to_keep <= 1000 && floor(var.ecr_images_to_keep) == var.ecr_images_to_keep
+    error_message = "ecr_images_to_keep must be a whole number between 1 and 1000."
+  }
+}
+
+variable "force_delete_repositories" {
+  description = "Let `terraform destroy` delete repositories that still hold images. Only for throw-away environments (local, dev)."
+  type        = bool
+  default     = false
+}
+
+# --- Function behaviour -------------------------------------------------------------------------
+
+variable "log_level" {
+  description = "Log level of the functions (POWERTOOLS_LOG_LEVEL and LOG_LEVEL; Lambda's application log level follows it)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARNING or ERROR."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days the function and API access log groups keep events. Must be a value CloudWatch Logs accepts."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the CloudWatch Logs retention values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "draft_ttl_days" {
+  description = "Days an unsubmitted draft intake lives before DynamoDB TTL removes it (DRAFT_TTL_DAYS)."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.draft_ttl_days >= 1 && var.draft_ttl_days <= 90 && floor(var.draft_ttl_days) == var.draft_ttl_days
+    error_message = "draft_ttl_days must be a whole number between 1 and 90."
+  }
+}
+
+variable "comprehend_enabled" {
+  description = "Whether the functions call Amazon Comprehend DetectEntities/DetectPiiEntities (COMPREHEND_ENABLED) and their roles may. false where Comprehend is not available (local mode)."
+  type        = bool
+  default     = true
+}
+
+variable "audio_uploads_trigger_enabled" {
+  description = "Whether Lambda polls the audio-uploads queue for transcription_start (the event source mapping exists either way; this is its enabled flag). false in local mode only: the emulator cannot run the image (no Docker) and its mapping would take every message the moment S3 sends it, leaving it in flight; disabled, the messages stay in the queue for the local runtime or a test to hand to the handler in-process."
+  type        = bool
+  default     = true
+}
+
+# --- API ----------------------------------------------------------------------------------------
+
+variable "cors_allowed_origins" {
+  description = "Origins (scheme://host[:port]) the browser may call the API from: the front's origin. Empty means no CORS configuration (no browser origin is allowed)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for origin in var.cors_allowed_origins : can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", origin))])
+    error_message = "Every cors_allowed_origins entry must be an origin such as https://acogida.example.org (no path, no trailing slash, no wildcard)."
+  }
+
+  validation {
+    condition     = alltrue([for origin in var.cors_allowed_origins : startswith(origin, "https://") || can(regex("^http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?$", origin))])
+    error_message = "cors_allowed_origins must use https, except http://localhost or http://127.0.0.1 for local development."
+  }
+}
+
+variable "api_throttling_rate_limit" {
+  description = "Steady-state requests per second the API's default route settings allow."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.api_throttling_rate_limit >= 1 && var.api_throttling_rate_limit <= 10000
+    error_message = "api_throttling_rate_limit must be between 1 and 10000 requests per second."
+  }
+}
+
+variable "api_throttling_burst_limit" {
+  description = "Burst of requests the API's default route settings allow."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.api_throttling_burst_limit >= 1 && var.api_throttling_burst_limit <= 5000 && floor(var.api_throttling_burst_limit) == var.api_throttling_burst_limit
+    error_message = "api_throttling_burst_limit must be a whole number between 1 and 5000."
+  }
+}
+
+# --- Cognito ------------------------------------------------------------------------------------
+
+variable "user_pool_deletion_protection" {
+  description = "Protect the Cognito user pool from deletion. The root turns it on everywhere but local and dev."
+  type        = bool
+}
+
+# --- Optional: custom Comprehend recogniser for DNI numbers -------------------------------------
+
+variable "comprehend_dni_recognizer_enabled" {
+  description = "Train a custom Comprehend entity recogniser for DNI numbers (the seed's recogniser; the functions do not need it: rules validate DNI/NIE). Off by default and always off in local mode (the emulator cannot train one)."
+  type        = bool
+  default     = false
+}
+
+variable "comprehend_dni_training_data_s3_uri" {
+  description = "S3 prefix (s3://bucket/prefix/) holding the recogniser's training data: documents.txt (one document per line) and entity_list.csv (columns Text,Type with Type DNI). Required when comprehend_dni_recognizer_enabled."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.comprehend_dni_training_data_s3_uri == null || can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([A-Za-z0-9_.=-]+/)*$", var.comprehend_dni_training_data_s3_uri))
+    error_message = "comprehend_dni_training_data_s3_uri must be an S3 prefix such as s3://bucket/comprehend/dni/ (ending in /)."
+  }
+
+  validation {
+    condition     = !var.comprehend_dni_recognizer_enabled || var.comprehend_dni_training_data_s3_uri != null
+    error_message = "comprehend_dni_training_data_s3_uri is required when comprehend_dni_recognizer_enabled is true."
+  }
+}
+
+variable "comprehend_dni_training_data_kms_key_arn" {
+  description = "ARN of the key that encrypts the training data's bucket (e.g. the landing zone's `s3` key for the artifacts bucket). Required when comprehend_dni_recognizer_enabled."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.comprehend_dni_training_data_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.comprehend_dni_training_data_kms_key_arn))
+    error_message = "comprehend_dni_training_data_kms_key_arn must be a KMS key ARN, not an alias."
+  }
+
+  validation {
+    condition     = !var.comprehend_dni_recognizer_enabled || var.comprehend_dni_training_data_kms_key_arn != null
+    error_message = "comprehend_dni_training_data_kms_key_arn is required when comprehend_dni_recognizer_enabled is true."
+  }
+}
