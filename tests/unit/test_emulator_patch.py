@@ -8,9 +8,16 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from moto.awslambda.models import LambdaFunction
 from moto.s3.models import FakeBucket
+from moto.sqs.models import Queue
 
-from acogida.local.emulator import drop_conditional_statements, install_bucket_policy_patch
+from acogida.local.emulator import (
+    drop_conditional_statements,
+    install_bucket_policy_patch,
+    install_lambda_logging_config_patch,
+    install_sqs_redrive_policy_patch,
+)
 
 TLS_ONLY = {
     "Sid": "DenyRequestsWithoutTls",
@@ -65,3 +72,59 @@ def test_unconditional_deny_is_still_enforced(patched_s3):
     with pytest.raises(ClientError) as raised:
         patched_s3.put_object(Bucket="bucket", Key="k", Body=b"v")
     assert raised.value.response["Error"]["Code"] in ("403", "AccessDenied")
+
+
+@pytest.fixture
+def patched_lambda_and_sqs(monkeypatch):
+    # monkeypatch restores moto's own methods after the test.
+    for name in ("__init__", "update_configuration", "get_configuration"):
+        monkeypatch.setattr(LambdaFunction, name, getattr(LambdaFunction, name))
+    monkeypatch.setattr(Queue, "attributes", Queue.attributes)
+    install_lambda_logging_config_patch()
+    install_sqs_redrive_policy_patch()
+    with mock_aws():
+        yield
+
+
+def test_lambda_functions_return_their_logging_config_like_aws(patched_lambda_and_sqs):
+    iam = boto3.client("iam", region_name="eu-south-2")
+    role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    lam = boto3.client("lambda", region_name="eu-south-2")
+    common = {
+        "Role": role,
+        "PackageType": "Image",
+        "Code": {"ImageUri": "123456789012.dkr.ecr.eu-south-2.amazonaws.com/r:t"},
+    }
+    json_logs = {
+        "LogFormat": "JSON",
+        "LogGroup": "/acogida/f",
+        "ApplicationLogLevel": "INFO",
+        "SystemLogLevel": "WARN",
+    }
+    lam.create_function(FunctionName="f", LoggingConfig=json_logs, **common)
+    assert lam.get_function(FunctionName="f")["Configuration"]["LoggingConfig"] == json_logs
+    lam.update_function_configuration(FunctionName="f", LoggingConfig={"LogFormat": "Text", "LogGroup": "/x"})
+    assert lam.get_function_configuration(FunctionName="f")["LoggingConfig"] == {
+        "LogFormat": "Text",
+        "LogGroup": "/x",
+    }
+    lam.create_function(FunctionName="g", **common)
+    assert lam.get_function(FunctionName="g")["Configuration"]["LoggingConfig"] == {
+        "LogFormat": "Text",
+        "LogGroup": "/aws/lambda/g",
+    }
+
+
+def test_sqs_redrive_policy_comes_back_compact_like_aws(patched_lambda_and_sqs):
+    sqs = boto3.client("sqs", region_name="eu-south-2")
+    dlq_arn = sqs.get_queue_attributes(
+        QueueUrl=sqs.create_queue(QueueName="dlq")["QueueUrl"], AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5}, separators=(",", ":"))
+    url = sqs.create_queue(QueueName="q", Attributes={"RedrivePolicy": policy})["QueueUrl"]
+    assert (
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])["Attributes"][
+            "RedrivePolicy"
+        ]
+        == policy
+    )

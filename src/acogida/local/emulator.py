@@ -1,10 +1,17 @@
 """The local AWS: a moto server on 127.0.0.1, started as ``python -m acogida.local.emulator``.
 
-One deliberate difference from stock moto, applied before the server starts: S3 bucket policies are
-evaluated without their conditional statements. Moto cannot evaluate ``Condition`` blocks (it has no
-request context), so the landing zone's TLS-only ``Deny ... if aws:SecureTransport = false``, kept
-exactly as on AWS, would deny every object request. Dropping only the statements moto cannot evaluate
-keeps unconditional Allow/Deny statements enforced. The modules are never changed to please moto.
+Three deliberate differences from stock moto, applied before the server starts. The modules are
+never changed to please moto; where moto answers differently from AWS, it is patched to answer
+as AWS does:
+
+- S3 bucket policies are evaluated without their conditional statements. Moto cannot evaluate
+  ``Condition`` blocks (it has no request context), so the landing zone's TLS-only ``Deny ... if
+  aws:SecureTransport = false``, kept exactly as on AWS, would deny every object request. Dropping
+  only the statements moto cannot evaluate keeps unconditional Allow/Deny statements enforced.
+- Lambda functions keep and return their ``LoggingConfig`` (AWS always returns one; moto drops it,
+  so every plan would want to set it again).
+- SQS returns ``RedrivePolicy`` as compact JSON, as AWS does (moto's spaced JSON makes every plan
+  rewrite the attribute).
 """
 
 from __future__ import annotations
@@ -43,12 +50,62 @@ def install_bucket_policy_patch() -> None:
     FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
 
 
+def install_lambda_logging_config_patch() -> None:
+    """Lambda functions remember the LoggingConfig they were created or updated with."""
+    from moto.awslambda.models import LambdaFunction  # noqa: PLC0415
+
+    original_init = LambdaFunction.__init__
+    original_update = LambdaFunction.update_configuration
+    original_get = LambdaFunction.get_configuration
+
+    def init(self: LambdaFunction, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+        original_init(self, account_id, spec, *args, **kwargs)
+        self.logging_config = spec.get("LoggingConfig")  # type: ignore[attr-defined]
+
+    def update_configuration(self: LambdaFunction, config_updates: dict[str, Any]) -> dict[str, Any]:
+        if "LoggingConfig" in config_updates:
+            self.logging_config = config_updates["LoggingConfig"]  # type: ignore[attr-defined]
+        return original_update(self, config_updates)
+
+    def get_configuration(self: LambdaFunction, on_create: bool = False) -> dict[str, Any]:
+        config = original_get(self, on_create)
+        # AWS's default when none was given: text logs into /aws/lambda/<name>.
+        default = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{self.function_name}"}
+        config["LoggingConfig"] = getattr(self, "logging_config", None) or default
+        return config
+
+    LambdaFunction.__init__ = init  # type: ignore[method-assign]
+    LambdaFunction.update_configuration = update_configuration  # type: ignore[method-assign]
+    LambdaFunction.get_configuration = get_configuration  # type: ignore[method-assign]
+
+
+def install_sqs_redrive_policy_patch() -> None:
+    """RedrivePolicy in queue attributes as compact JSON, like AWS."""
+    from moto.sqs.models import Queue  # noqa: PLC0415
+
+    original = Queue.attributes
+
+    def attributes(self: Queue) -> dict[str, Any]:
+        result: dict[str, Any] = original.fget(self)  # type: ignore[attr-defined]
+        if isinstance(result.get("RedrivePolicy"), str):
+            result["RedrivePolicy"] = json.dumps(json.loads(result["RedrivePolicy"]), separators=(",", ":"))
+        return result
+
+    Queue.attributes = property(attributes)  # type: ignore[assignment,method-assign]
+
+
+def install_patches() -> None:
+    install_bucket_policy_patch()
+    install_lambda_logging_config_patch()
+    install_sqs_redrive_policy_patch()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Acogida's local AWS emulator (moto server on loopback).")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
 
-    install_bucket_policy_patch()
+    install_patches()
     from moto.server import main as moto_server_main  # noqa: PLC0415
 
     # Loopback only: the emulator accepts any credentials and must never be reachable from outside.
