@@ -134,15 +134,18 @@ def _local(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
 
 
 def _serve_local_api(toolchain: Toolchain, emulator: LocalEmulator) -> int:
-    from acogida.local.runtime import local_intake_api  # noqa: PLC0415 - loads the handlers only when asked
+    from acogida.local.runtime import local_runtime  # noqa: PLC0415 - loads the handlers only when asked
 
     if not emulator.status().running:
         print("the emulator is not running: run `make demo` (or `make up` and apply) first", file=sys.stderr)
         return 3
     root = TerraformRoot(toolchain, "local", emulator_endpoint=emulator.endpoint, echo=False)
     log_path = toolchain.local_state_dir / "logs" / "intake_api.jsonl"
-    with local_intake_api(root.outputs(), emulator.endpoint, toolchain.local_api_port, log_path) as api:
-        print(f"intake API on {api.url}, function logs in {log_path} (Ctrl-C stops it)")
+    with local_runtime(root.outputs(), emulator.endpoint, toolchain.local_api_port, log_path) as runtime:
+        print(
+            f"intake API on {runtime.api.url}, audio uploads and Transcribe jobs delivered to their functions"
+        )
+        print(f"function logs in {log_path} (Ctrl-C stops it)")
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

@@ -32,6 +32,25 @@ class IntakeStores:
     audio_kms_key_arn: str
     bucket: str = TRANSCRIPTS_BUCKET
 
+    def audio_uploads_queue_url(self, endpoint: str | None = None) -> str:
+        """The audio-uploads queue in the language region, notified by the speech bucket for audio/."""
+        sqs = boto3.client("sqs", region_name=LANGUAGE_REGION, endpoint_url=endpoint)
+        url: str = sqs.create_queue(QueueName="acogida-test-audio-uploads")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.audio_s3.put_bucket_notification_configuration(
+            Bucket=AUDIO_BUCKET,
+            NotificationConfiguration={
+                "QueueConfigurations": [
+                    {
+                        "QueueArn": arn,
+                        "Events": ["s3:ObjectCreated:*"],
+                        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "audio/"}]}},
+                    }
+                ]
+            },
+        )
+        return url
+
     def object_keys(self, prefix: str = "", bucket: str = TRANSCRIPTS_BUCKET) -> list[str]:
         s3 = self.audio_s3 if bucket == AUDIO_BUCKET else self.s3
         listing = s3.list_object_versions(Bucket=bucket, Prefix=prefix)

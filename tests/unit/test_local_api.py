@@ -3,6 +3,7 @@ authorizer's checks, API Gateway's answers for no route and bad tokens, and a co
 
 from __future__ import annotations
 
+import io
 import json
 import urllib.error
 import urllib.request
@@ -13,9 +14,9 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from acogida.handlers import intake_api
-from acogida.handlers.runtime import dependencies
-from acogida.local.api import JwtAuthorizer, LocalHttpApi, function_environment
+from acogida.adapters.aws import AwsTarget
+from acogida.local.api import JwtAuthorizer, LocalHttpApi
+from acogida.local.functions import LocalFunctions
 from acogida.local.intake_demo import (
     DEMO_PASSWORD,
     ApiClient,
@@ -25,6 +26,7 @@ from acogida.local.intake_demo import (
     run_conversation,
     sign_in,
 )
+from acogida.local.pump import TranscriptionPump
 from tests.conftest import find_free_port
 from tests.unit import aws_fixtures
 
@@ -56,9 +58,9 @@ def local_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
                 cognito.create_group(UserPoolId=pool_id, GroupName=group)
             users = ensure_demo_users(cognito, pool_id)
             assert ensure_demo_users(cognito, pool_id) == users  # idempotent
-        variables = {
-            "AWS_REGION": aws_fixtures.REGION,
+        common = {
             "ACOGIDA_LANGUAGE_REGION": aws_fixtures.LANGUAGE_REGION,
+            "ACOGIDA_DATA_REGION": aws_fixtures.REGION,
             "INTAKES_TABLE": aws_fixtures.INTAKES_TABLE,
             "INTAKES_OFFICE_INDEX": aws_fixtures.OFFICE_INDEX,
             "IDEMPOTENCY_TABLE": aws_fixtures.IDEMPOTENCY_TABLE,
@@ -67,23 +69,49 @@ def local_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
             "TRANSCRIPTION_JOB_PREFIX": aws_fixtures.JOB_PREFIX,
             "COMPREHEND_ENABLED": "false",
         }
+        transcription = {
+            **common,
+            "AWS_REGION": aws_fixtures.LANGUAGE_REGION,
+            "AUDIO_BUCKET": aws_fixtures.AUDIO_BUCKET,
+            "AUDIO_KMS_KEY_ARN": stores.audio_kms_key_arn,
+        }
+        environments = {
+            "intake_api": {
+                **common,
+                "AWS_REGION": aws_fixtures.REGION,
+                "POWERTOOLS_SERVICE_NAME": "intake_api",
+            },
+            "transcription_start": {**transcription, "POWERTOOLS_SERVICE_NAME": "transcription_start"},
+            "transcription_done": {**transcription, "POWERTOOLS_SERVICE_NAME": "transcription_done"},
+        }
+        queue_url = stores.audio_uploads_queue_url(endpoint)
         authorizer = JwtAuthorizer.for_user_pool(endpoint, aws_fixtures.REGION, pool_id, client_id)
-        with function_environment(variables, endpoint):
-            dependencies.cache_clear()
-            api = LocalHttpApi(intake_api.handler, authorizer, find_free_port(), "intake_api")
-            api.start()
-            try:
-                cognito = boto3.client(
-                    "cognito-idp",
-                    region_name=aws_fixtures.REGION,
-                    endpoint_url=endpoint,
-                    aws_access_key_id="testing",
-                    aws_secret_access_key="testing",  # noqa: S106 - the emulator's dummy
-                )
-                yield {"api": api, "cognito": cognito, "client_id": client_id, "users": users}
-            finally:
-                api.stop()
-                dependencies.cache_clear()
+        log = io.StringIO()
+        functions = LocalFunctions(environments, endpoint, log)
+        api = LocalHttpApi(lambda event: functions.invoke("intake_api", event), authorizer, find_free_port())
+        api.start()
+        try:
+            language = AwsTarget(aws_fixtures.LANGUAGE_REGION, endpoint)
+            pump = TranscriptionPump(
+                functions,
+                sqs=language.client("sqs"),
+                transcribe=language.client("transcribe"),
+                queue_url=queue_url,
+                job_prefix=aws_fixtures.JOB_PREFIX,
+                account="123456789012",
+            )
+            yield {
+                "api": api,
+                "cognito": AwsTarget(aws_fixtures.REGION, endpoint).client("cognito-idp"),
+                "client_id": client_id,
+                "users": users,
+                "pump": pump,
+                "language": language,
+                "log": log,
+            }
+        finally:
+            api.stop()
+            functions.close()
     finally:
         server.stop()
 
@@ -133,3 +161,43 @@ def test_a_demo_conversation_goes_through_the_local_api(local_api):
     assert status == 200
     assert [item["intake_id"] for item in listed["intakes"]] == [submitted["intake_id"]]
     assert reader.call("POST", "/intakes")[0] == 403
+
+
+def test_an_uploaded_recording_reaches_both_transcription_functions(local_api):
+    """S3 notification → SQS → transcription_start → Transcribe job → state change →
+    transcription_done, each function with its own environment, as on AWS."""
+    cognito, client_id = local_api["cognito"], local_api["client_id"]
+    client = ApiClient(
+        local_api["api"].url, sign_in(cognito, client_id, local_api["users"][0].username, DEMO_PASSWORD)
+    )
+    status, draft = client.call("POST", "/intakes")
+    assert status == 201
+    s3 = local_api["language"].client("s3")
+    s3.put_object(
+        Bucket=aws_fixtures.AUDIO_BUCKET, Key=f"audio/{draft['intake_id']}/entrevista.wav", Body=b"RIFF"
+    )
+    s3.put_object(Bucket=aws_fixtures.AUDIO_BUCKET, Key="audio/not-an-intake/x.wav", Body=b"RIFF")
+    report = local_api["pump"].run_once()
+    assert (report.upload_batches, report.upload_failures) == (1, 1)
+    transcribe = local_api["language"].client("transcribe")
+    jobs = transcribe.list_transcription_jobs()["TranscriptionJobSummaries"]
+    assert len(jobs) == 1
+    job_name = jobs[0]["TranscriptionJobName"]
+    # The emulator does not recognise speech: the test writes the output document Transcribe would.
+    output = {
+        "results": {"transcripts": [{"transcript": "Me llamo Aliou Diallo y necesito comida."}], "items": []}
+    }
+    s3.put_object(
+        Bucket=aws_fixtures.AUDIO_BUCKET, Key=f"transcribe/{job_name}.json", Body=json.dumps(output).encode()
+    )
+    events: list[tuple[str, str]] = []
+    for _ in range(5):  # the emulator's job moves one state per status read
+        events += local_api["pump"].run_once().job_events
+    assert events == [(job_name, "applied")]
+    status, intake = client.call("GET", f"/intakes/{draft['intake_id']}")
+    assert {name: field["value"] for name, field in intake["fields"].items()} == {
+        "given_name": "Aliou",
+        "surnames": "Diallo",
+        "needs": ["food"],
+    }
+    assert '"service":"transcription_done"' in local_api["log"].getvalue()

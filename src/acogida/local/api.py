@@ -4,21 +4,21 @@ A request is matched to the HTTP API's routes, its bearer token is verified agai
 user pool (signature from the pool's JWKS, issuer, audience = the app client, expiry, an ID token),
 and the handler Lambda runs, in this process, receives the same payload 2.0 event with the token's
 claims as API Gateway passes them (array claims flattened to "[a b]"). The handler's environment is
-the function's environment from ``terraform output`` of the local workspace, pointed at the emulator.
+the function's environment from ``terraform output`` of the local workspace, pointed at the emulator
+(see ``acogida.local.functions``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, TextIO
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from joserfc import jwt
@@ -26,13 +26,12 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from acogida.local.events import http_api_event, route_key
-from acogida.local.lambda_context import LocalLambdaContext
 
 # API Gateway's own limit on a request body; the handler enforces its smaller one with a reason.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
 EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class TokenError(Exception):
@@ -98,22 +97,14 @@ def function_environment(environment: Mapping[str, str], emulator_endpoint: str)
 
 
 class LocalHttpApi:
-    """Serves ``handler`` behind the authorizer on 127.0.0.1:``port`` until ``stop``."""
+    """Serves the API function behind the authorizer on 127.0.0.1:``port`` until ``stop``.
 
-    def __init__(
-        self,
-        handler: Handler,
-        authorizer: JwtAuthorizer,
-        port: int,
-        function_name: str,
-        stdout: TextIO | None = None,
-    ) -> None:
-        self._handler = handler
-        self._stdout = stdout
+    ``invoke`` runs the function with an event and returns its answer (``LocalFunctions``).
+    """
+
+    def __init__(self, invoke: Invoke, authorizer: JwtAuthorizer, port: int) -> None:
+        self._invoke = invoke
         self._authorizer = authorizer
-        self._function_name = function_name
-        # One invocation at a time, as one Lambda execution environment would take them.
-        self._invoke_lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._request_handler_class())
         self._thread: threading.Thread | None = None
 
@@ -155,8 +146,7 @@ class LocalHttpApi:
             headers=dict(headers),
             query=dict(parse_qsl(parts.query)) or None,
         )
-        with self._invoke_lock, redirect_stdout(self._stdout or sys.stdout):
-            result = self._handler(event, LocalLambdaContext(self._function_name))
+        result = self._invoke(event)
         response_headers = {name: str(value) for name, value in (result.get("headers") or {}).items()}
         return int(result["statusCode"]), response_headers, str(result.get("body") or "").encode("utf-8")
 

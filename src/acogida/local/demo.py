@@ -27,7 +27,7 @@ from acogida.local.intake_demo import (
     run_conversation,
     sign_in,
 )
-from acogida.local.runtime import local_intake_api
+from acogida.local.runtime import local_runtime
 from acogida.local.smoke import CheckResult, run_smoke_checks
 from acogida.local.stack import LocalEmulator
 
@@ -120,8 +120,9 @@ def run_demo(toolchain: Toolchain, emit: Callable[[str], None] = print) -> list[
     log_path = toolchain.local_state_dir / "logs" / "intake_api.jsonl"
     with (
         progress.step(f"{len(conversations)} conversations through the local intake API, segment by segment"),
-        local_intake_api(outputs, emulator.endpoint, toolchain.local_api_port, log_path) as api,
+        local_runtime(outputs, emulator.endpoint, toolchain.local_api_port, log_path) as runtime,
     ):
+        api = runtime.api
         emit(f"    intake API on {api.url} (Cognito JWT, same events as API Gateway)")
         emit(f"    the function's JSON logs and metrics: {log_path}")
         token = sign_in(cognito, outputs["cognito_user_pool_client_id"], users[0].username, DEMO_PASSWORD)

@@ -1,17 +1,23 @@
-"""The local runtime: the platform's handlers served on 127.0.0.1 against the emulator, configured
-only from ``terraform output`` of the local workspace (the same names the Lambdas get on AWS)."""
+"""The local runtime: the platform's functions on 127.0.0.1 against the emulator, configured only
+from ``terraform output`` of the local workspace (the same names the Lambdas get on AWS).
+
+- the intake API behind the HTTP API's JWT authorizer (``acogida.local.api``);
+- the batch transcription path's event sources: the audio-uploads queue and the Transcribe job
+  state changes (``acogida.local.pump``).
+"""
 
 from __future__ import annotations
 
-import importlib
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from acogida.handlers.runtime import dependencies
-from acogida.local.api import JwtAuthorizer, LocalHttpApi, function_environment
+from acogida.adapters.aws import AwsTarget
+from acogida.local.api import JwtAuthorizer, LocalHttpApi
+from acogida.local.functions import LocalFunctions
+from acogida.local.pump import TranscriptionPump
 
 INTAKE_API_FUNCTION = "intake_api"
 
@@ -21,26 +27,34 @@ class RuntimeConfigurationError(RuntimeError):
 
 
 def function_variables(outputs: dict[str, Any], function: str) -> dict[str, str]:
-    """The environment Terraform gives ``function`` (root output ``lambda_environments``)."""
+    """The environment Terraform gives ``function`` (root output ``lambda_environments``), plus the
+    region Lambda itself sets (``lambda_regions``: the transcription functions run in the language
+    region)."""
     environments = outputs.get("lambda_environments")
     if not isinstance(environments, dict) or function not in environments:
         raise RuntimeConfigurationError(
             f"terraform output lambda_environments has no {function!r}: apply the local workspace first"
         )
     variables = {name: str(value) for name, value in environments[function].items()}
-    variables.setdefault("AWS_REGION", outputs["aws_region"])
-    variables.setdefault("AWS_DEFAULT_REGION", outputs["aws_region"])
+    region = str(outputs.get("lambda_regions", {}).get(function, outputs["aws_region"]))
+    variables.update({"AWS_REGION": region, "AWS_DEFAULT_REGION": region})
     return variables
 
 
-@contextmanager
-def local_intake_api(
-    outputs: dict[str, Any], emulator_endpoint: str, port: int, log_path: Path
-) -> Iterator[LocalHttpApi]:
-    """The intake API on http://127.0.0.1:``port`` while the block runs, then stopped.
+@dataclass(frozen=True)
+class LocalRuntime:
+    api: LocalHttpApi
+    pump: TranscriptionPump
+    functions: LocalFunctions
 
-    What the function writes to stdout (its JSON log lines and metrics) goes to ``log_path``, as
-    CloudWatch Logs would hold it on AWS.
+
+@contextmanager
+def local_runtime(
+    outputs: dict[str, Any], emulator_endpoint: str, port: int, log_path: Path, pump_interval_s: float = 1.0
+) -> Iterator[LocalRuntime]:
+    """The API on http://127.0.0.1:``port`` and the event pump while the block runs, then stopped.
+
+    What the functions print (JSON log lines, metrics) goes to ``log_path``.
     """
     authorizer = JwtAuthorizer.for_user_pool(
         emulator_endpoint,
@@ -48,19 +62,27 @@ def local_intake_api(
         outputs["cognito_user_pool_id"],
         outputs["cognito_user_pool_client_id"],
     )
-    variables = function_variables(outputs, INTAKE_API_FUNCTION)
+    environments = {
+        name: function_variables(outputs, name) for name in outputs.get("lambda_environments", {})
+    }
+    language = AwsTarget(str(outputs.get("language_region", outputs["aws_region"])), emulator_endpoint)
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    # Powertools warns on stderr when a request published no business metric (reads, 4xx).
-    warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
-    with function_environment(variables, emulator_endpoint), log_path.open("a", encoding="utf-8") as log:
-        # Imported with the function's environment in place, as Lambda does (service name, levels).
-        module = importlib.import_module(f"acogida.handlers.{INTAKE_API_FUNCTION}")
-        module.logger.registered_handler.setStream(log)
-        dependencies.cache_clear()
-        api = LocalHttpApi(module.handler, authorizer, port, INTAKE_API_FUNCTION, stdout=log)
+    with log_path.open("a", encoding="utf-8") as log:
+        functions = LocalFunctions(environments, emulator_endpoint, log)
+        api = LocalHttpApi(lambda event: functions.invoke(INTAKE_API_FUNCTION, event), authorizer, port)
+        pump = TranscriptionPump(
+            functions,
+            sqs=language.client("sqs"),
+            transcribe=language.client("transcribe"),
+            queue_url=outputs["audio_uploads_queue_url"],
+            job_prefix=outputs["transcription_job_prefix"],
+            account=outputs["aws_account_id"],
+        )
         api.start()
+        pump.start(pump_interval_s)
         try:
-            yield api
+            yield LocalRuntime(api=api, pump=pump, functions=functions)
         finally:
+            pump.stop()
             api.stop()
-            dependencies.cache_clear()
+            functions.close()

@@ -1,0 +1,63 @@
+"""The platform's functions, invoked in this process as Lambda would invoke them.
+
+Each function runs with its own environment from ``terraform output lambda_environments`` (what
+Terraform gives the Lambda), every AWS call pointed at the emulator, one invocation at a time: the
+process's environment and the handlers' cached clients are per function, as separate Lambda
+execution environments would have them. What a function prints (its JSON logs and metrics) goes
+to one log file, as CloudWatch Logs would hold it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import warnings
+from collections.abc import Mapping
+from contextlib import redirect_stdout
+from typing import Any, TextIO
+
+from acogida.handlers.runtime import dependencies
+from acogida.local.api import function_environment
+from acogida.local.lambda_context import LocalLambdaContext
+
+
+class UnknownFunctionError(KeyError):
+    pass
+
+
+class LocalFunctions:
+    def __init__(
+        self, environments: Mapping[str, Mapping[str, str]], emulator_endpoint: str, log: TextIO
+    ) -> None:
+        self._environments = {name: dict(variables) for name, variables in environments.items()}
+        self._endpoint = emulator_endpoint
+        self._log = log
+        self._lock = threading.Lock()
+        self._warm: str | None = None
+        # Powertools warns on stderr when a request published no business metric (reads, 4xx).
+        warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self._environments)
+
+    def invoke(self, function: str, event: dict[str, Any]) -> Any:  # noqa: ANN401 - the handler's answer
+        if function not in self._environments:
+            raise UnknownFunctionError(function)
+        with (
+            self._lock,
+            function_environment(self._environments[function], self._endpoint),
+            redirect_stdout(self._log),
+        ):
+            if self._warm != function:
+                dependencies.cache_clear()  # another function's clients and settings
+                self._warm = function
+            # Imported with the function's environment in place, as Lambda does (service name).
+            module = importlib.import_module(f"acogida.handlers.{function}")
+            module.logger.registered_handler.setStream(self._log)
+            return module.handler(event, LocalLambdaContext(function))
+
+    def close(self) -> None:
+        with self._lock:
+            dependencies.cache_clear()
+            self._warm = None

@@ -1,0 +1,126 @@
+"""The local event sources of the batch transcription path, as AWS would drive the functions:
+
+- the SQS event source mapping: messages of the audio-uploads queue (S3 notifications) go to
+  ``transcription_start`` in batches; messages it reports as failed stay in the queue and, after
+  the queue's maxReceiveCount, move to its dead-letter queue (the emulator applies the redrive);
+- the EventBridge rule: a job of ours reaching COMPLETED or FAILED is delivered once to
+  ``transcription_done`` as a "Transcribe Job State Change" event.
+
+The emulator runs no speech recognition: its jobs complete without an output document, so
+``transcription_done`` finds no transcript there and fails, as it would on AWS with a missing
+output. The tests put Transcribe's output document in the bucket to exercise the whole path.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from acogida.local.events import SqsMessage, sqs_event, transcribe_state_change_event
+from acogida.local.functions import LocalFunctions
+
+FINAL_STATES = ("COMPLETED", "FAILED")
+
+
+@dataclass
+class PumpReport:
+    upload_batches: int = 0
+    upload_failures: int = 0
+    job_events: list[tuple[str, str]] = field(default_factory=list)  # (job name, outcome)
+
+
+class TranscriptionPump:
+    def __init__(
+        self,
+        functions: LocalFunctions,
+        *,
+        sqs: Any,  # noqa: ANN401 - boto3 clients in the language region
+        transcribe: Any,  # noqa: ANN401
+        queue_url: str,
+        job_prefix: str,
+        account: str,
+    ) -> None:
+        self._functions = functions
+        self._sqs = sqs
+        self._transcribe = transcribe
+        self._queue_url = queue_url
+        self._queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        self._job_prefix = job_prefix
+        self._account = account
+        self._region = self._queue_arn.split(":")[3]
+        self._delivered: set[tuple[str, str]] = set()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> PumpReport:
+        report = PumpReport()
+        self._deliver_uploads(report)
+        self._deliver_job_changes(report)
+        return report
+
+    def start(self, interval_s: float = 1.0) -> None:
+        def loop() -> None:
+            while not self._stop.wait(interval_s):
+                self.run_once()
+
+        self._thread = threading.Thread(target=loop, name="local-transcription-pump", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _deliver_uploads(self, report: PumpReport) -> None:
+        received = self._sqs.receive_message(
+            QueueUrl=self._queue_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=0,
+            MessageSystemAttributeNames=["ApproximateReceiveCount"],
+        ).get("Messages", [])
+        if not received:
+            return
+        messages = [
+            SqsMessage(
+                message["MessageId"],
+                message["ReceiptHandle"],
+                message["Body"],
+                int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1")),
+            )
+            for message in received
+        ]
+        result = self._functions.invoke("transcription_start", sqs_event(messages, self._queue_arn))
+        failed = {failure["itemIdentifier"] for failure in result.get("batchItemFailures", [])}
+        done = [
+            {"Id": str(index), "ReceiptHandle": message.receipt_handle}
+            for index, message in enumerate(messages)
+            if message.message_id not in failed
+        ]
+        if done:
+            self._sqs.delete_message_batch(QueueUrl=self._queue_url, Entries=done)
+        report.upload_batches += 1
+        report.upload_failures += len(failed)
+
+    def _deliver_job_changes(self, report: PumpReport) -> None:
+        summaries = self._transcribe.list_transcription_jobs(JobNameContains=self._job_prefix).get(
+            "TranscriptionJobSummaries", []
+        )
+        for summary in summaries:
+            name = summary["TranscriptionJobName"]
+            if not name.startswith(self._job_prefix) or any(name == done for done, _ in self._delivered):
+                continue
+            status = self._transcribe.get_transcription_job(TranscriptionJobName=name)["TranscriptionJob"][
+                "TranscriptionJobStatus"
+            ]
+            if status not in FINAL_STATES:
+                continue
+            self._delivered.add((name, status))
+            event = transcribe_state_change_event(name, status, self._region, self._account)
+            try:
+                result = self._functions.invoke("transcription_done", event)
+                report.job_events.append((name, str(result.get("outcome"))))
+            except Exception as error:  # Lambda would retry, then send it to the on-failure DLQ
+                report.job_events.append((name, f"failed: {type(error).__name__}"))
