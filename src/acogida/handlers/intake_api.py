@@ -46,9 +46,9 @@ MAX_LIST_DAYS = 31
 WRITER_GROUPS = frozenset({"technician"})
 READER_GROUPS = frozenset({"technician", "coordinator"})
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics(namespace="Acogida")
+logger = Logger(service="intake_api")
+tracer = Tracer(service="intake_api")
+metrics = Metrics(namespace="Acogida", service="intake_api")
 app = APIGatewayHttpResolver()
 
 

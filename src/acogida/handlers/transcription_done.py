@@ -22,9 +22,9 @@ from acogida.handlers.runtime import dependencies
 from acogida.handlers.transcription import intake_id_of_job, output_key
 from acogida.intake.transcribe_output import speaker_turns
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics(namespace="Acogida")
+logger = Logger(service="transcription_done")
+tracer = Tracer(service="transcription_done")
+metrics = Metrics(namespace="Acogida", service="transcription_done")
 
 
 class TranscribeJobDetail(BaseModel):

@@ -22,9 +22,9 @@ from acogida.handlers.runtime import dependencies
 from acogida.handlers.transcription import RejectedAudioError, audio_object, start_job
 from acogida.intake.record import IntakeStatus
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics(namespace="Acogida")
+logger = Logger(service="transcription_start")
+tracer = Tracer(service="transcription_start")
+metrics = Metrics(namespace="Acogida", service="transcription_start")
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
