@@ -27,7 +27,7 @@ endif
 
 REAL_ENVS := dev test pre prod
 
-.PHONY: help venv up down status demo test unit integration lint tf-check fmt plan apply destroy clean bench-extract bench-redact
+.PHONY: help venv up down status demo test unit integration lint tf-check fmt plan apply destroy clean bench-extract bench-redact bench-api
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -96,6 +96,9 @@ integration: $(VENV)/.installed ## Apply the root module to a fresh emulator, re
 
 bench-extract: $(VENV)/.installed ## Field precision/recall/F1 and per-segment latency on bench/intake_dev.jsonl
 	@$(BIN)/python scripts/bench_extract.py --devset bench/intake_dev.jsonl
+
+bench-api: $(VENV)/.installed ## Latency per request of the intake API handler on moto (create, segment, submit)
+	@$(BIN)/python scripts/bench_intake_api.py --conversations 100
 
 bench-redact: $(VENV)/.installed ## Char-level recall/precision of redaction on MEDDOCAN dev (../shared/data)
 	@$(BIN)/python scripts/bench_redact.py --split dev
