@@ -7,6 +7,10 @@ aws_account_id = "123456789012" # the account moto answers with
 owner          = "acogida-platform"
 cost_centre    = "local"
 
+# The transcription path's region (module transcription), as on AWS: Transcribe and Comprehend are
+# not offered in eu-south-2. moto serves both regions on its one endpoint.
+language_region = "eu-west-1"
+
 transcript_retention_days         = 7
 noncurrent_version_retention_days = 7
 athena_results_retention_days     = 7
@@ -21,7 +25,8 @@ comprehend_enabled                = false
 comprehend_dni_recognizer_enabled = false
 cors_allowed_origins              = []
 # The emulator cannot run the function images (no Docker); an enabled event source mapping would
-# take each upload message as S3 sends it. Off, the messages wait in the queue for the local runtime.
+# take each upload message as S3 sends it. Off, the messages wait in the uploads queue (in
+# language_region) for the local runtime.
 audio_uploads_trigger_enabled = false
 
 # The runner overrides the port when MOTO_PORT is not 5000 (-var emulator_endpoint=...).

@@ -7,6 +7,10 @@ aws_account_id = "333333333333"
 owner          = "acogida-platform"
 cost_centre    = "cruz-roja-acogida-pre"
 
+# Transcribe and Comprehend are not offered in eu-south-2: the batch transcription path (module
+# transcription) and every Comprehend call run in this region.
+language_region = "eu-west-1"
+
 transcript_retention_days         = 30
 noncurrent_version_retention_days = 30
 athena_results_retention_days     = 30

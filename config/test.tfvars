@@ -7,6 +7,10 @@ aws_account_id = "222222222222"
 owner          = "acogida-platform"
 cost_centre    = "cruz-roja-acogida-test"
 
+# Transcribe and Comprehend are not offered in eu-south-2: the batch transcription path (module
+# transcription) and every Comprehend call run in this region.
+language_region = "eu-west-1"
+
 transcript_retention_days         = 7
 noncurrent_version_retention_days = 14
 athena_results_retention_days     = 30

@@ -1,5 +1,10 @@
-# Root module: one module per area. landing_zone, database and app (intake API, batch
-# transcription) exist today; ml (forecast pipeline) and bi (export, Glue, Athena, QuickSight) follow.
+# Root module: one module per area. landing_zone, database, app (intake API) and transcription
+# (batch transcription path) exist today; ml (forecast pipeline) and bi (export, Glue, Athena,
+# QuickSight) follow.
+#
+# Two regions: aws_region (eu-south-2, the home region) holds the data and the intake API;
+# language_region (eu-west-1) holds what needs Amazon Transcribe or Amazon Comprehend, which
+# eu-south-2 does not offer (module transcription, through the aws.language provider).
 
 locals {
   name_prefix = "acogida-${var.environment}"
@@ -19,6 +24,19 @@ locals {
 
   # Throw-away environments can be destroyed with their data; the others keep tables and buckets.
   disposable = contains(["local", "dev"], var.environment)
+
+  # Default tags of both provider configurations (providers.tf).
+  default_tags = {
+    Project     = "acogida"
+    Environment = var.environment
+    Owner       = var.owner
+    CostCentre  = var.cost_centre
+    ManagedBy   = "terraform"
+  }
+
+  # Image tag overrides by module (the root variable names all three functions).
+  app_functions           = ["intake_api"]
+  transcription_functions = ["transcription_start", "transcription_done"]
 }
 
 module "landing_zone" {
@@ -45,14 +63,14 @@ module "database" {
 module "app" {
   source = "./modules/app"
 
-  name_prefix = local.name_prefix
-  environment = var.environment
+  name_prefix     = local.name_prefix
+  environment     = var.environment
+  language_region = var.language_region
 
-  lambda_kms_key_arn    = module.landing_zone.kms_key_arns["lambda"]
-  ecr_kms_key_arn       = module.landing_zone.kms_key_arns["ecr"]
-  logs_kms_key_arn      = module.landing_zone.kms_key_arns["logs"]
-  messaging_kms_key_arn = module.landing_zone.kms_key_arns["messaging"]
-  dynamodb_kms_key_arn  = module.landing_zone.kms_key_arns["dynamodb"]
+  lambda_kms_key_arn   = module.landing_zone.kms_key_arns["lambda"]
+  ecr_kms_key_arn      = module.landing_zone.kms_key_arns["ecr"]
+  logs_kms_key_arn     = module.landing_zone.kms_key_arns["logs"]
+  dynamodb_kms_key_arn = module.landing_zone.kms_key_arns["dynamodb"]
   # The key the transcripts bucket encrypts with by default (the landing zone's language key).
   transcripts_kms_key_arn = module.landing_zone.s3_bucket_kms_key_arns["transcripts"]
 
@@ -65,7 +83,7 @@ module "app" {
   alerts_topic_arn          = module.landing_zone.sns_alerts_topic_arn
 
   image_tag                 = var.image_tag
-  image_tags                = var.image_tags
+  image_tags                = { for name, tag in var.image_tags : name => tag if contains(local.app_functions, name) }
   force_delete_repositories = local.disposable
 
   log_level          = var.log_level
@@ -73,16 +91,90 @@ module "app" {
   draft_ttl_days     = var.draft_ttl_days
   comprehend_enabled = var.comprehend_enabled
 
-  audio_uploads_trigger_enabled = var.audio_uploads_trigger_enabled
-
   cors_allowed_origins       = var.cors_allowed_origins
   api_throttling_rate_limit  = var.api_throttling_rate_limit
   api_throttling_burst_limit = var.api_throttling_burst_limit
 
   user_pool_deletion_protection = !local.disposable
+}
 
-  # The recogniser's training data lives in the artifacts bucket under comprehend/dni/.
-  comprehend_dni_recognizer_enabled        = var.comprehend_dni_recognizer_enabled
-  comprehend_dni_training_data_s3_uri      = var.comprehend_dni_recognizer_enabled ? "s3://${module.landing_zone.s3_bucket_names["artifacts"]}/comprehend/dni/" : null
-  comprehend_dni_training_data_kms_key_arn = var.comprehend_dni_recognizer_enabled ? module.landing_zone.s3_bucket_kms_key_arns["artifacts"] : null
+# The batch transcription path, in the language region. It reaches the intake data (tables,
+# transcripts bucket, their keys) in the home region across regions.
+module "transcription" {
+  source = "./modules/transcription"
+
+  providers = {
+    aws = aws.language
+  }
+
+  name_prefix = local.name_prefix
+  environment = var.environment
+  data_region = var.aws_region
+
+  intakes_table_name        = module.database.dynamodb_intakes_table_name
+  intakes_table_arn         = module.database.dynamodb_intakes_table_arn
+  intakes_office_index_name = module.database.dynamodb_intakes_office_index_name
+  idempotency_table_name    = module.database.dynamodb_idempotency_table_name
+  idempotency_table_arn     = module.database.dynamodb_idempotency_table_arn
+  dynamodb_kms_key_arn      = module.landing_zone.kms_key_arns["dynamodb"]
+  transcripts_bucket_name   = module.landing_zone.s3_bucket_names["transcripts"]
+  transcripts_kms_key_arn   = module.landing_zone.s3_bucket_kms_key_arns["transcripts"]
+
+  image_tag                 = var.image_tag
+  image_tags                = { for name, tag in var.image_tags : name => tag if contains(local.transcription_functions, name) }
+  force_delete_repositories = local.disposable
+
+  log_level                     = var.log_level
+  log_retention_days            = var.log_retention_days
+  draft_ttl_days                = var.draft_ttl_days
+  comprehend_enabled            = var.comprehend_enabled
+  audio_uploads_trigger_enabled = var.audio_uploads_trigger_enabled
+
+  # "Days transcripts and recorded audio are kept": one retention for both.
+  audio_retention_days              = var.transcript_retention_days
+  noncurrent_version_retention_days = var.noncurrent_version_retention_days
+  access_log_retention_days         = var.access_log_retention_days
+  force_destroy_buckets             = local.disposable
+  kms_deletion_window_days          = local.disposable ? 7 : 30
+  alert_email_addresses             = var.alert_email_addresses
+
+  # Training data under s3://<speech bucket>/comprehend/dni/ (module output comprehend_dni_training_data_s3_uri).
+  comprehend_dni_recognizer_enabled = var.comprehend_dni_recognizer_enabled
+}
+
+# --- The split of module app (2026-11): state moves ------------------------------------------------
+# IAM is global, so the transcription functions' roles (and the optional recogniser's) keep their
+# names and move to module transcription unchanged. Everything else the transcription path had in
+# module app is regional (queues, functions, repositories, log groups, rule, alarms, the bucket
+# notification): it cannot move from eu-south-2 to the language region, so Terraform destroys it
+# in eu-south-2 and creates it anew in language_region. A moved block for those would make
+# Terraform look for the eu-south-2 object in the language region, forget it, and leave it behind.
+moved {
+  from = module.app.aws_iam_role.function["transcription_start"]
+  to   = module.transcription.aws_iam_role.function["transcription_start"]
+}
+
+moved {
+  from = module.app.aws_iam_role.function["transcription_done"]
+  to   = module.transcription.aws_iam_role.function["transcription_done"]
+}
+
+moved {
+  from = module.app.aws_iam_role_policy.function["transcription_start"]
+  to   = module.transcription.aws_iam_role_policy.function["transcription_start"]
+}
+
+moved {
+  from = module.app.aws_iam_role_policy.function["transcription_done"]
+  to   = module.transcription.aws_iam_role_policy.function["transcription_done"]
+}
+
+moved {
+  from = module.app.aws_iam_role.comprehend_dni
+  to   = module.transcription.aws_iam_role.comprehend_dni
+}
+
+moved {
+  from = module.app.aws_iam_role_policy.comprehend_dni
+  to   = module.transcription.aws_iam_role_policy.comprehend_dni
 }

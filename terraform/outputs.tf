@@ -4,8 +4,13 @@ output "environment" {
 }
 
 output "aws_region" {
-  description = "Region the environment lives in."
+  description = "Home region of the environment: the data, the intake API and everything but the transcription path."
   value       = var.aws_region
+}
+
+output "language_region" {
+  description = "Region of the batch transcription path and of Comprehend (Transcribe and Comprehend are not offered in aws_region)."
+  value       = module.transcription.region
 }
 
 output "aws_account_id" {
@@ -44,8 +49,23 @@ output "s3_bucket_kms_key_arns" {
 }
 
 output "sns_alerts_topic_arn" {
-  description = "Operational alerts topic ARN."
+  description = "Operational alerts topic ARN (home region)."
   value       = module.landing_zone.sns_alerts_topic_arn
+}
+
+output "language_alerts_topic_arn" {
+  description = "Alerts topic of the language region: the transcription path's alarms notify it (alarm actions are same-region); same subscribers as sns_alerts_topic_arn."
+  value       = module.transcription.alerts_topic_arn
+}
+
+output "speech_bucket_name" {
+  description = "Speech bucket in the language region: recorded audio goes to audio/<intake_id>/<file> (SSE-KMS with speech_kms_key_arn); Transcribe output under transcribe/; Comprehend training data under comprehend/."
+  value       = module.transcription.speech_bucket_name
+}
+
+output "speech_kms_key_arn" {
+  description = "The language region's key (alias/<name_prefix>-speech): the speech bucket, the transcription path's queues, topic, logs, functions and images."
+  value       = module.transcription.speech_kms_key_arn
 }
 
 output "dynamodb_intakes_table_name" {
@@ -109,41 +129,49 @@ output "cognito_issuer" {
 }
 
 output "lambda_function_names" {
-  description = "Lambda function names by function key (intake_api, transcription_start, transcription_done)."
-  value       = module.app.function_names
+  description = "Lambda function names by function key (intake_api in aws_region; transcription_start, transcription_done in language_region)."
+  value       = merge(module.app.function_names, module.transcription.function_names)
 }
 
 output "lambda_function_arns" {
-  description = "Lambda function ARNs by function key."
-  value       = module.app.function_arns
+  description = "Lambda function ARNs by function key (the ARN names each function's region)."
+  value       = merge(module.app.function_arns, module.transcription.function_arns)
+}
+
+output "lambda_regions" {
+  description = "Region each function runs in, by function key (Lambda sets AWS_REGION to it; the local runtime does the same)."
+  value = merge(
+    { for name, _ in module.app.function_names : name => var.aws_region },
+    { for name, _ in module.transcription.function_names : name => module.transcription.region },
+  )
 }
 
 output "lambda_environments" {
   description = "Environment variables of each function by key (the local runtime runs the handlers in-process with them)."
-  value       = module.app.function_environments
+  value       = merge(module.app.function_environments, module.transcription.function_environments)
 }
 
 output "ecr_repository_urls" {
-  description = "Image repository URL by function key."
-  value       = module.app.ecr_repository_urls
+  description = "Image repository URL by function key, each in its function's region (Lambda pulls images from its own region)."
+  value       = merge(module.app.ecr_repository_urls, module.transcription.ecr_repository_urls)
 }
 
 output "audio_uploads_queue_url" {
-  description = "Queue S3 notifies for each recorded audio uploaded under the transcripts bucket's audio/."
-  value       = module.app.audio_uploads_queue_url
+  description = "Queue (language region) S3 notifies for each recorded audio uploaded under the speech bucket's audio/."
+  value       = module.transcription.audio_uploads_queue_url
 }
 
 output "dead_letter_queue_urls" {
-  description = "DLQ URLs by source: audio_uploads, transcription_done."
-  value       = module.app.dead_letter_queue_urls
+  description = "DLQ URLs (language region) by source: audio_uploads, transcription_done."
+  value       = module.transcription.dead_letter_queue_urls
 }
 
 output "transcription_job_prefix" {
   description = "Prefix every Transcribe job name of this environment starts with."
-  value       = module.app.transcription_job_prefix
+  value       = module.transcription.transcription_job_prefix
 }
 
 output "log_group_names" {
-  description = "Log group names by function key, plus api_access."
-  value       = module.app.log_group_names
+  description = "Log group names by function key, plus api_access (each in its function's region)."
+  value       = merge(module.app.log_group_names, module.transcription.log_group_names)
 }

@@ -24,6 +24,24 @@ variable "aws_region" {
   }
 }
 
+variable "language_region" {
+  description = "Region of the batch transcription path (module transcription: speech bucket, uploads queue, the two transcription functions, Transcribe jobs, the DNI recogniser) and of every Comprehend call. Amazon Transcribe and Amazon Comprehend are not offered in eu-south-2, so it differs from aws_region; eu-west-1 by default."
+  type        = string
+  default     = "eu-west-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.language_region))
+    error_message = "language_region must look like eu-west-1."
+  }
+
+  # botocore's endpoint data (botocore 1.44) lists both services in these European regions only;
+  # recorded speech stays in Europe. Extend the list when AWS offers both somewhere else in Europe.
+  validation {
+    condition     = contains(["eu-central-1", "eu-west-1", "eu-west-2"], var.language_region)
+    error_message = "language_region must be a European region offering both Amazon Transcribe and Amazon Comprehend: eu-central-1, eu-west-1 or eu-west-2 (eu-south-2 offers neither)."
+  }
+}
+
 variable "aws_account_id" {
   description = "The only AWS account this environment may be applied to (the provider refuses any other)."
   type        = string
@@ -55,7 +73,7 @@ variable "cost_centre" {
 }
 
 variable "transcript_retention_days" {
-  description = "Days transcripts and recorded audio are kept before they expire."
+  description = "Days transcripts (transcripts bucket, home region) and recorded audio (speech bucket audio/, language region) are kept before they expire."
   type        = number
   default     = 30
 
@@ -88,7 +106,7 @@ variable "athena_results_retention_days" {
 }
 
 variable "access_log_retention_days" {
-  description = "Days S3 server access logs are kept."
+  description = "Days S3 server access logs are kept (landing zone and speech bucket)."
   type        = number
   default     = 365
 
@@ -99,7 +117,7 @@ variable "access_log_retention_days" {
 }
 
 variable "alert_email_addresses" {
-  description = "E-mail addresses subscribed to the operational alerts topic."
+  description = "E-mail addresses subscribed to the operational alerts topics (the landing zone's in aws_region and the transcription path's in language_region: alarm actions are same-region)."
   type        = list(string)
   default     = []
 
@@ -142,7 +160,7 @@ variable "log_level" {
 }
 
 variable "log_retention_days" {
-  description = "Days the function and API access log groups keep events (a CloudWatch Logs retention value)."
+  description = "Days the function and API access log groups keep events, in both regions (a CloudWatch Logs retention value)."
   type        = number
   default     = 365
 
@@ -164,13 +182,13 @@ variable "draft_ttl_days" {
 }
 
 variable "comprehend_enabled" {
-  description = "Whether the functions call Amazon Comprehend (and their roles may). false in local mode: the emulator has no Comprehend endpoint."
+  description = "Whether the functions call Amazon Comprehend, in language_region (and their roles may). false in local mode: the emulator has no Comprehend endpoint."
   type        = bool
   default     = true
 }
 
 variable "comprehend_dni_recognizer_enabled" {
-  description = "Train the optional custom Comprehend DNI recogniser from s3://<artifacts bucket>/comprehend/dni/ (documents.txt, entity_list.csv). Never in local mode."
+  description = "Train the optional custom Comprehend DNI recogniser in language_region from s3://<speech bucket>/comprehend/dni/ (documents.txt, entity_list.csv). Never in local mode."
   type        = bool
   default     = false
 

@@ -57,6 +57,52 @@ mock_provider "aws" {
   }
 }
 
+# The aws.language configuration (language_region, eu-west-1): module transcription.
+mock_provider "aws" {
+  alias = "language"
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "222222222222" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:222222222222:key/5eec0000-0000-4000-8000-000000000001" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mock-bucket" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:222222222222:mock-topic" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::222222222222:role/mock-role" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:222222222222:log-group:mock-group" }
+  }
+  mock_resource "aws_ecr_repository" {
+    defaults = { repository_url = "222222222222.dkr.ecr.eu-west-1.amazonaws.com/mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:222222222222:function:mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:eu-west-1:222222222222:mock-queue"
+      id  = "https://sqs.eu-west-1.amazonaws.com/222222222222/mock-queue"
+      url = "https://sqs.eu-west-1.amazonaws.com/222222222222/mock-queue"
+    }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:222222222222:rule/mock-rule" }
+  }
+}
+
 variables {
   environment    = "test"
   aws_region     = "eu-south-2"
@@ -99,13 +145,71 @@ run "matching_workspace_plans_with_env_names" {
   }
 
   assert {
-    condition     = toset(keys(output.dead_letter_queue_urls)) == toset(["audio_uploads", "transcription_done"]) && length(output.log_group_names) == 4
-    error_message = "The app exposes both DLQs and the four log groups."
+    condition     = toset(keys(output.dead_letter_queue_urls)) == toset(["audio_uploads", "transcription_done"]) && toset(keys(output.log_group_names)) == toset(["intake_api", "api_access", "transcription_start", "transcription_done"])
+    error_message = "The outputs expose both DLQs and the four log groups of both modules."
   }
 
   assert {
     condition     = output.lambda_environments["intake_api"]["INTAKES_TABLE"] == "acogida-test-intakes" && output.lambda_environments["transcription_done"]["TRANSCRIPTION_JOB_PREFIX"] == "acogida-test-"
     error_message = "Each function's environment is exposed for the local runtime."
+  }
+}
+
+run "transcription_path_lives_in_the_language_region" {
+  command = apply
+
+  assert {
+    condition     = var.language_region == "eu-west-1" && output.language_region == "eu-west-1" && output.aws_region == "eu-south-2"
+    error_message = "The default language region is eu-west-1, beside the home region eu-south-2."
+  }
+
+  assert {
+    condition = (output.speech_bucket_name == "acogida-test-speech-222222222222" &&
+      startswith(output.speech_kms_key_arn, "arn:aws:kms:eu-west-1:") && startswith(output.language_alerts_topic_arn, "arn:aws:sns:eu-west-1:") &&
+    startswith(output.audio_uploads_queue_url, "https://sqs.eu-west-1.amazonaws.com/") && output.sns_alerts_topic_arn != output.language_alerts_topic_arn)
+    error_message = "The speech bucket, its key, the uploads queue and the second alerts topic come from the aws.language provider."
+  }
+
+  assert {
+    condition = alltrue([for name in ["transcription_start", "transcription_done"] :
+      output.lambda_environments[name]["ACOGIDA_DATA_REGION"] == "eu-south-2" &&
+      output.lambda_environments[name]["ACOGIDA_LANGUAGE_REGION"] == "eu-west-1" &&
+      output.lambda_environments[name]["AUDIO_BUCKET"] == output.speech_bucket_name &&
+      output.lambda_environments[name]["AUDIO_KMS_KEY_ARN"] == output.speech_kms_key_arn &&
+      output.lambda_environments[name]["TRANSCRIPTS_BUCKET"] == output.s3_bucket_names["transcripts"] &&
+    output.lambda_environments[name]["TRANSCRIPTS_KMS_KEY_ARN"] == output.s3_bucket_kms_key_arns["transcripts"]])
+    error_message = "The transcription functions keep the data in the home region and the audio in the language region."
+  }
+
+  assert {
+    condition = (output.lambda_environments["intake_api"]["ACOGIDA_LANGUAGE_REGION"] == "eu-west-1" &&
+    !contains(keys(output.lambda_environments["intake_api"]), "AUDIO_BUCKET"))
+    error_message = "The intake API calls Comprehend in the language region and has no audio bucket."
+  }
+
+  assert {
+    condition     = output.lambda_regions == { intake_api = "eu-south-2", transcription_start = "eu-west-1", transcription_done = "eu-west-1" }
+    error_message = "lambda_regions names each function's region."
+  }
+
+  assert {
+    condition     = alltrue([for arn in values(output.lambda_function_arns) : can(regex("^arn:aws:lambda:eu-(south-2|west-1):", arn))]) && startswith(output.lambda_function_arns["transcription_done"], "arn:aws:lambda:eu-west-1:")
+    error_message = "The function ARNs name each function's region."
+  }
+}
+
+run "image_tags_reach_the_module_of_each_function" {
+  command = plan
+
+  variables {
+    image_tags = { intake_api = "0.2.0", transcription_start = "0.3.0" }
+  }
+
+  assert {
+    condition = (endswith(module.app.function_image_uris["intake_api"], ":0.2.0") &&
+      endswith(module.transcription.function_image_uris["transcription_start"], ":0.3.0") &&
+    endswith(module.transcription.function_image_uris["transcription_done"], ":0.1.0"))
+    error_message = "Each module gets the image_tags of its own functions; the others run image_tag."
   }
 }
 
@@ -121,6 +225,26 @@ run "uploads_trigger_stays_on_outside_local_mode" {
   }
 
   expect_failures = [var.audio_uploads_trigger_enabled]
+}
+
+run "language_region_must_offer_transcribe_and_comprehend" {
+  command = plan
+
+  variables {
+    language_region = "eu-south-2"
+  }
+
+  expect_failures = [var.language_region]
+}
+
+run "rejects_malformed_language_region" {
+  command = plan
+
+  variables {
+    language_region = "Ireland"
+  }
+
+  expect_failures = [var.language_region]
 }
 
 run "rejects_log_retention_cloudwatch_does_not_offer" {

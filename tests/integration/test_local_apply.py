@@ -27,22 +27,22 @@ from tests.conftest import find_free_port
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 # Attributes whose second-plan diff comes from the emulator and would not appear on AWS:
-# {(resource type, attribute): reason}. Anything not listed here fails the test, so a new
+# {(resource type, attribute): reason}. Empty: the emulator patches (acogida.local.emulator) make
+# moto answer as AWS does. Anything not listed here fails the test, so a new
 # perpetual diff cannot slip in.
-EMULATOR_DIFF_ALLOWLIST: dict[tuple[str, str], str] = {
-    ("aws_lambda_function", "logging_config"): (
-        "moto's GetFunction answers without LoggingConfig, so every plan sets the JSON log format and "
-        "the module's log group again; AWS returns the block as set"
-    ),
-    ("aws_sqs_queue", "redrive_policy"): (
-        "moto answers RedrivePolicy re-serialised with json.dumps (a space after ':' and ','); the "
-        "provider compares the text and plans the same policy again; AWS returns it as sent"
-    ),
-}
+EMULATOR_DIFF_ALLOWLIST: dict[tuple[str, str], str] = {}
 
 FUNCTIONS = ("intake_api", "transcription_start", "transcription_done")
-# The names src/acogida reads from each function's environment (terraform/modules/app); the two
-# transcription functions also get AUDIO_BUCKET and AUDIO_KMS_KEY_ARN.
+ROUTE_KEYS = (
+    "POST /intakes",
+    "GET /intakes",
+    "GET /intakes/{intake_id}",
+    "POST /intakes/{intake_id}/segments",
+    "PATCH /intakes/{intake_id}/fields",
+    "POST /intakes/{intake_id}/submit",
+)
+# The names src/acogida reads from each function's environment (terraform/modules/app and
+# terraform/modules/transcription).
 FUNCTION_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME",
     "POWERTOOLS_METRICS_NAMESPACE",
@@ -57,7 +57,10 @@ FUNCTION_ENVIRONMENT = {
     "COMPREHEND_ENABLED",
     "TRANSCRIPTION_JOB_PREFIX",
     "DRAFT_TTL_DAYS",
+    "ACOGIDA_LANGUAGE_REGION",
 }
+# The transcription functions (language region) also name the data region and the audio bucket.
+TRANSCRIPTION_ENVIRONMENT = {"ACOGIDA_DATA_REGION", "AUDIO_BUCKET", "AUDIO_KMS_KEY_ARN"}
 
 
 class LocalDeployment:
@@ -65,7 +68,13 @@ class LocalDeployment:
         self.root = root
         self.emulator = emulator
         self.outputs = outputs
+        # The home region (data, intake API) and the language region (transcription path): moto
+        # serves both on its one endpoint and tells them apart by the request's signing region.
         self.target = AwsTarget(region=outputs["aws_region"], endpoint_url=emulator.endpoint)
+        self.language = AwsTarget(region=outputs["language_region"], endpoint_url=emulator.endpoint)
+
+    def target_of(self, function: str) -> AwsTarget:
+        return self.target if function == "intake_api" else self.language
 
 
 @pytest.fixture(scope="module")
@@ -110,34 +119,87 @@ def test_inventory(deployment):
     assert count(".aws_kms_key.this[") == 9
     assert len(deployment.outputs["s3_bucket_names"]) == 7
     assert count("aws_dynamodb_table.") == 2
-    # module app
-    assert count("module.app.aws_lambda_function.this[") == 3
-    assert count("module.app.aws_ecr_repository.function[") == 3
-    assert count("module.app.aws_iam_role.function[") == 3
-    assert count("module.app.aws_sqs_queue.") == 3
+    # module app (home region): the intake API
+    assert count("module.app.aws_lambda_function.this[") == 1
+    assert count("module.app.aws_ecr_repository.function[") == 1
+    assert count("module.app.aws_iam_role.function[") == 1
+    assert count("module.app.aws_sqs_queue.") == 0
     assert count("module.app.aws_apigatewayv2_route.intake_api[") == 6
     assert count("module.app.aws_cognito_user_group.this[") == 3
-    assert count("module.app.aws_cloudwatch_metric_alarm.") == 6
-    assert count("module.app.aws_cloudwatch_log_group.") == 4
+    assert count("module.app.aws_cloudwatch_metric_alarm.") == 2
+    assert count("module.app.aws_cloudwatch_log_group.") == 2
+    # module transcription (language region): the batch transcription path
+    assert count("module.transcription.aws_kms_key.") == 1
+    assert count("module.transcription.aws_s3_bucket.") == 2  # speech + its access-log bucket
+    assert count("module.transcription.aws_s3_bucket_notification.") == 1
+    assert count("module.transcription.aws_lambda_function.this[") == 2
+    assert count("module.transcription.aws_ecr_repository.function[") == 2
+    assert count("module.transcription.aws_iam_role.function[") == 2
+    assert count("module.transcription.aws_sqs_queue.") == 3
+    assert count("module.transcription.aws_sns_topic.") == 1
+    assert count("module.transcription.aws_cloudwatch_metric_alarm.") == 4
+    assert count("module.transcription.aws_cloudwatch_log_group.") == 2
+    assert count("module.transcription.aws_cloudwatch_event_rule.") == 1
     # Switched off in local mode (config/local.tfvars): moto cannot train a recogniser.
     assert count("aws_comprehend_entity_recognizer") == 0
     assert set(deployment.outputs["lambda_function_names"]) == set(FUNCTIONS)
     assert set(deployment.outputs["dead_letter_queue_urls"]) == {"audio_uploads", "transcription_done"}
     assert set(deployment.outputs["lambda_environments"]) == set(FUNCTIONS)
+    assert deployment.outputs["language_region"] == "eu-west-1" != deployment.outputs["aws_region"]
+    assert deployment.outputs["lambda_regions"] == {
+        "intake_api": deployment.outputs["aws_region"],
+        "transcription_start": deployment.outputs["language_region"],
+        "transcription_done": deployment.outputs["language_region"],
+    }
+
+
+def test_each_module_lives_in_its_region(deployment):
+    """The transcription path is in the language region and nowhere else; the API in the home region."""
+    home, language = deployment.target, deployment.language
+    names = deployment.outputs["lambda_function_names"]
+    home_functions = {f["FunctionName"] for f in home.client("lambda").list_functions()["Functions"]}
+    language_functions = {f["FunctionName"] for f in language.client("lambda").list_functions()["Functions"]}
+    assert names["intake_api"] in home_functions
+    assert names["intake_api"] not in language_functions
+    for key in ("transcription_start", "transcription_done"):
+        assert names[key] in language_functions
+        assert names[key] not in home_functions
+    assert home.client("sqs").list_queues().get("QueueUrls", []) == []
+    assert len(language.client("sqs").list_queues().get("QueueUrls", [])) == 3
+    assert language.client("events").list_rules()["Rules"][0]["Name"].endswith("-transcription-job-finished")
+    assert home.client("events").list_rules()["Rules"] == []
+    speech = deployment.outputs["speech_bucket_name"]
+    location = language.client("s3").get_bucket_location(Bucket=speech)["LocationConstraint"]
+    assert location == deployment.outputs["language_region"]
+    alerts = deployment.outputs["language_alerts_topic_arn"]
+    assert alerts.startswith(f"arn:aws:sns:{deployment.outputs['language_region']}:")
+    alarms = language.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    assert len(alarms) == 4
+    assert all(alarm["AlarmActions"] == [alerts] for alarm in alarms)
+    # The transcripts bucket (home region) no longer notifies anything.
+    transcripts = deployment.outputs["s3_bucket_names"]["transcripts"]
+    notification = home.client("s3").get_bucket_notification_configuration(Bucket=transcripts)
+    assert not notification.get("QueueConfigurations")
 
 
 def test_functions_carry_the_environment_contract(deployment):
-    lambda_client = deployment.target.client("lambda")
-    for key, name in deployment.outputs["lambda_function_names"].items():
+    outputs = deployment.outputs
+    for key, name in outputs["lambda_function_names"].items():
+        lambda_client = deployment.target_of(key).client("lambda")
         configuration = lambda_client.get_function(FunctionName=name)["Configuration"]
         variables = configuration["Environment"]["Variables"]
-        audio = set() if key == "intake_api" else {"AUDIO_BUCKET", "AUDIO_KMS_KEY_ARN"}
-        assert set(variables) == FUNCTION_ENVIRONMENT | audio
-        assert variables == deployment.outputs["lambda_environments"][key]
+        extra = set() if key == "intake_api" else TRANSCRIPTION_ENVIRONMENT
+        assert set(variables) == FUNCTION_ENVIRONMENT | extra
+        assert variables == outputs["lambda_environments"][key]
         assert variables["POWERTOOLS_SERVICE_NAME"] == key
         assert variables["ACOGIDA_ENVIRONMENT"] == "local"
         assert variables["COMPREHEND_ENABLED"] == "false"
-        assert variables["TRANSCRIPTS_BUCKET"] == deployment.outputs["s3_bucket_names"]["transcripts"]
+        assert variables["TRANSCRIPTS_BUCKET"] == outputs["s3_bucket_names"]["transcripts"]
+        assert variables["ACOGIDA_LANGUAGE_REGION"] == outputs["language_region"]
+        if key != "intake_api":
+            assert variables["ACOGIDA_DATA_REGION"] == outputs["aws_region"]
+            assert variables["AUDIO_BUCKET"] == outputs["speech_bucket_name"]
+            assert variables["AUDIO_KMS_KEY_ARN"] == outputs["speech_kms_key_arn"]
         assert configuration["ImageConfigResponse"]["ImageConfig"]["Command"] == [
             f"acogida.handlers.{key}.handler"
         ]
@@ -149,7 +211,7 @@ def test_every_api_route_requires_the_cognito_jwt(deployment):
     apigateway = deployment.target.client("apigatewayv2")
     api_id = deployment.outputs["api_id"]
     routes = apigateway.get_routes(ApiId=api_id)["Items"]
-    assert len(routes) == 6
+    assert sorted(route["RouteKey"] for route in routes) == sorted(ROUTE_KEYS)
     assert {route["AuthorizationType"] for route in routes} == {"JWT"}
     (authorizer_id,) = {route["AuthorizerId"] for route in routes}
     # One authorizer for every route (read by id: moto does not implement GetAuthorizers).
@@ -159,14 +221,15 @@ def test_every_api_route_requires_the_cognito_jwt(deployment):
 
 
 def test_audio_upload_lands_in_the_uploads_queue(deployment):
-    """S3 notifies the queue; with the trigger off in local mode the message waits there."""
-    s3 = deployment.target.client("s3")
-    sqs = deployment.target.client("sqs")
+    """The speech bucket (language region) notifies the queue there; with the trigger off in local
+    mode the message waits in the queue."""
+    s3 = deployment.language.client("s3")
+    sqs = deployment.language.client("sqs")
     queue_url = deployment.outputs["audio_uploads_queue_url"]
-    bucket = deployment.outputs["s3_bucket_names"]["transcripts"]
+    bucket = deployment.outputs["speech_bucket_name"]
     key = f"audio/integration-{int(time.time())}/recording.webm"
     s3.put_object(Bucket=bucket, Key=key, Body=b"not really audio")
-    s3.put_object(Bucket=bucket, Key="drafts/integration/000001.json", Body=b"{}")  # not under audio/
+    s3.put_object(Bucket=bucket, Key="transcribe/integration.json", Body=b"{}")  # not under audio/
 
     keys: list[str] = []
     deadline = time.monotonic() + 10
@@ -175,9 +238,13 @@ def test_audio_upload_lands_in_the_uploads_queue(deployment):
         for message in received.get("Messages", []):
             for record in json.loads(message["Body"]).get("Records", []):
                 keys.append(unquote_plus(record["s3"]["object"]["key"]))
+                assert record["awsRegion"] == deployment.outputs["language_region"]
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
     assert key in keys
     assert all(received.startswith("audio/") for received in keys)
+    stored = s3.head_object(Bucket=bucket, Key=key)
+    assert stored["ServerSideEncryption"] == "aws:kms"
+    assert stored["SSEKMSKeyId"].split("/")[-1] == deployment.outputs["speech_kms_key_arn"].split("/")[-1]
 
 
 def test_recognizer_is_refused_in_local_mode(deployment, toolchain):

@@ -1,7 +1,8 @@
 """What every Lambda handler shares: settings from the environment and the adapters built once per
 execution environment (warm invocations reuse them).
 
-The variable names are a contract with terraform/modules/app (each function's environment). boto3
+The variable names are a contract with terraform/modules/app and terraform/modules/transcription
+(each function's environment). boto3
 honours ``AWS_ENDPOINT_URL``, so the local runtime points the very same code at moto.
 """
 

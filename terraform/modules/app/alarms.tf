@@ -1,12 +1,6 @@
-# Alarms on what needs a person: a function erroring, anything waiting in a DLQ, the API
-# answering 5xx. All notify the landing zone's alerts topic, on alarm and on recovery.
-
-locals {
-  dead_letter_queues = {
-    audio_uploads      = aws_sqs_queue.audio_uploads_dlq
-    transcription_done = aws_sqs_queue.transcription_done_dlq
-  }
-}
+# Alarms on what needs a person: the function erroring, the API answering 5xx. Both notify the
+# landing zone's alerts topic (home region), on alarm and on recovery. The transcription path's
+# alarms are in the language region, on that region's topic (module transcription).
 
 resource "aws_cloudwatch_metric_alarm" "function_errors" {
   for_each = local.functions
@@ -17,24 +11,6 @@ resource "aws_cloudwatch_metric_alarm" "function_errors" {
   metric_name         = "Errors"
   dimensions          = { FunctionName = aws_lambda_function.this[each.key].function_name }
   statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alerts_topic_arn]
-  ok_actions          = [var.alerts_topic_arn]
-}
-
-resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
-  for_each = local.dead_letter_queues
-
-  alarm_name          = "${each.value.name}-not-empty"
-  alarm_description   = "Messages are waiting in ${each.value.name}: inspect and redrive them."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = each.value.name }
-  statistic           = "Maximum"
   period              = 300
   evaluation_periods  = 1
   comparison_operator = "GreaterThanThreshold"

@@ -1,4 +1,5 @@
-# One role per function. The trust policy names only Lambda, of this account. Each policy names
+# One role per function (intake_api; the transcription functions' roles are module transcription's).
+# The trust policy names only Lambda, of this account. Each policy names
 # its actions and resources; "Resource": "*" appears only for actions that have no resource ARN
 # to scope to (X-Ray trace upload, Comprehend's synchronous Detect* calls), each marked below.
 
@@ -39,7 +40,8 @@ locals {
   }
 
   # Comprehend DetectEntities/DetectPiiEntities (synchronous, built-in model) have no resource
-  # ARN to scope to: "*" is the only resource IAM accepts. Granted only when comprehend_enabled.
+  # ARN to scope to: "*" is the only resource IAM accepts (the calls go to the language region:
+  # ACOGIDA_LANGUAGE_REGION). Granted only when comprehend_enabled.
   comprehend_statements = var.comprehend_enabled ? [{
     Sid      = "DetectEntitiesWithBuiltInModels"
     Effect   = "Allow"
@@ -75,107 +77,6 @@ locals {
         },
       ],
       # The API extracts fields from each live segment, merging Comprehend's entities when enabled.
-      local.comprehend_statements,
-    )
-
-    transcription_start = [
-      {
-        Sid      = "ConsumeAudioUploadsQueue"
-        Effect   = "Allow"
-        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
-        Resource = aws_sqs_queue.audio_uploads.arn
-      },
-      {
-        Sid      = "DecryptQueueMessages"
-        Effect   = "Allow"
-        Action   = ["kms:Decrypt"]
-        Resource = var.messaging_kms_key_arn
-      },
-      {
-        # Transcribe reads the media and writes its output with the caller's permissions.
-        Sid      = "ReadUploadedAudio"
-        Effect   = "Allow"
-        Action   = ["s3:GetObject"]
-        Resource = "${local.transcripts_bucket_arn}/audio/*"
-      },
-      {
-        Sid      = "TranscribeWritesOutput"
-        Effect   = "Allow"
-        Action   = ["s3:PutObject"]
-        Resource = "${local.transcripts_bucket_arn}/transcribe/*"
-      },
-      {
-        Sid      = "StartOwnTranscriptionJobs"
-        Effect   = "Allow"
-        Action   = ["transcribe:StartTranscriptionJob", "transcribe:GetTranscriptionJob"]
-        Resource = local.transcription_job_arn_all
-      },
-      {
-        Sid      = "MarkIntakeTranscribing"
-        Effect   = "Allow"
-        Action   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
-        Resource = var.intakes_table_arn
-      },
-    ]
-
-    transcription_done = concat(
-      [
-        {
-          Sid      = "ReadOwnTranscriptionJobs"
-          Effect   = "Allow"
-          Action   = ["transcribe:GetTranscriptionJob"]
-          Resource = local.transcription_job_arn_all
-        },
-        {
-          # Transcribe's raw output is deleted with every version once applied.
-          Sid      = "ConsumeTranscribeOutput"
-          Effect   = "Allow"
-          Action   = ["s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"]
-          Resource = "${local.transcripts_bucket_arn}/transcribe/*"
-        },
-        {
-          Sid       = "ListTranscribeOutputVersions"
-          Effect    = "Allow"
-          Action    = ["s3:ListBucketVersions"]
-          Resource  = local.transcripts_bucket_arn
-          Condition = { StringLike = { "s3:prefix" = "transcribe/*" } }
-        },
-        {
-          # Appending the job's turns writes a new draft snapshot and erases the previous one
-          # with all its versions, as the API does for a live segment.
-          Sid      = "ReplaceDraftTranscripts"
-          Effect   = "Allow"
-          Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"]
-          Resource = "${local.transcripts_bucket_arn}/drafts/*"
-        },
-        {
-          Sid       = "ListDraftVersions"
-          Effect    = "Allow"
-          Action    = ["s3:ListBucketVersions"]
-          Resource  = local.transcripts_bucket_arn
-          Condition = { StringLike = { "s3:prefix" = "drafts/*" } }
-        },
-        {
-          # The draft is saved whole with a version condition (optimistic concurrency: PutItem).
-          Sid      = "FillDraftIntake"
-          Effect   = "Allow"
-          Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
-          Resource = var.intakes_table_arn
-        },
-        {
-          # The on-failure destination of asynchronous invocations is sent with this role.
-          Sid      = "SendFailedEventsToDlq"
-          Effect   = "Allow"
-          Action   = ["sqs:SendMessage"]
-          Resource = aws_sqs_queue.transcription_done_dlq.arn
-        },
-        {
-          Sid      = "EncryptDlqMessages"
-          Effect   = "Allow"
-          Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
-          Resource = var.messaging_kms_key_arn
-        },
-      ],
       local.comprehend_statements,
     )
   }

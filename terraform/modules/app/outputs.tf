@@ -39,13 +39,18 @@ output "cognito_group_names" {
 }
 
 output "function_names" {
-  description = "Lambda function name by function key (intake_api, transcription_start, transcription_done)."
+  description = "Lambda function name by function key (intake_api)."
   value       = { for name, function in aws_lambda_function.this : name => function.function_name }
 }
 
 output "function_arns" {
   description = "Lambda function ARN by function key."
   value       = { for name, function in aws_lambda_function.this : name => function.arn }
+}
+
+output "function_image_uris" {
+  description = "Image each function runs (<repository url>:<tag>), by function key."
+  value       = { for name, function in aws_lambda_function.this : name => function.image_uri }
 }
 
 output "function_environments" {
@@ -63,35 +68,10 @@ output "ecr_repository_urls" {
   value       = { for name, repository in aws_ecr_repository.function : name => repository.repository_url }
 }
 
-output "audio_uploads_queue_url" {
-  description = "URL of the queue S3 notifies for each object created under the transcripts bucket's audio/ prefix."
-  value       = aws_sqs_queue.audio_uploads.id
-}
-
-output "audio_uploads_queue_arn" {
-  description = "ARN of the audio-uploads queue."
-  value       = aws_sqs_queue.audio_uploads.arn
-}
-
-output "dead_letter_queue_urls" {
-  description = "DLQ URL by source: audio_uploads (messages transcription_start failed five times), transcription_done (events EventBridge or the async retries could not deliver)."
-  value       = { for name, queue in local.dead_letter_queues : name => queue.id }
-}
-
-output "transcription_job_prefix" {
-  description = "Prefix every Transcribe job name of this environment must start with."
-  value       = local.transcription_job_prefix
-}
-
 output "log_group_names" {
   description = "Log group name by function key, plus api_access for the API's access logs."
   value = merge(
     { for name, group in aws_cloudwatch_log_group.function : name => group.name },
     { api_access = aws_cloudwatch_log_group.api_access.name },
   )
-}
-
-output "comprehend_dni_recognizer_arn" {
-  description = "ARN of the custom DNI entity recogniser, or null when comprehend_dni_recognizer_enabled is false."
-  value       = one(aws_comprehend_entity_recognizer.dni[*].arn)
 }

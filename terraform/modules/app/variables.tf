@@ -20,6 +20,16 @@ variable "environment" {
   }
 }
 
+variable "language_region" {
+  description = "Region where intake_api calls Amazon Comprehend (ACOGIDA_LANGUAGE_REGION): Comprehend is not offered in the home region eu-south-2. Everything this module creates stays in its provider's (home) region."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.language_region))
+    error_message = "language_region must look like eu-west-1."
+  }
+}
+
 # --- Keys (the landing zone's customer-managed keys, by ARN) -----------------------------------
 
 variable "lambda_kms_key_arn" {
@@ -52,16 +62,6 @@ variable "logs_kms_key_arn" {
   }
 }
 
-variable "messaging_kms_key_arn" {
-  description = "ARN of the landing zone's `messaging` key: encrypts the SQS queues (its policy lets S3 notifications and EventBridge of this account use it)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.messaging_kms_key_arn))
-    error_message = "messaging_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
-  }
-}
-
 variable "dynamodb_kms_key_arn" {
   description = "ARN of the key that encrypts the intakes and idempotency tables (the landing zone's `dynamodb` key)."
   type        = string
@@ -73,7 +73,7 @@ variable "dynamodb_kms_key_arn" {
 }
 
 variable "transcripts_kms_key_arn" {
-  description = "ARN of the key that encrypts the transcripts bucket by default (the landing zone's `language` key, for Transcribe/Comprehend output). The functions name it in SSE-KMS requests (TRANSCRIPTS_KMS_KEY_ARN) and as Transcribe's output key; it also encrypts the optional DNI recogniser."
+  description = "ARN of the key that encrypts the transcripts bucket by default (the landing zone's `language` key). The function names it in SSE-KMS requests (TRANSCRIPTS_KMS_KEY_ARN)."
   type        = string
 
   validation {
@@ -85,7 +85,7 @@ variable "transcripts_kms_key_arn" {
 # --- Stores the functions use (landing zone and database outputs) ------------------------------
 
 variable "transcripts_bucket_name" {
-  description = "Name of the transcripts bucket (landing zone role `transcripts`). Prefixes: audio/ (uploads, notify the queue), transcribe/ (Transcribe output), drafts/ and redacted/ (API)."
+  description = "Name of the transcripts bucket (landing zone role `transcripts`): the API keeps draft snapshots under drafts/ and submitted, redacted transcripts under redacted/."
   type        = string
 
   validation {
@@ -145,7 +145,7 @@ variable "idempotency_table_arn" {
 }
 
 variable "alerts_topic_arn" {
-  description = "ARN of the landing zone's alerts topic; every alarm of the module notifies it."
+  description = "ARN of the landing zone's alerts topic (home region); every alarm of the module notifies it."
   type        = string
 
   validation {
@@ -157,7 +157,7 @@ variable "alerts_topic_arn" {
 # --- Images -------------------------------------------------------------------------------------
 
 variable "image_tag" {
-  description = "Tag of the image every function runs unless image_tags names another. The repositories are IMMUTABLE, so a tag always means the same image; `latest` is refused."
+  description = "Tag of the image the function runs unless image_tags names another. The repositories are IMMUTABLE, so a tag always means the same image; `latest` is refused."
   type        = string
 
   validation {
@@ -167,13 +167,13 @@ variable "image_tag" {
 }
 
 variable "image_tags" {
-  description = "Per-function image tag overriding image_tag, keyed by function: intake_api, transcription_start, transcription_done."
+  description = "Per-function image tag overriding image_tag, keyed by function: intake_api (the transcription functions' tags go to module transcription)."
   type        = map(string)
   default     = {}
 
   validation {
-    condition     = alltrue([for name in keys(var.image_tags) : contains(["intake_api", "transcription_start", "transcription_done"], name)])
-    error_message = "image_tags keys must be function names: intake_api, transcription_start, transcription_done."
+    condition     = alltrue([for name in keys(var.image_tags) : contains(["intake_api"], name)])
+    error_message = "image_tags keys must be this module's function names: intake_api."
   }
 
   validation {
@@ -235,13 +235,7 @@ variable "draft_ttl_days" {
 }
 
 variable "comprehend_enabled" {
-  description = "Whether the functions call Amazon Comprehend DetectEntities/DetectPiiEntities (COMPREHEND_ENABLED) and their roles may. false where Comprehend is not available (local mode)."
-  type        = bool
-  default     = true
-}
-
-variable "audio_uploads_trigger_enabled" {
-  description = "Whether Lambda polls the audio-uploads queue for transcription_start (the event source mapping exists either way; this is its enabled flag). false in local mode only: the emulator cannot run the image (no Docker) and its mapping would take every message the moment S3 sends it, leaving it in flight; disabled, the messages stay in the queue for the local runtime or a test to hand to the handler in-process."
+  description = "Whether intake_api calls Amazon Comprehend DetectEntities/DetectPiiEntities in the language region (COMPREHEND_ENABLED) and its role may. false where Comprehend is not available (local mode)."
   type        = bool
   default     = true
 }
@@ -291,44 +285,4 @@ variable "api_throttling_burst_limit" {
 variable "user_pool_deletion_protection" {
   description = "Protect the Cognito user pool from deletion. The root turns it on everywhere but local and dev."
   type        = bool
-}
-
-# --- Optional: custom Comprehend recogniser for DNI numbers -------------------------------------
-
-variable "comprehend_dni_recognizer_enabled" {
-  description = "Train a custom Comprehend entity recogniser for DNI numbers (the seed's recogniser; the functions do not need it: rules validate DNI/NIE). Off by default and always off in local mode (the emulator cannot train one)."
-  type        = bool
-  default     = false
-}
-
-variable "comprehend_dni_training_data_s3_uri" {
-  description = "S3 prefix (s3://bucket/prefix/) holding the recogniser's training data: documents.txt (one document per line) and entity_list.csv (columns Text,Type with Type DNI). Required when comprehend_dni_recognizer_enabled."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.comprehend_dni_training_data_s3_uri == null || can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([A-Za-z0-9_.=-]+/)*$", var.comprehend_dni_training_data_s3_uri))
-    error_message = "comprehend_dni_training_data_s3_uri must be an S3 prefix such as s3://bucket/comprehend/dni/ (ending in /)."
-  }
-
-  validation {
-    condition     = !var.comprehend_dni_recognizer_enabled || var.comprehend_dni_training_data_s3_uri != null
-    error_message = "comprehend_dni_training_data_s3_uri is required when comprehend_dni_recognizer_enabled is true."
-  }
-}
-
-variable "comprehend_dni_training_data_kms_key_arn" {
-  description = "ARN of the key that encrypts the training data's bucket (e.g. the landing zone's `s3` key for the artifacts bucket). Required when comprehend_dni_recognizer_enabled."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.comprehend_dni_training_data_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.comprehend_dni_training_data_kms_key_arn))
-    error_message = "comprehend_dni_training_data_kms_key_arn must be a KMS key ARN, not an alias."
-  }
-
-  validation {
-    condition     = !var.comprehend_dni_recognizer_enabled || var.comprehend_dni_training_data_kms_key_arn != null
-    error_message = "comprehend_dni_training_data_kms_key_arn is required when comprehend_dni_recognizer_enabled is true."
-  }
 }

@@ -62,7 +62,7 @@ locals {
       log_groups         = true
     }
     language = {
-      description        = "Transcribe and Comprehend output: audio, transcripts and extraction results"
+      description        = "Transcripts and extraction results (the transcripts bucket); recorded audio has the speech key of the language region"
       via_services       = ["transcribe", "comprehend", "s3"]
       service_principals = []
       log_groups         = false

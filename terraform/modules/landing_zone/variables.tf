@@ -9,7 +9,7 @@ variable "name_prefix" {
 }
 
 variable "transcript_retention_days" {
-  description = "Days after which transcripts and recorded audio in the transcripts bucket expire. Short on purpose: they hold the full conversation."
+  description = "Days after which the transcripts bucket's objects (draft and redacted transcripts) expire. Short on purpose: they hold the full conversation. (Recorded audio is in the speech bucket of module transcription.)"
   type        = number
 
   validation {

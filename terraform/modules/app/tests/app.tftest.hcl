@@ -29,16 +29,6 @@ mock_provider "aws" {
       invoke_arn = "arn:aws:apigateway:eu-south-2:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-south-2:123456789012:function:mock/invocations"
     }
   }
-  mock_resource "aws_sqs_queue" {
-    defaults = {
-      arn = "arn:aws:sqs:eu-south-2:123456789012:mock-queue"
-      id  = "https://sqs.eu-south-2.amazonaws.com/123456789012/mock-queue"
-      url = "https://sqs.eu-south-2.amazonaws.com/123456789012/mock-queue"
-    }
-  }
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = { arn = "arn:aws:events:eu-south-2:123456789012:rule/mock-rule" }
-  }
   mock_resource "aws_cognito_user_pool" {
     defaults = {
       id  = "eu-south-2_MockPool1"
@@ -58,18 +48,15 @@ mock_provider "aws" {
   mock_resource "aws_apigatewayv2_stage" {
     defaults = { invoke_url = "https://mockapi123.execute-api.eu-south-2.amazonaws.com/" }
   }
-  mock_resource "aws_comprehend_entity_recognizer" {
-    defaults = { arn = "arn:aws:comprehend:eu-south-2:123456789012:entity-recognizer/acogida-test-dni" }
-  }
 }
 
 variables {
   name_prefix                   = "acogida-test"
   environment                   = "test"
+  language_region               = "eu-west-1"
   lambda_kms_key_arn            = "arn:aws:kms:eu-south-2:123456789012:key/0000000a-0000-4000-8000-00000000000a"
   ecr_kms_key_arn               = "arn:aws:kms:eu-south-2:123456789012:key/0000000b-0000-4000-8000-00000000000b"
   logs_kms_key_arn              = "arn:aws:kms:eu-south-2:123456789012:key/0000000c-0000-4000-8000-00000000000c"
-  messaging_kms_key_arn         = "arn:aws:kms:eu-south-2:123456789012:key/0000000d-0000-4000-8000-00000000000d"
   dynamodb_kms_key_arn          = "arn:aws:kms:eu-south-2:123456789012:key/0000000e-0000-4000-8000-00000000000e"
   transcripts_kms_key_arn       = "arn:aws:kms:eu-south-2:123456789012:key/0000000f-0000-4000-8000-00000000000f"
   transcripts_bucket_name       = "acogida-test-transcripts-123456789012"
@@ -87,8 +74,8 @@ run "functions_are_traced_arm64_images_with_encrypted_environment" {
   command = apply
 
   assert {
-    condition     = toset(keys(aws_lambda_function.this)) == toset(["intake_api", "transcription_start", "transcription_done"])
-    error_message = "The module has exactly the three functions of the design."
+    condition     = toset(keys(aws_lambda_function.this)) == toset(["intake_api"])
+    error_message = "The module has the intake API function only (the transcription functions are module transcription's)."
   }
 
   assert {
@@ -125,20 +112,19 @@ run "functions_are_traced_arm64_images_with_encrypted_environment" {
 
   assert {
     condition = alltrue([for name, function in aws_lambda_function.this :
-      toset(keys(function.environment[0].variables)) == setunion(toset([
+      toset(keys(function.environment[0].variables)) == toset([
         "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL", "LOG_LEVEL",
-        "ACOGIDA_ENVIRONMENT", "INTAKES_TABLE", "INTAKES_OFFICE_INDEX", "IDEMPOTENCY_TABLE", "TRANSCRIPTS_BUCKET",
-        "TRANSCRIPTS_KMS_KEY_ARN", "COMPREHEND_ENABLED", "TRANSCRIPTION_JOB_PREFIX", "DRAFT_TTL_DAYS",
-      ]), name == "intake_api" ? toset([]) : toset(["AUDIO_BUCKET", "AUDIO_KMS_KEY_ARN"]))
+        "ACOGIDA_ENVIRONMENT", "ACOGIDA_LANGUAGE_REGION", "INTAKES_TABLE", "INTAKES_OFFICE_INDEX", "IDEMPOTENCY_TABLE",
+        "TRANSCRIPTS_BUCKET", "TRANSCRIPTS_KMS_KEY_ARN", "COMPREHEND_ENABLED", "TRANSCRIPTION_JOB_PREFIX", "DRAFT_TTL_DAYS",
+      ])
     && function.environment[0].variables["POWERTOOLS_SERVICE_NAME"] == name])
-    error_message = "Every function gets exactly the environment contract of src/acogida (the transcription functions also the audio bucket), with its own service name."
+    error_message = "The function gets exactly the environment contract of src/acogida (no audio bucket: that is the transcription path's), with its own service name."
   }
 
   assert {
-    condition = alltrue([for name in ["transcription_start", "transcription_done"] :
-      aws_lambda_function.this[name].environment[0].variables["AUDIO_BUCKET"] == var.transcripts_bucket_name &&
-    aws_lambda_function.this[name].environment[0].variables["AUDIO_KMS_KEY_ARN"] == var.transcripts_kms_key_arn])
-    error_message = "Audio is the transcripts bucket's audio/ prefix, under the transcripts key."
+    condition = (aws_lambda_function.this["intake_api"].environment[0].variables["ACOGIDA_LANGUAGE_REGION"] == "eu-west-1" &&
+    !contains(keys(aws_lambda_function.this["intake_api"].environment[0].variables), "ACOGIDA_DATA_REGION"))
+    error_message = "Comprehend is called in the language region; the data stays in the function's own region."
   }
 
   assert {
@@ -168,13 +154,13 @@ run "image_tags_override_the_default_per_function" {
   command = plan
 
   variables {
-    image_tags = { transcription_done = "0.2.0-rc1" }
+    image_tags = { intake_api = "0.2.0-rc1" }
     log_level  = "WARNING"
   }
 
   assert {
-    condition     = endswith(aws_lambda_function.this["transcription_done"].image_uri, ":0.2.0-rc1") && endswith(aws_lambda_function.this["intake_api"].image_uri, ":0.1.0")
-    error_message = "image_tags overrides image_tag for the functions it names only."
+    condition     = endswith(aws_lambda_function.this["intake_api"].image_uri, ":0.2.0-rc1")
+    error_message = "image_tags overrides image_tag for the function it names."
   }
 
   assert {
@@ -218,8 +204,8 @@ run "roles_trusted_by_lambda_only_with_named_actions" {
   }
 
   assert {
-    condition     = length(aws_iam_role.function) == 3 && length(distinct([for role in aws_iam_role.function : role.name])) == 3
-    error_message = "One role per function."
+    condition     = [for role in aws_iam_role.function : role.name] == ["acogida-test-intake-api-fn"]
+    error_message = "One role, for the intake API."
   }
 
   assert {
@@ -238,12 +224,9 @@ run "roles_trusted_by_lambda_only_with_named_actions" {
   }
 
   assert {
-    condition = alltrue(flatten([for policy in aws_iam_role_policy.function : [
-      for statement in jsondecode(policy.policy).Statement :
-      [for resource in flatten([statement.Resource]) : resource == "arn:aws:transcribe:eu-south-2:123456789012:transcription-job/acogida-test-*"]
-      if anytrue([for action in flatten([statement.Action]) : startswith(action, "transcribe:")])
-    ]]))
-    error_message = "Transcribe actions are scoped to this environment's job names."
+    condition = !anytrue(flatten([for policy in aws_iam_role_policy.function : [
+    for statement in jsondecode(policy.policy).Statement : [for action in flatten([statement.Action]) : startswith(action, "transcribe:") || startswith(action, "sqs:")]]]))
+    error_message = "The API neither starts Transcribe jobs nor consumes queues."
   }
 
   assert {
@@ -253,29 +236,18 @@ run "roles_trusted_by_lambda_only_with_named_actions" {
   }
 
   assert {
-    condition = !anytrue(flatten([for statement in jsondecode(aws_iam_role_policy.function["transcription_start"].policy).Statement :
-    [for resource in flatten([statement.Resource]) : strcontains(resource, "/drafts/") || strcontains(resource, "/redacted/")]]))
-    error_message = "transcription_start cannot read or write drafts."
-  }
-
-  assert {
-    condition = anytrue([for statement in jsondecode(aws_iam_role_policy.function["transcription_start"].policy).Statement :
-    contains(flatten([statement.Action]), "sqs:ReceiveMessage") && statement.Resource == aws_sqs_queue.audio_uploads.arn])
-    error_message = "transcription_start consumes the audio-uploads queue."
-  }
-
-  assert {
-    condition = anytrue([for statement in jsondecode(aws_iam_role_policy.function["transcription_done"].policy).Statement :
-    contains(flatten([statement.Action]), "sqs:SendMessage") && statement.Resource == aws_sqs_queue.transcription_done_dlq.arn])
-    error_message = "transcription_done may send to its on-failure DLQ."
+    condition = toset(flatten([for statement in jsondecode(aws_iam_role_policy.function["intake_api"].policy).Statement : flatten([statement.Resource]) if anytrue([for action in flatten([statement.Action]) : startswith(action, "s3:")])])) == toset([
+      "arn:aws:s3:::acogida-test-transcripts-123456789012/drafts/*", "arn:aws:s3:::acogida-test-transcripts-123456789012/redacted/*", "arn:aws:s3:::acogida-test-transcripts-123456789012",
+    ])
+    error_message = "The API reaches the transcripts bucket's drafts/ and redacted/ only."
   }
 
   assert {
     condition = {
       for name, policy in aws_iam_role_policy.function : name =>
       anytrue([for statement in jsondecode(policy.policy).Statement : contains(flatten([statement.Action]), "comprehend:DetectPiiEntities")])
-    } == { intake_api = true, transcription_start = false, transcription_done = true }
-    error_message = "With comprehend_enabled the functions that extract fields (intake_api, transcription_done) may call Comprehend Detect*; transcription_start may not."
+    } == { intake_api = true }
+    error_message = "With comprehend_enabled the API (which extracts fields from live segments) may call Comprehend Detect*."
   }
 }
 
@@ -295,114 +267,6 @@ run "comprehend_off_removes_its_permission_and_flag" {
   assert {
     condition     = alltrue([for function in aws_lambda_function.this : function.environment[0].variables["COMPREHEND_ENABLED"] == "false"])
     error_message = "COMPREHEND_ENABLED is \"false\" when Comprehend is off."
-  }
-
-  assert {
-    condition     = length(aws_comprehend_entity_recognizer.dni) == 0 && length(aws_iam_role.comprehend_dni) == 0
-    error_message = "The DNI recogniser is off by default."
-  }
-}
-
-run "queues_encrypted_redriven_and_wired" {
-  command = apply
-
-  assert {
-    condition = alltrue([for queue in [aws_sqs_queue.audio_uploads, aws_sqs_queue.audio_uploads_dlq, aws_sqs_queue.transcription_done_dlq] :
-    queue.kms_master_key_id == var.messaging_kms_key_arn])
-    error_message = "Every queue is encrypted with the messaging key."
-  }
-
-  assert {
-    condition     = jsondecode(aws_sqs_queue.audio_uploads.redrive_policy).maxReceiveCount == 5 && jsondecode(aws_sqs_queue.audio_uploads.redrive_policy).deadLetterTargetArn == aws_sqs_queue.audio_uploads_dlq.arn
-    error_message = "Uploads move to their DLQ after five receives."
-  }
-
-  assert {
-    condition     = aws_sqs_queue.audio_uploads.visibility_timeout_seconds >= 6 * aws_lambda_function.this["transcription_start"].timeout
-    error_message = "The queue's visibility timeout is at least six times the consumer's timeout."
-  }
-
-  assert {
-    condition     = aws_sqs_queue.audio_uploads_dlq.message_retention_seconds == 1209600 && aws_sqs_queue.transcription_done_dlq.message_retention_seconds == 1209600
-    error_message = "DLQs keep messages for 14 days."
-  }
-
-  assert {
-    condition = anytrue([for statement in jsondecode(aws_sqs_queue.audio_uploads.policy).Statement :
-      statement.Effect == "Allow" && statement.Principal == { Service = "s3.amazonaws.com" } &&
-      try(statement.Condition.ArnEquals["aws:SourceArn"], "") == "arn:aws:s3:::acogida-test-transcripts-123456789012" &&
-    try(statement.Condition.StringEquals["aws:SourceAccount"], "") == "123456789012"])
-    error_message = "Only the transcripts bucket of this account may send to the uploads queue."
-  }
-
-  assert {
-    condition = anytrue([for statement in jsondecode(aws_sqs_queue.transcription_done_dlq.policy).Statement :
-    statement.Principal == { Service = "events.amazonaws.com" } && try(statement.Condition.ArnEquals["aws:SourceArn"], "") == aws_cloudwatch_event_rule.transcription_state_change.arn])
-    error_message = "Only the transcription rule may dead-letter into the events DLQ."
-  }
-
-  assert {
-    condition = (aws_s3_bucket_notification.transcripts.bucket == var.transcripts_bucket_name &&
-      one(aws_s3_bucket_notification.transcripts.queue).filter_prefix == "audio/" &&
-      one(aws_s3_bucket_notification.transcripts.queue).events == toset(["s3:ObjectCreated:*"]) &&
-    one(aws_s3_bucket_notification.transcripts.queue).queue_arn == aws_sqs_queue.audio_uploads.arn)
-    error_message = "Objects created under audio/ notify the uploads queue."
-  }
-
-  assert {
-    condition = (aws_lambda_event_source_mapping.audio_uploads.batch_size == 10 &&
-      aws_lambda_event_source_mapping.audio_uploads.function_response_types == toset(["ReportBatchItemFailures"]) &&
-    aws_lambda_event_source_mapping.audio_uploads.event_source_arn == aws_sqs_queue.audio_uploads.arn)
-    error_message = "transcription_start reads the uploads queue in batches of 10 and reports partial failures."
-  }
-
-  assert {
-    condition     = aws_lambda_event_source_mapping.audio_uploads.enabled
-    error_message = "The uploads trigger is enabled unless turned off (local mode only)."
-  }
-}
-
-run "uploads_trigger_can_be_paused_for_the_emulator" {
-  command = plan
-
-  variables {
-    audio_uploads_trigger_enabled = false
-  }
-
-  assert {
-    condition     = !aws_lambda_event_source_mapping.audio_uploads.enabled && aws_lambda_event_source_mapping.audio_uploads.function_response_types == toset(["ReportBatchItemFailures"])
-    error_message = "Turning the trigger off keeps the mapping, disabled."
-  }
-}
-
-run "transcribe_state_changes_reach_transcription_done" {
-  command = apply
-
-  assert {
-    condition = (jsondecode(aws_cloudwatch_event_rule.transcription_state_change.event_pattern).source == ["aws.transcribe"] &&
-      jsondecode(aws_cloudwatch_event_rule.transcription_state_change.event_pattern)["detail-type"] == ["Transcribe Job State Change"] &&
-      toset(jsondecode(aws_cloudwatch_event_rule.transcription_state_change.event_pattern).detail.TranscriptionJobStatus) == toset(["COMPLETED", "FAILED"]) &&
-    jsondecode(aws_cloudwatch_event_rule.transcription_state_change.event_pattern).detail.TranscriptionJobName == [{ prefix = "acogida-test-" }])
-    error_message = "The rule matches this environment's finished (completed or failed) Transcribe jobs only."
-  }
-
-  assert {
-    condition = (aws_cloudwatch_event_target.transcription_done.arn == aws_lambda_function.this["transcription_done"].arn &&
-      aws_cloudwatch_event_target.transcription_done.dead_letter_config[0].arn == aws_sqs_queue.transcription_done_dlq.arn &&
-    aws_cloudwatch_event_target.transcription_done.retry_policy[0].maximum_retry_attempts > 0)
-    error_message = "The rule invokes transcription_done, retries, then dead-letters into the events DLQ."
-  }
-
-  assert {
-    condition     = aws_lambda_permission.events.principal == "events.amazonaws.com" && aws_lambda_permission.events.source_arn == aws_cloudwatch_event_rule.transcription_state_change.arn
-    error_message = "Only the rule may invoke transcription_done."
-  }
-
-  assert {
-    condition = (aws_lambda_function_event_invoke_config.transcription_done.destination_config[0].on_failure[0].destination == aws_sqs_queue.transcription_done_dlq.arn &&
-      aws_lambda_function_event_invoke_config.transcription_done.maximum_retry_attempts == 2 &&
-    aws_lambda_function_event_invoke_config.transcription_done.maximum_event_age_in_seconds == 3600)
-    error_message = "Asynchronous failures of transcription_done land in its DLQ after bounded retries."
   }
 }
 
@@ -537,12 +401,12 @@ run "alarms_notify_the_alerts_topic" {
   command = apply
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.function_errors) == 3 && length(aws_cloudwatch_metric_alarm.dlq_depth) == 2
-    error_message = "One error alarm per function and one depth alarm per DLQ."
+    condition     = keys(aws_cloudwatch_metric_alarm.function_errors) == ["intake_api"] && aws_cloudwatch_metric_alarm.function_errors["intake_api"].alarm_name == "acogida-test-intake-api-errors"
+    error_message = "One error alarm for the function (DLQ alarms are the transcription path's)."
   }
 
   assert {
-    condition = alltrue([for alarm in concat(values(aws_cloudwatch_metric_alarm.function_errors), values(aws_cloudwatch_metric_alarm.dlq_depth), [aws_cloudwatch_metric_alarm.api_5xx]) :
+    condition = alltrue([for alarm in concat(values(aws_cloudwatch_metric_alarm.function_errors), [aws_cloudwatch_metric_alarm.api_5xx]) :
     alarm.alarm_actions == toset([var.alerts_topic_arn]) && alarm.threshold == 0 && alarm.comparison_operator == "GreaterThanThreshold"])
     error_message = "Every alarm fires on any occurrence and notifies the alerts topic."
   }
@@ -552,36 +416,6 @@ run "alarms_notify_the_alerts_topic" {
     error_message = "The API alarm watches the API's 5xx."
   }
 }
-
-run "dni_recognizer_when_enabled" {
-  command = apply
-
-  variables {
-    comprehend_dni_recognizer_enabled        = true
-    comprehend_dni_training_data_s3_uri      = "s3://acogida-test-artifacts-123456789012/comprehend/dni/"
-    comprehend_dni_training_data_kms_key_arn = "arn:aws:kms:eu-south-2:123456789012:key/00000010-0000-4000-8000-000000000010"
-  }
-
-  assert {
-    condition = (aws_comprehend_entity_recognizer.dni[0].name == "acogida-test-dni" && aws_comprehend_entity_recognizer.dni[0].language_code == "es" &&
-      aws_comprehend_entity_recognizer.dni[0].model_kms_key_id == var.transcripts_kms_key_arn &&
-    aws_comprehend_entity_recognizer.dni[0].input_data_config[0].entity_list[0].s3_uri == "s3://acogida-test-artifacts-123456789012/comprehend/dni/entity_list.csv")
-    error_message = "The recogniser trains on the given prefix and encrypts its model with the Transcribe/Comprehend key."
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.comprehend_dni[0].assume_role_policy).Statement[0].Principal == { Service = "comprehend.amazonaws.com" }
-    error_message = "Only Comprehend assumes the recogniser's data access role."
-  }
-
-  assert {
-    condition = one([for statement in jsondecode(aws_iam_role_policy.comprehend_dni[0].policy).Statement : statement.Resource if statement.Sid == "ReadTrainingData"]) == (
-    "arn:aws:s3:::acogida-test-artifacts-123456789012/comprehend/dni/*")
-    error_message = "The data access role reads the training prefix only."
-  }
-}
-
-# --- Rejected inputs ----------------------------------------------------------------------------
 
 run "rejects_log_retention_cloudwatch_does_not_offer" {
   command = plan
@@ -603,11 +437,11 @@ run "rejects_latest_image_tag" {
   expect_failures = [var.image_tag]
 }
 
-run "rejects_image_tag_for_unknown_function" {
+run "rejects_image_tag_of_another_module" {
   command = plan
 
   variables {
-    image_tags = { export = "0.1.0" }
+    image_tags = { transcription_done = "0.1.0" }
   }
 
   expect_failures = [var.image_tags]
@@ -653,22 +487,12 @@ run "rejects_key_alias_instead_of_arn" {
   expect_failures = [var.lambda_kms_key_arn]
 }
 
-run "recognizer_needs_its_training_data" {
+run "rejects_malformed_language_region" {
   command = plan
 
   variables {
-    comprehend_dni_recognizer_enabled = true
+    language_region = "Ireland"
   }
 
-  expect_failures = [var.comprehend_dni_training_data_s3_uri, var.comprehend_dni_training_data_kms_key_arn]
-}
-
-run "rejects_training_data_outside_s3" {
-  command = plan
-
-  variables {
-    comprehend_dni_training_data_s3_uri = "https://example.org/dni/"
-  }
-
-  expect_failures = [var.comprehend_dni_training_data_s3_uri]
+  expect_failures = [var.language_region]
 }
