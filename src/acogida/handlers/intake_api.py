@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -112,7 +113,7 @@ def create_intake() -> Response[str]:
     if key is not None:
         if not 8 <= len(key) <= 128 or not key.isprintable():
             raise ApiError(400, "invalid_header", "Idempotency-Key: 8 to 128 printable characters")
-        view = _create_once(request={"office": caller.office, "user": caller.user, "key": key})
+        view = _once(_create, {"office": caller.office, "user": caller.user, "key": key})
     else:
         view = _intake_view(dependencies().intakes.create_draft(caller.office, caller.user))
     logger.info("draft created", extra={"intake_id": view["intake_id"], "office": caller.office})
@@ -174,13 +175,14 @@ def correct_fields(intake_id: str) -> Response[str]:
 def submit_intake(intake_id: str) -> Response[str]:
     caller = _caller(WRITER_GROUPS)
     request = _optional_body(SubmitRequest) or SubmitRequest()
-    view = _submit_once(
-        request={
+    view = _once(
+        _submit,
+        {
             "intake_id": _intake_id(intake_id),
             "office": caller.office,
             "user": caller.user,
             "confirm_invalid_document": request.confirm_invalid_document,
-        }
+        },
     )
     logger.info("intake submitted", extra={"intake_id": view["intake_id"], "office": caller.office})
     metrics.add_metric(name="IntakesSubmitted", unit=MetricUnit.Count, value=1)
@@ -192,38 +194,28 @@ def submit_intake(intake_id: str) -> Response[str]:
 # --------------------------------------------------------------------------------------------------
 
 
-def _create_once(request: dict[str, Any]) -> dict[str, Any]:
-    deps = dependencies()
+def _create(request: dict[str, Any]) -> dict[str, Any]:
+    return _intake_view(dependencies().intakes.create_draft(request["office"], request["user"]))
 
-    @idempotent_function(
+
+def _submit(request: dict[str, Any]) -> dict[str, Any]:
+    intake = dependencies().intakes.submit(
+        request["intake_id"], request["office"], request["user"], request["confirm_invalid_document"]
+    )
+    return _intake_view(intake)
+
+
+def _once(work: Callable[[dict[str, Any]], dict[str, Any]], request: dict[str, Any]) -> dict[str, Any]:
+    """``work(request)`` once per distinct request for a day; a replay gets the first answer."""
+    deps = dependencies()
+    guarded = idempotent_function(
+        work,
         data_keyword_argument="request",
         persistence_store=deps.idempotency_store,
         config=deps.idempotency_config,
-        key_prefix="intake_api.create",
+        key_prefix=f"intake_api.{work.__name__.strip('_')}",
     )
-    def create(request: dict[str, Any]) -> dict[str, Any]:
-        return _intake_view(deps.intakes.create_draft(request["office"], request["user"]))
-
-    result: dict[str, Any] = create(request=request)
-    return result
-
-
-def _submit_once(request: dict[str, Any]) -> dict[str, Any]:
-    deps = dependencies()
-
-    @idempotent_function(
-        data_keyword_argument="request",
-        persistence_store=deps.idempotency_store,
-        config=deps.idempotency_config,
-        key_prefix="intake_api.submit",
-    )
-    def submit(request: dict[str, Any]) -> dict[str, Any]:
-        intake = deps.intakes.submit(
-            request["intake_id"], request["office"], request["user"], request["confirm_invalid_document"]
-        )
-        return _intake_view(intake)
-
-    result: dict[str, Any] = submit(request=request)
+    result: dict[str, Any] = guarded(request=request)
     return result
 
 
