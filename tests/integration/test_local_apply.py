@@ -88,7 +88,14 @@ def deployment(toolchain, tmp_path_factory) -> Iterator[LocalDeployment]:
             AwsTarget(region, emulator.endpoint).client("s3"), backend_setting(toolchain, "bucket"), region
         )
         root = TerraformRoot(
-            toolchain, "local", data_dir=workdir / "tfdata", emulator_endpoint=emulator.endpoint, echo=False
+            toolchain,
+            "local",
+            data_dir=workdir / "tfdata",
+            emulator_endpoint=emulator.endpoint,
+            echo=False,
+            # The provider's request log, kept beside the emulator's: an apply that fails on the
+            # emulator (we have seen a create sent twice under load) can then be explained.
+            extra_env={"TF_LOG": "DEBUG", "TF_LOG_PATH": str(workdir / "terraform-debug.log")},
         )
         root.init()
         root.select_workspace()
