@@ -300,3 +300,18 @@ def test_bare_answers_to_name_and_with_whom_questions():
 def test_urgent_bills_and_school_material_are_needs():
     got = values("Lo que más nos urge es pagar la luz, y que los niños tengan material del colegio.")
     assert got["needs"] == ["education", "financial"]
+
+
+def test_the_technicians_own_line_is_never_the_persons_phone_but_a_relatives_given_as_contact_is():
+    got = values(
+        "T: Soy Carmen, la trabajadora social; mi extensión es el 913 456 789. ¿Su nombre? P: Khadija Ouali. "
+        "T: ¿Teléfono? P: No tengo, apunte el de mi marido, 644 55 66 77."
+    )
+    assert got["phone"] == "+34644556677"
+    assert "phone" not in values("T: Si necesita algo, mi extensión es el 913 456 789. P: Gracias.")
+
+
+def test_living_alone_said_after_the_place():
+    assert values("vivo en móstoles yo solo.")["household_size"] == 1
+    assert values("vivo en Madrid, no solo, con mi hermano.")["household_size"] == 2
+    assert "household_size" not in values("vivo en Getafe solo un mes")

@@ -376,9 +376,15 @@ def _phone_score(transcript: Transcript, candidate: PhoneCandidate) -> int:
     ):
         score -= 4
     if _relative_owner(transcript.sentence_before(candidate.first_token, 12)):
-        score -= 3
+        # A relative's number is a distractor, unless the person has none and gives it as the
+        # contact: "No tengo, apunte el de mi marido, 644 55 66 77".
+        given_as_contact = {"apunte", "apunta", "apuntad", "llamen", "llamenme"} & set(before) and (
+            _contains_sequence(before, ("no", "tengo"))
+        )
+        score -= 1 if given_as_contact else 3
     if transcript.is_staff(candidate.first_token) and "su" not in clause:
-        score -= 1
+        # The technician's own line ("mi extensión es el 913…") is never the person's phone.
+        score -= 6 if {"mi", "extension", "nuestro"} & set(clause) else 1
     return score
 
 
@@ -1875,6 +1881,12 @@ def _household_field(transcript: Transcript) -> Field | None:
         alone = any(window[: len(phrase)] == phrase for phrase in _ALONE)
         if alone and not (index + 2 < len(norms) and norms[index + 2] == "con"):
             found.append((1, index, index + 1, 0.9))
+        if not alone and norms[index] in {"solo", "sola"}:
+            # "vivo en Móstoles yo solo": the place between the verb and "solo"
+            clause = transcript.clause_before(index, 6)
+            following = norms[index + 1] if index + 1 < len(norms) else "."
+            if "vivo" in clause and "no" not in clause and following not in {"con", "que", "un", "una"}:
+                found.append((1, index, index, 0.85))
         if norms[index] in {"somos", "seremos"}:
             number = _number_at(transcript, index + 1)
             if number is not None and 1 <= number.value <= 20:
