@@ -315,3 +315,8 @@ def test_living_alone_said_after_the_place():
     assert values("vivo en móstoles yo solo.")["household_size"] == 1
     assert values("vivo en Madrid, no solo, con mi hermano.")["household_size"] == 2
     assert "household_size" not in values("vivo en Getafe solo un mes")
+
+
+def test_a_district_then_its_municipality():
+    assert values("Persona: vivo en Usera, Madrid.")["municipality"] == "Madrid"
+    assert values("vivo en Getafe, Madrid.")["municipality"] == "Getafe"  # Madrid the province

@@ -1566,6 +1566,14 @@ def _municipality_field(transcript: Transcript) -> Field | None:
                 candidates += _later_mentions(transcript, weight, last)
             else:
                 candidates += _later_mentions(transcript, weight, probe - 1)
+                # "vivo en Usera, Madrid": a district or neighbourhood, then its municipality
+                comma = next((i for i in range(probe, min(len(norms), probe + 4)) if norms[i] == ","), None)
+                after_comma = _municipality_at(transcript, comma + 1) if comma is not None else None
+                if comma is not None and after_comma is not None:
+                    official, last = after_comma
+                    candidates.append(
+                        (_mention_weight(transcript, weight, comma + 1, last), comma + 1, last, official)
+                    )
             break
     if not candidates:
         return None
