@@ -123,29 +123,51 @@ def test_inventory(deployment):
     def count(fragment: str) -> int:
         return len([a for a in addresses if fragment in a])
 
+    def count_per_function(module: str, resource: str) -> int:
+        """Instances of ``resource`` (type.name) of module lambda_function under ``module``."""
+        return len(
+            [
+                a
+                for a in addresses
+                if a.startswith(f"{module}.module.function[") and a.endswith(f"].{resource}")
+            ]
+        )
+
     assert count(".aws_kms_key.this[") == 9
     assert len(deployment.outputs["s3_bucket_names"]) == 7
     assert count("aws_dynamodb_table.") == 2
     # module app (home region): the intake API
-    assert count("module.app.aws_lambda_function.this[") == 1
-    assert count("module.app.aws_ecr_repository.function[") == 1
-    assert count("module.app.aws_iam_role.function[") == 1
+    assert count_per_function("module.app", "aws_lambda_function.this") == 1
+    assert count_per_function("module.app", "aws_ecr_repository.this") == 1
+    assert count_per_function("module.app", "aws_iam_role.this") == 1
     assert count("module.app.aws_sqs_queue.") == 0
     assert count("module.app.aws_apigatewayv2_route.intake_api[") == 6
     assert count("module.app.aws_cognito_user_group.this[") == 3
-    assert count("module.app.aws_cloudwatch_metric_alarm.") == 2
-    assert count("module.app.aws_cloudwatch_log_group.") == 2
+    assert (
+        count("module.app.aws_cloudwatch_metric_alarm.")
+        + count_per_function("module.app", "aws_cloudwatch_metric_alarm.errors")
+        == 2
+    )
+    assert (
+        count("module.app.aws_cloudwatch_log_group.")
+        + count_per_function("module.app", "aws_cloudwatch_log_group.this")
+        == 2
+    )
     # module transcription (language region): the batch transcription path
     assert count("module.transcription.aws_kms_key.") == 1
     assert count("module.transcription.aws_s3_bucket.") == 2  # speech + its access-log bucket
     assert count("module.transcription.aws_s3_bucket_notification.") == 1
-    assert count("module.transcription.aws_lambda_function.this[") == 2
-    assert count("module.transcription.aws_ecr_repository.function[") == 2
-    assert count("module.transcription.aws_iam_role.function[") == 2
+    assert count_per_function("module.transcription", "aws_lambda_function.this") == 2
+    assert count_per_function("module.transcription", "aws_ecr_repository.this") == 2
+    assert count_per_function("module.transcription", "aws_iam_role.this") == 2
     assert count("module.transcription.aws_sqs_queue.") == 3
     assert count("module.transcription.aws_sns_topic.") == 1
-    assert count("module.transcription.aws_cloudwatch_metric_alarm.") == 4
-    assert count("module.transcription.aws_cloudwatch_log_group.") == 2
+    assert (
+        count("module.transcription.aws_cloudwatch_metric_alarm.")
+        + count_per_function("module.transcription", "aws_cloudwatch_metric_alarm.errors")
+        == 4
+    )
+    assert count_per_function("module.transcription", "aws_cloudwatch_log_group.this") == 2
     assert count("module.transcription.aws_cloudwatch_event_rule.") == 1
     # Switched off in local mode (config/local.tfvars): moto cannot train a recogniser.
     assert count("aws_comprehend_entity_recognizer") == 0

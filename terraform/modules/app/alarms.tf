@@ -1,24 +1,6 @@
-# Alarms on what needs a person: the function erroring, the API answering 5xx. Both notify the
-# landing zone's alerts topic (home region), on alarm and on recovery. The transcription path's
+# Alarms on what needs a person: the function erroring (module lambda_function, lambda.tf), the API
+# answering 5xx. Both notify the landing zone's alerts topic (home region), on alarm and on recovery. The transcription path's
 # alarms are in the language region, on that region's topic (module transcription).
-
-resource "aws_cloudwatch_metric_alarm" "function_errors" {
-  for_each = local.functions
-
-  alarm_name          = "${local.function_names[each.key]}-errors"
-  alarm_description   = "The ${each.key} function raised errors in the last 5 minutes."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.this[each.key].function_name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alerts_topic_arn]
-  ok_actions          = [var.alerts_topic_arn]
-}
 
 resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   alarm_name          = "${var.name_prefix}-intake-api-5xx"

@@ -65,7 +65,7 @@ resource "aws_apigatewayv2_integration" "intake_api" {
   api_id                 = aws_apigatewayv2_api.this.id
   integration_type       = "AWS_PROXY"
   integration_method     = "POST"
-  integration_uri        = aws_lambda_function.this["intake_api"].invoke_arn
+  integration_uri        = module.function["intake_api"].invoke_arn
   payload_format_version = "2.0"
 }
 
@@ -105,7 +105,7 @@ resource "aws_apigatewayv2_stage" "default" {
 resource "aws_lambda_permission" "api" {
   statement_id  = "AllowIntakeHttpApiInvoke"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.this["intake_api"].function_name
+  function_name = module.function["intake_api"].function_name
   principal     = "apigateway.${local.dns_suffix}"
   # Any stage and route of this API, and nothing else.
   source_arn = "${aws_apigatewayv2_api.this.execution_arn}/*/*"

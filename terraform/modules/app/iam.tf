@@ -1,43 +1,30 @@
-# One role per function (intake_api; the transcription functions' roles are module transcription's).
-# The trust policy names only Lambda, of this account. Each policy names
+# The inline policy of each function's role (intake_api; the transcription functions' are module
+# transcription's). The role, trusted by Lambda of this account only, is module lambda_function's
+# (lambda.tf), which adds the statements for its log group and X-Ray. Each policy names
 # its actions and resources; "Resource": "*" appears only for actions that have no resource ARN
-# to scope to (X-Ray trace upload, Comprehend's synchronous Detect* calls), each marked below.
+# to scope to (X-Ray trace upload there, Comprehend's synchronous Detect* calls here), each marked.
 
 locals {
   intakes_index_arns = "${var.intakes_table_arn}/index/*"
 
   # --- Statements every function needs -------------------------------------------------------
 
-  common_statements = {
-    for name, _ in local.functions : name => [
-      {
-        Sid      = "WriteOwnLogGroup"
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource = "${aws_cloudwatch_log_group.function[name].arn}:*"
-      },
-      {
-        # X-Ray PutTraceSegments and PutTelemetryRecords have no resource type: "*" is the only
-        # resource IAM accepts for them (tracing_config mode Active needs both).
-        Sid      = "UploadTraces"
-        Effect   = "Allow"
-        Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-        Resource = "*"
-      },
-      {
-        Sid      = "PowertoolsIdempotencyRecords"
-        Effect   = "Allow"
-        Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
-        Resource = var.idempotency_table_arn
-      },
-      {
-        Sid      = "UseTableAndTranscriptKeys"
-        Effect   = "Allow"
-        Action   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
-        Resource = [var.dynamodb_kms_key_arn, var.transcripts_kms_key_arn]
-      },
-    ]
-  }
+  # Every function also gets WriteOwnLogGroup (its log group) and UploadTraces (X-Ray upload,
+  # Resource "*"): module lambda_function puts those first, as it owns the log group and tracing.
+  common_statements = [
+    {
+      Sid      = "PowertoolsIdempotencyRecords"
+      Effect   = "Allow"
+      Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+      Resource = var.idempotency_table_arn
+    },
+    {
+      Sid      = "UseTableAndTranscriptKeys"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+      Resource = [var.dynamodb_kms_key_arn, var.transcripts_kms_key_arn]
+    },
+  ]
 
   # Comprehend DetectEntities/DetectPiiEntities (synchronous, built-in model) have no resource
   # ARN to scope to: "*" is the only resource IAM accepts (the calls go to the language region:
@@ -84,34 +71,7 @@ locals {
   function_policies = {
     for name, _ in local.functions : name => jsonencode({
       Version   = "2012-10-17"
-      Statement = concat(local.common_statements[name], local.function_statements[name])
+      Statement = concat(local.common_statements, local.function_statements[name])
     })
   }
-
-  lambda_trust_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "LambdaOfThisAccountAssumes"
-      Effect    = "Allow"
-      Principal = { Service = "lambda.${local.dns_suffix}" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-    }]
-  })
-}
-
-resource "aws_iam_role" "function" {
-  for_each = local.functions
-
-  name               = "${local.function_names[each.key]}-fn"
-  description        = "Execution role of the ${each.key} function"
-  assume_role_policy = local.lambda_trust_policy
-}
-
-resource "aws_iam_role_policy" "function" {
-  for_each = local.functions
-
-  name   = "least-privilege"
-  role   = aws_iam_role.function[each.key].id
-  policy = local.function_policies[each.key]
 }

@@ -1,51 +1,71 @@
-# The intake API function: a container image (ARM64) whose command names a handler in the acogida
-# package, X-Ray tracing, environment encrypted with the lambda key, JSON logs into a log group
-# this module owns (encrypted, with a retention), so Lambda never creates an unmanaged one.
+# The intake API function: module lambda_function makes the container image (ARM64) function
+# whose command names a handler in the acogida package, with X-Ray tracing, its environment
+# encrypted with the lambda key, JSON logs into a log group it owns (encrypted, with a retention),
+# its image repository, its execution role (trusted by Lambda of this account only, inline policy
+# from iam.tf) and its errors alarm (→ the landing zone's alerts topic).
 
-resource "aws_cloudwatch_log_group" "function" {
+module "function" {
+  source   = "../lambda_function"
   for_each = local.functions
 
-  name              = "/aws/lambda/${local.function_names[each.key]}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.logs_kms_key_arn
-}
-
-resource "aws_lambda_function" "this" {
-  for_each = local.functions
-
-  #checkov:skip=CKV_AWS_117:The function only calls AWS APIs (DynamoDB, S3, Comprehend in the language region); there is no VPC resource to reach, and a VPC would add a NAT gateway or an interface endpoint per service for nothing.
-  #checkov:skip=CKV_AWS_272:Lambda code signing applies to .zip packages only; container images are pinned by immutable tag (a digest once scripts/push.sh lands) in a KMS-encrypted, scanned ECR repository.
-  #checkov:skip=CKV_AWS_115:No reserved concurrency: it carves capacity out of the account pool (new accounts have 10 in total). Load is bounded by the API stage throttling.
-  #checkov:skip=CKV_AWS_116:A function DLQ only serves asynchronous invocations; intake_api is invoked synchronously by API Gateway, so the client sees every error and nothing is left to dead-letter.
+  function_key  = each.key
   function_name = local.function_names[each.key]
   description   = each.value.description
-  role          = aws_iam_role.function[each.key].arn
-  package_type  = "Image"
-  image_uri     = "${aws_ecr_repository.function[each.key].repository_url}:${lookup(var.image_tags, each.key, var.image_tag)}"
-  architectures = ["arm64"]
-  memory_size   = each.value.memory_size
-  timeout       = each.value.timeout
-  kms_key_arn   = var.lambda_kms_key_arn
 
-  image_config {
-    command = ["acogida.handlers.${each.key}.handler"]
-  }
+  repository_name         = local.function_names[each.key]
+  image_tag               = lookup(var.image_tags, each.key, var.image_tag)
+  image_command           = ["acogida.handlers.${each.key}.handler"]
+  images_to_keep          = var.ecr_images_to_keep
+  force_delete_repository = var.force_delete_repositories
 
-  environment {
-    variables = local.function_environment[each.key]
-  }
+  memory_size           = each.value.memory_size
+  timeout               = each.value.timeout
+  environment_variables = local.function_environment[each.key]
+  application_log_level = local.lambda_application_log_level
+  log_retention_days    = var.log_retention_days
 
-  tracing_config {
-    mode = "Active"
-  }
+  lambda_kms_key_arn = var.lambda_kms_key_arn
+  logs_kms_key_arn   = var.logs_kms_key_arn
+  ecr_kms_key_arn    = var.ecr_kms_key_arn
 
-  logging_config {
-    log_format            = "JSON"
-    log_group             = aws_cloudwatch_log_group.function[each.key].name
-    application_log_level = local.lambda_application_log_level
-    system_log_level      = "WARN"
-  }
+  policy_json     = local.function_policies[each.key]
+  alarm_topic_arn = var.alerts_topic_arn
+}
 
-  # The role must be able to write its logs and traces before the first invocation.
-  depends_on = [aws_iam_role_policy.function]
+# --- The extraction of module lambda_function (2026-11): state moves ----------------------------
+# Same resources, same names and attributes, new addresses: the plan shows only moves.
+
+moved {
+  from = aws_ecr_repository.function["intake_api"]
+  to   = module.function["intake_api"].aws_ecr_repository.this
+}
+
+moved {
+  from = aws_ecr_lifecycle_policy.function["intake_api"]
+  to   = module.function["intake_api"].aws_ecr_lifecycle_policy.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.function["intake_api"]
+  to   = module.function["intake_api"].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_iam_role.function["intake_api"]
+  to   = module.function["intake_api"].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.function["intake_api"]
+  to   = module.function["intake_api"].aws_iam_role_policy.this
+}
+
+moved {
+  from = aws_lambda_function.this["intake_api"]
+  to   = module.function["intake_api"].aws_lambda_function.this
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.function_errors["intake_api"]
+  to   = module.function["intake_api"].aws_cloudwatch_metric_alarm.errors
 }

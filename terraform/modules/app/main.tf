@@ -2,25 +2,23 @@
 # The batch transcription path (audio upload → Transcribe → draft) is module transcription, in the
 # language region: Transcribe and Comprehend are not offered in the home region (eu-south-2).
 #
-#   lambda.tf     the intake_api container-image function and its log group
-#   iam.tf        its role, a least-privilege inline policy
-#   ecr.tf        its image repository
+#   lambda.tf     the intake_api function (module lambda_function: container image, log group,
+#                 image repository, role, errors alarm)
+#   iam.tf        its role's least-privilege inline policy
 #   cognito.tf    user pool, groups, app client
 #   api.tf        HTTP API, JWT authorizer, routes, stage with access logs
-#   alarms.tf     function errors, API 5xx → alerts topic
+#   alarms.tf     API 5xx → alerts topic (the function errors alarm is module lambda_function's)
 
-data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  account_id = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.name
   partition  = data.aws_partition.current.partition
   dns_suffix = data.aws_partition.current.dns_suffix
 
-  # The functions of this module (one today; the map keeps the addresses of the three-function
-  # layout, so the split moved nothing of intake_api). The key is the handler module
+  # The functions of this module (one today; a map, as module transcription's, so both call
+  # module lambda_function with for_each). The key is the handler module
   # (acogida.handlers.<key>.handler) and the Powertools service name; AWS names use hyphens.
   functions = {
     intake_api = {

@@ -40,17 +40,17 @@ output "cognito_group_names" {
 
 output "function_names" {
   description = "Lambda function name by function key (intake_api)."
-  value       = { for name, function in aws_lambda_function.this : name => function.function_name }
+  value       = { for name, function in module.function : name => function.function_name }
 }
 
 output "function_arns" {
   description = "Lambda function ARN by function key."
-  value       = { for name, function in aws_lambda_function.this : name => function.arn }
+  value       = { for name, function in module.function : name => function.function_arn }
 }
 
 output "function_image_uris" {
   description = "Image each function runs (<repository url>:<tag>), by function key."
-  value       = { for name, function in aws_lambda_function.this : name => function.image_uri }
+  value       = { for name, function in module.function : name => function.image_uri }
 }
 
 output "function_environments" {
@@ -60,18 +60,18 @@ output "function_environments" {
 
 output "function_role_arns" {
   description = "Execution role ARN by function key."
-  value       = { for name, role in aws_iam_role.function : name => role.arn }
+  value       = { for name, function in module.function : name => function.role_arn }
 }
 
 output "ecr_repository_urls" {
   description = "Image repository URL by function key (push <url>:<tag>, then set image_tag/image_tags)."
-  value       = { for name, repository in aws_ecr_repository.function : name => repository.repository_url }
+  value       = { for name, function in module.function : name => function.repository_url }
 }
 
 output "log_group_names" {
   description = "Log group name by function key, plus api_access for the API's access logs."
   value = merge(
-    { for name, group in aws_cloudwatch_log_group.function : name => group.name },
+    { for name, function in module.function : name => function.log_group_name },
     { api_access = aws_cloudwatch_log_group.api_access.name },
   )
 }

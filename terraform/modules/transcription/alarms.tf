@@ -1,4 +1,5 @@
-# Alarms on what needs a person: a transcription function erroring, anything waiting in a DLQ.
+# Alarms on what needs a person: a transcription function erroring (module lambda_function,
+# lambda.tf), anything waiting in a DLQ.
 # Alarm actions must be in the alarm's region, so they notify this module's alerts topic (the
 # same subscribers as the landing zone's), on alarm and on recovery.
 
@@ -7,24 +8,6 @@ locals {
     audio_uploads      = aws_sqs_queue.audio_uploads_dlq
     transcription_done = aws_sqs_queue.transcription_done_dlq
   }
-}
-
-resource "aws_cloudwatch_metric_alarm" "function_errors" {
-  for_each = local.functions
-
-  alarm_name          = "${local.function_names[each.key]}-errors"
-  alarm_description   = "The ${each.key} function raised errors in the last 5 minutes."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.this[each.key].function_name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-  ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
 resource "aws_cloudwatch_metric_alarm" "dlq_depth" {

@@ -18,7 +18,7 @@ resource "aws_cloudwatch_event_rule" "transcription_state_change" {
 resource "aws_cloudwatch_event_target" "transcription_done" {
   rule      = aws_cloudwatch_event_rule.transcription_state_change.name
   target_id = "transcription-done"
-  arn       = aws_lambda_function.this["transcription_done"].arn
+  arn       = module.function["transcription_done"].function_arn
 
   # EventBridge retries delivery (throttling, service errors) for up to an hour, then dead-letters.
   retry_policy {
@@ -36,7 +36,7 @@ resource "aws_cloudwatch_event_target" "transcription_done" {
 resource "aws_lambda_permission" "events" {
   statement_id  = "AllowTranscriptionRuleInvoke"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.this["transcription_done"].function_name
+  function_name = module.function["transcription_done"].function_name
   principal     = "events.${local.dns_suffix}"
   source_arn    = aws_cloudwatch_event_rule.transcription_state_change.arn
 }

@@ -1,61 +1,45 @@
-# The two batch transcription functions: container images (ARM64) whose command names a handler
-# in the acogida package, X-Ray tracing, environment encrypted with the speech key (a Lambda
-# environment key must be in the function's region), JSON logs into a log group this module owns
-# (encrypted, with a retention), so Lambda never creates an unmanaged one.
+# The two batch transcription functions: module lambda_function makes each container image (ARM64)
+# function whose command names a handler in the acogida package, with X-Ray tracing, its
+# environment encrypted with the speech key, JSON logs into a log group it owns (encrypted, with a
+# retention), its image repository in this region (Lambda only runs images from a repository of
+# its own region), its execution role (trusted by Lambda of this account only, inline policy from
+# iam.tf) and its errors alarm (→ this region's alerts topic). Their triggers follow.
 
-resource "aws_cloudwatch_log_group" "function" {
+module "function" {
+  source   = "../lambda_function"
   for_each = local.functions
 
-  name              = "/aws/lambda/${local.function_names[each.key]}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.speech.arn
-}
-
-resource "aws_lambda_function" "this" {
-  for_each = local.functions
-
-  #checkov:skip=CKV_AWS_117:The functions only call AWS APIs (DynamoDB, S3, SQS, Transcribe, Comprehend), partly in another region; there is no VPC resource to reach, and a VPC would add a NAT gateway or an interface endpoint per service (and region) for nothing.
-  #checkov:skip=CKV_AWS_272:Lambda code signing applies to .zip packages only; container images are pinned by immutable tag (a digest once scripts/push.sh lands) in a KMS-encrypted, scanned ECR repository.
-  #checkov:skip=CKV_AWS_115:No reserved concurrency: it carves capacity out of the account pool (new accounts have 10 in total). Load is bounded by the event source's maximum concurrency and Transcribe's job rate.
-  #checkov:skip=CKV_AWS_116:A function DLQ does not fit either: transcription_start's failed messages go to the queue's redrive DLQ, and transcription_done's async failures go to an on-failure destination (aws_lambda_function_event_invoke_config), which carries more context than a DLQ.
+  function_key  = each.key
   function_name = local.function_names[each.key]
   description   = each.value.description
-  role          = aws_iam_role.function[each.key].arn
-  package_type  = "Image"
-  image_uri     = "${aws_ecr_repository.function[each.key].repository_url}:${lookup(var.image_tags, each.key, var.image_tag)}"
-  architectures = ["arm64"]
-  memory_size   = each.value.memory_size
-  timeout       = each.value.timeout
-  kms_key_arn   = aws_kms_key.speech.arn
 
-  image_config {
-    command = ["acogida.handlers.${each.key}.handler"]
-  }
+  repository_name         = local.function_names[each.key]
+  image_tag               = lookup(var.image_tags, each.key, var.image_tag)
+  image_command           = ["acogida.handlers.${each.key}.handler"]
+  images_to_keep          = var.ecr_images_to_keep
+  force_delete_repository = var.force_delete_repositories
 
-  environment {
-    variables = local.function_environment[each.key]
-  }
+  memory_size           = each.value.memory_size
+  timeout               = each.value.timeout
+  environment_variables = local.function_environment[each.key]
+  application_log_level = local.lambda_application_log_level
+  log_retention_days    = var.log_retention_days
 
-  tracing_config {
-    mode = "Active"
-  }
+  # Everything of this module in this region is encrypted with the speech key (a Lambda
+  # environment key must be in the function's region).
+  lambda_kms_key_arn = aws_kms_key.speech.arn
+  logs_kms_key_arn   = aws_kms_key.speech.arn
+  ecr_kms_key_arn    = aws_kms_key.speech.arn
 
-  logging_config {
-    log_format            = "JSON"
-    log_group             = aws_cloudwatch_log_group.function[each.key].name
-    application_log_level = local.lambda_application_log_level
-    system_log_level      = "WARN"
-  }
-
-  # The role must be able to write its logs and traces before the first invocation.
-  depends_on = [aws_iam_role_policy.function]
+  policy_json     = local.function_policies[each.key]
+  alarm_topic_arn = aws_sns_topic.alerts.arn
 }
 
 # --- transcription_start: audio-uploads queue -------------------------------------------------
 
 resource "aws_lambda_event_source_mapping" "audio_uploads" {
   event_source_arn        = aws_sqs_queue.audio_uploads.arn
-  function_name           = aws_lambda_function.this["transcription_start"].arn
+  function_name           = module.function["transcription_start"].function_arn
   batch_size              = 10
   function_response_types = ["ReportBatchItemFailures"]
   enabled                 = var.audio_uploads_trigger_enabled
@@ -66,14 +50,15 @@ resource "aws_lambda_event_source_mapping" "audio_uploads" {
     maximum_concurrency = 5
   }
 
-  # Lambda checks at creation that the role may receive from the queue.
-  depends_on = [aws_iam_role_policy.function]
+  # Lambda checks at creation that the role may receive from the queue (the role's policy is
+  # module lambda_function's).
+  depends_on = [module.function]
 }
 
 # --- transcription_done: invoked asynchronously by EventBridge --------------------------------
 
 resource "aws_lambda_function_event_invoke_config" "transcription_done" {
-  function_name                = aws_lambda_function.this["transcription_done"].function_name
+  function_name                = module.function["transcription_done"].function_name
   maximum_retry_attempts       = 2
   maximum_event_age_in_seconds = 3600
 
@@ -82,4 +67,77 @@ resource "aws_lambda_function_event_invoke_config" "transcription_done" {
       destination = aws_sqs_queue.transcription_done_dlq.arn
     }
   }
+}
+
+# --- The extraction of module lambda_function (2026-11): state moves ----------------------------
+# Same resources, same names and attributes, new addresses: the plan shows only moves.
+
+moved {
+  from = aws_ecr_repository.function["transcription_start"]
+  to   = module.function["transcription_start"].aws_ecr_repository.this
+}
+
+moved {
+  from = aws_ecr_lifecycle_policy.function["transcription_start"]
+  to   = module.function["transcription_start"].aws_ecr_lifecycle_policy.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.function["transcription_start"]
+  to   = module.function["transcription_start"].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_iam_role.function["transcription_start"]
+  to   = module.function["transcription_start"].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.function["transcription_start"]
+  to   = module.function["transcription_start"].aws_iam_role_policy.this
+}
+
+moved {
+  from = aws_lambda_function.this["transcription_start"]
+  to   = module.function["transcription_start"].aws_lambda_function.this
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.function_errors["transcription_start"]
+  to   = module.function["transcription_start"].aws_cloudwatch_metric_alarm.errors
+}
+
+moved {
+  from = aws_ecr_repository.function["transcription_done"]
+  to   = module.function["transcription_done"].aws_ecr_repository.this
+}
+
+moved {
+  from = aws_ecr_lifecycle_policy.function["transcription_done"]
+  to   = module.function["transcription_done"].aws_ecr_lifecycle_policy.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.function["transcription_done"]
+  to   = module.function["transcription_done"].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_iam_role.function["transcription_done"]
+  to   = module.function["transcription_done"].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.function["transcription_done"]
+  to   = module.function["transcription_done"].aws_iam_role_policy.this
+}
+
+moved {
+  from = aws_lambda_function.this["transcription_done"]
+  to   = module.function["transcription_done"].aws_lambda_function.this
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.function_errors["transcription_done"]
+  to   = module.function["transcription_done"].aws_cloudwatch_metric_alarm.errors
 }

@@ -12,11 +12,11 @@
 #   s3.tf         the speech bucket (audio/, transcribe/, comprehend/) and its access-log bucket
 #   messaging.tf  audio-uploads queue + DLQ, bucket notification, transcription_done DLQ,
 #                 the language-region alerts topic
-#   lambda.tf     transcription_start and transcription_done, log groups, triggers
-#   ecr.tf        one image repository per function (Lambda pulls images from its own region)
-#   iam.tf        one role per function, least-privilege inline policies (some cross-region)
+#   lambda.tf     transcription_start and transcription_done (module lambda_function: image,
+#                 log group, image repository in this region, role, errors alarm), triggers
+#   iam.tf        each role's least-privilege inline policy (some statements cross-region)
 #   events.tf     EventBridge rule on Transcribe job state changes
-#   alarms.tf     function errors and DLQ depth → the language-region alerts topic
+#   alarms.tf     DLQ depth → the language-region alerts topic (function errors: lambda_function)
 #   comprehend.tf optional custom DNI recogniser (off by default, never in local mode)
 
 data "aws_caller_identity" "current" {}

@@ -35,17 +35,17 @@ output "alerts_topic_arn" {
 
 output "function_names" {
   description = "Lambda function name by function key (transcription_start, transcription_done)."
-  value       = { for name, function in aws_lambda_function.this : name => function.function_name }
+  value       = { for name, function in module.function : name => function.function_name }
 }
 
 output "function_arns" {
   description = "Lambda function ARN by function key."
-  value       = { for name, function in aws_lambda_function.this : name => function.arn }
+  value       = { for name, function in module.function : name => function.function_arn }
 }
 
 output "function_image_uris" {
   description = "Image each function runs (<repository url>:<tag>), by function key."
-  value       = { for name, function in aws_lambda_function.this : name => function.image_uri }
+  value       = { for name, function in module.function : name => function.image_uri }
 }
 
 output "function_environments" {
@@ -55,12 +55,12 @@ output "function_environments" {
 
 output "function_role_arns" {
   description = "Execution role ARN by function key."
-  value       = { for name, role in aws_iam_role.function : name => role.arn }
+  value       = { for name, function in module.function : name => function.role_arn }
 }
 
 output "ecr_repository_urls" {
   description = "Image repository URL by function key, in the language region (push <url>:<tag>, then set image_tag/image_tags)."
-  value       = { for name, repository in aws_ecr_repository.function : name => repository.repository_url }
+  value       = { for name, function in module.function : name => function.repository_url }
 }
 
 output "audio_uploads_queue_url" {
@@ -85,7 +85,7 @@ output "transcription_job_prefix" {
 
 output "log_group_names" {
   description = "Log group name by function key."
-  value       = { for name, group in aws_cloudwatch_log_group.function : name => group.name }
+  value       = { for name, function in module.function : name => function.log_group_name }
 }
 
 output "comprehend_dni_recognizer_arn" {

@@ -74,79 +74,76 @@ run "functions_are_traced_arm64_images_with_encrypted_environment" {
   command = apply
 
   assert {
-    condition     = toset(keys(aws_lambda_function.this)) == toset(["intake_api"])
+    condition     = toset(keys(module.function)) == toset(["intake_api"])
     error_message = "The module has the intake API function only (the transcription functions are module transcription's)."
   }
 
   assert {
-    condition = alltrue([for name, function in aws_lambda_function.this :
-      function.package_type == "Image" && function.architectures == tolist(["arm64"]) &&
-      function.tracing_config[0].mode == "Active" && function.kms_key_arn == var.lambda_kms_key_arn &&
-    function.function_name == "acogida-test-${replace(name, "_", "-")}"])
-    error_message = "Every function is an ARM64 image named <name_prefix>-<function>, traced, with its environment under the lambda key."
+    condition = alltrue([for name, function in module.function :
+    function.function_name == "acogida-test-${replace(name, "_", "-")}" && function.role_name == "acogida-test-${replace(name, "_", "-")}-fn"])
+    error_message = "Every function (an ARM64 traced image: module lambda_function) is named <name_prefix>-<function>, its role <name>-fn."
   }
 
   assert {
-    condition = alltrue([for name, function in aws_lambda_function.this :
-    function.image_config[0].command == tolist(["acogida.handlers.${name}.handler"])])
+    condition = alltrue([for name, function in module.function :
+    function.image_command == tolist(["acogida.handlers.${name}.handler"])])
     error_message = "Each image's command names acogida.handlers.<function>.handler."
   }
 
   assert {
-    condition = alltrue([for name, function in aws_lambda_function.this :
-    function.image_uri == "${aws_ecr_repository.function[name].repository_url}:0.1.0"])
+    condition = alltrue([for name, function in module.function :
+    function.image_uri == "${function.repository_url}:0.1.0"])
     error_message = "image_uri is the function's repository with the default tag."
   }
 
   assert {
-    condition = alltrue([for name, function in aws_lambda_function.this :
-      function.logging_config[0].log_format == "JSON" && function.logging_config[0].log_group == aws_cloudwatch_log_group.function[name].name &&
-    function.logging_config[0].application_log_level == "INFO"])
+    condition = alltrue([for name, function in module.function :
+      function.log_group_name == "/aws/lambda/acogida-test-${replace(name, "_", "-")}" &&
+    function.application_log_level == "INFO"])
     error_message = "Every function logs JSON into the log group this module owns."
   }
 
   assert {
-    condition     = aws_lambda_function.this["intake_api"].memory_size == 1024 && aws_lambda_function.this["intake_api"].timeout == 15
+    condition     = module.function["intake_api"].memory_size == 1024 && module.function["intake_api"].timeout == 15
     error_message = "The intake API has 1024 MB (spaCy model) and a 15 s timeout."
   }
 
   assert {
-    condition = alltrue([for name, function in aws_lambda_function.this :
-      toset(keys(function.environment[0].variables)) == toset([
+    condition = alltrue([for name, function in module.function :
+      toset(keys(function.environment_variables)) == toset([
         "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL", "LOG_LEVEL",
         "ACOGIDA_ENVIRONMENT", "ACOGIDA_LANGUAGE_REGION", "INTAKES_TABLE", "INTAKES_OFFICE_INDEX", "IDEMPOTENCY_TABLE",
         "TRANSCRIPTS_BUCKET", "TRANSCRIPTS_KMS_KEY_ARN", "COMPREHEND_ENABLED", "TRANSCRIPTION_JOB_PREFIX", "DRAFT_TTL_DAYS",
       ])
-    && function.environment[0].variables["POWERTOOLS_SERVICE_NAME"] == name])
+    && function.environment_variables["POWERTOOLS_SERVICE_NAME"] == name])
     error_message = "The function gets exactly the environment contract of src/acogida (no audio bucket: that is the transcription path's), with its own service name."
   }
 
   assert {
-    condition = (aws_lambda_function.this["intake_api"].environment[0].variables["ACOGIDA_LANGUAGE_REGION"] == "eu-west-1" &&
-    !contains(keys(aws_lambda_function.this["intake_api"].environment[0].variables), "ACOGIDA_DATA_REGION"))
+    condition = (module.function["intake_api"].environment_variables["ACOGIDA_LANGUAGE_REGION"] == "eu-west-1" &&
+    !contains(keys(module.function["intake_api"].environment_variables), "ACOGIDA_DATA_REGION"))
     error_message = "Comprehend is called in the language region; the data stays in the function's own region."
   }
 
   assert {
-    condition     = alltrue([for name, function in aws_lambda_function.this : output.function_environments[name] == function.environment[0].variables])
+    condition     = alltrue([for name, function in module.function : output.function_environments[name] == function.environment_variables])
     error_message = "function_environments is exactly what each function gets (the local runtime uses it)."
   }
 
   assert {
-    condition = alltrue([for function in aws_lambda_function.this :
-      function.environment[0].variables["TRANSCRIPTION_JOB_PREFIX"] == "acogida-test-" &&
-      function.environment[0].variables["COMPREHEND_ENABLED"] == "true" &&
-      function.environment[0].variables["DRAFT_TTL_DAYS"] == "7" &&
-      function.environment[0].variables["POWERTOOLS_METRICS_NAMESPACE"] == "Acogida" &&
-      function.environment[0].variables["TRANSCRIPTS_KMS_KEY_ARN"] == var.transcripts_kms_key_arn &&
-    function.environment[0].variables["ACOGIDA_ENVIRONMENT"] == "test"])
+    condition = alltrue([for function in module.function :
+      function.environment_variables["TRANSCRIPTION_JOB_PREFIX"] == "acogida-test-" &&
+      function.environment_variables["COMPREHEND_ENABLED"] == "true" &&
+      function.environment_variables["DRAFT_TTL_DAYS"] == "7" &&
+      function.environment_variables["POWERTOOLS_METRICS_NAMESPACE"] == "Acogida" &&
+      function.environment_variables["TRANSCRIPTS_KMS_KEY_ARN"] == var.transcripts_kms_key_arn &&
+    function.environment_variables["ACOGIDA_ENVIRONMENT"] == "test"])
     error_message = "Environment values follow the variables."
   }
 
   assert {
-    condition = alltrue([for group in aws_cloudwatch_log_group.function : group.kms_key_id == var.logs_kms_key_arn && group.retention_in_days == 365]) && (
-    aws_cloudwatch_log_group.api_access.kms_key_id == var.logs_kms_key_arn)
-    error_message = "Every log group is encrypted with the logs key and has a retention."
+    condition     = aws_cloudwatch_log_group.api_access.kms_key_id == var.logs_kms_key_arn && aws_cloudwatch_log_group.api_access.retention_in_days == 365
+    error_message = "The access log group is encrypted with the logs key and has a retention (the function's: module lambda_function)."
   }
 }
 
@@ -159,35 +156,22 @@ run "image_tags_override_the_default_per_function" {
   }
 
   assert {
-    condition     = endswith(aws_lambda_function.this["intake_api"].image_uri, ":0.2.0-rc1")
+    condition     = endswith(module.function["intake_api"].image_uri, ":0.2.0-rc1")
     error_message = "image_tags overrides image_tag for the function it names."
   }
 
   assert {
-    condition     = aws_lambda_function.this["intake_api"].logging_config[0].application_log_level == "WARN" && aws_lambda_function.this["intake_api"].environment[0].variables["POWERTOOLS_LOG_LEVEL"] == "WARNING"
+    condition     = module.function["intake_api"].application_log_level == "WARN" && module.function["intake_api"].environment_variables["POWERTOOLS_LOG_LEVEL"] == "WARNING"
     error_message = "Lambda's application log level follows log_level (WARNING is WARN there)."
   }
 }
 
-run "repositories_immutable_scanned_encrypted_and_pruned" {
+run "repositories_named_after_the_functions" {
   command = apply
 
   assert {
-    condition = alltrue([for name, repository in aws_ecr_repository.function :
-      repository.name == "acogida-test-${replace(name, "_", "-")}" && repository.image_tag_mutability == "IMMUTABLE" &&
-      repository.image_scanning_configuration[0].scan_on_push && repository.encryption_configuration[0].encryption_type == "KMS" &&
-    repository.encryption_configuration[0].kms_key == var.ecr_kms_key_arn])
-    error_message = "One immutable, scanned, KMS-encrypted repository per function, named with hyphens."
-  }
-
-  assert {
-    condition     = alltrue([for policy in aws_ecr_lifecycle_policy.function : jsondecode(policy.policy).rules[0].selection.countNumber == 10])
-    error_message = "The lifecycle policy keeps the last ecr_images_to_keep images."
-  }
-
-  assert {
-    condition     = alltrue([for repository in aws_ecr_repository.function : !repository.force_delete])
-    error_message = "Repositories holding images are kept on destroy unless asked otherwise."
+    condition     = alltrue([for name, function in module.function : function.repository_name == "acogida-test-${replace(name, "_", "-")}"])
+    error_message = "One repository per function (immutable, scanned, encrypted, pruned: module lambda_function), named with hyphens."
   }
 }
 
@@ -195,48 +179,39 @@ run "roles_trusted_by_lambda_only_with_named_actions" {
   command = apply
 
   assert {
-    condition = alltrue([for role in aws_iam_role.function :
-      length(jsondecode(role.assume_role_policy).Statement) == 1 &&
-      jsondecode(role.assume_role_policy).Statement[0].Principal == { Service = "lambda.amazonaws.com" } &&
-      jsondecode(role.assume_role_policy).Statement[0].Action == "sts:AssumeRole" &&
-    jsondecode(role.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"])
-    error_message = "Each role is assumable by Lambda of this account and nothing else."
-  }
-
-  assert {
-    condition     = [for role in aws_iam_role.function : role.name] == ["acogida-test-intake-api-fn"]
+    condition     = [for function in module.function : function.role_name] == ["acogida-test-intake-api-fn"]
     error_message = "One role, for the intake API."
   }
 
   assert {
-    condition = alltrue(flatten([for policy in aws_iam_role_policy.function : [
-      for statement in jsondecode(policy.policy).Statement : [for action in flatten([statement.Action]) : !strcontains(action, "*")]
+    condition = alltrue(flatten([for policy in module.function : [
+      for statement in jsondecode(policy.policy_json).Statement : [for action in flatten([statement.Action]) : !strcontains(action, "*")]
     ]]))
     error_message = "No policy uses a wildcard action."
   }
 
   assert {
-    condition = alltrue(flatten([for policy in aws_iam_role_policy.function : [
-      for statement in jsondecode(policy.policy).Statement :
+    condition = alltrue(flatten([for policy in module.function : [
+      for statement in jsondecode(policy.policy_json).Statement :
       !contains(flatten([statement.Resource]), "*") || alltrue([for action in flatten([statement.Action]) : contains(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "comprehend:DetectEntities", "comprehend:DetectPiiEntities"], action)])
     ]]))
     error_message = "\"Resource\": \"*\" appears only for actions without a resource ARN (X-Ray upload, Comprehend Detect*)."
   }
 
   assert {
-    condition = !anytrue(flatten([for policy in aws_iam_role_policy.function : [
-    for statement in jsondecode(policy.policy).Statement : [for action in flatten([statement.Action]) : startswith(action, "transcribe:") || startswith(action, "sqs:")]]]))
+    condition = !anytrue(flatten([for policy in module.function : [
+    for statement in jsondecode(policy.policy_json).Statement : [for action in flatten([statement.Action]) : startswith(action, "transcribe:") || startswith(action, "sqs:")]]]))
     error_message = "The API neither starts Transcribe jobs nor consumes queues."
   }
 
   assert {
-    condition = alltrue([for statement in jsondecode(aws_iam_role_policy.function["intake_api"].policy).Statement :
+    condition = alltrue([for statement in jsondecode(module.function["intake_api"].policy_json).Statement :
     alltrue([for resource in flatten([statement.Resource]) : !strcontains(resource, "/audio/") && !strcontains(resource, "/transcribe/")])])
     error_message = "The API touches neither uploaded audio nor Transcribe output."
   }
 
   assert {
-    condition = toset(flatten([for statement in jsondecode(aws_iam_role_policy.function["intake_api"].policy).Statement : flatten([statement.Resource]) if anytrue([for action in flatten([statement.Action]) : startswith(action, "s3:")])])) == toset([
+    condition = toset(flatten([for statement in jsondecode(module.function["intake_api"].policy_json).Statement : flatten([statement.Resource]) if anytrue([for action in flatten([statement.Action]) : startswith(action, "s3:")])])) == toset([
       "arn:aws:s3:::acogida-test-transcripts-123456789012/drafts/*", "arn:aws:s3:::acogida-test-transcripts-123456789012/redacted/*", "arn:aws:s3:::acogida-test-transcripts-123456789012",
     ])
     error_message = "The API reaches the transcripts bucket's drafts/ and redacted/ only."
@@ -244,8 +219,8 @@ run "roles_trusted_by_lambda_only_with_named_actions" {
 
   assert {
     condition = {
-      for name, policy in aws_iam_role_policy.function : name =>
-      anytrue([for statement in jsondecode(policy.policy).Statement : contains(flatten([statement.Action]), "comprehend:DetectPiiEntities")])
+      for name, policy in module.function : name =>
+      anytrue([for statement in jsondecode(policy.policy_json).Statement : contains(flatten([statement.Action]), "comprehend:DetectPiiEntities")])
     } == { intake_api = true }
     error_message = "With comprehend_enabled the API (which extracts fields from live segments) may call Comprehend Detect*."
   }
@@ -259,13 +234,13 @@ run "comprehend_off_removes_its_permission_and_flag" {
   }
 
   assert {
-    condition = !anytrue(flatten([for policy in aws_iam_role_policy.function : [
-    for statement in jsondecode(policy.policy).Statement : [for action in flatten([statement.Action]) : startswith(action, "comprehend:")]]]))
+    condition = !anytrue(flatten([for policy in module.function : [
+    for statement in jsondecode(policy.policy_json).Statement : [for action in flatten([statement.Action]) : startswith(action, "comprehend:")]]]))
     error_message = "Without comprehend_enabled no role may call Comprehend."
   }
 
   assert {
-    condition     = alltrue([for function in aws_lambda_function.this : function.environment[0].variables["COMPREHEND_ENABLED"] == "false"])
+    condition     = alltrue([for function in module.function : function.environment_variables["COMPREHEND_ENABLED"] == "false"])
     error_message = "COMPREHEND_ENABLED is \"false\" when Comprehend is off."
   }
 }
@@ -392,8 +367,24 @@ run "disposable_pool_and_repositories_can_be_destroyed" {
   }
 
   assert {
-    condition     = aws_cognito_user_pool.this.deletion_protection == "INACTIVE" && alltrue([for repository in aws_ecr_repository.function : repository.force_delete])
+    condition     = aws_cognito_user_pool.this.deletion_protection == "INACTIVE"
     error_message = "Throw-away environments can be destroyed."
+  }
+
+  assert {
+    condition     = module.function["intake_api"].repository_force_delete
+    error_message = "force_delete_repositories reaches the function's repository."
+  }
+}
+
+run "function_parts_encrypted_with_the_home_region_keys" {
+  command = plan
+
+  assert {
+    condition = (module.function["intake_api"].encryption_key_arns["environment"] == var.lambda_kms_key_arn &&
+      module.function["intake_api"].encryption_key_arns["logs"] == var.logs_kms_key_arn &&
+    module.function["intake_api"].encryption_key_arns["images"] == var.ecr_kms_key_arn)
+    error_message = "intake_api's environment, log group and repository use the lambda, logs and ecr keys."
   }
 }
 
@@ -401,14 +392,14 @@ run "alarms_notify_the_alerts_topic" {
   command = apply
 
   assert {
-    condition     = keys(aws_cloudwatch_metric_alarm.function_errors) == ["intake_api"] && aws_cloudwatch_metric_alarm.function_errors["intake_api"].alarm_name == "acogida-test-intake-api-errors"
+    condition     = [for function in module.function : function.errors_alarm_name] == ["acogida-test-intake-api-errors"]
     error_message = "One error alarm for the function (DLQ alarms are the transcription path's)."
   }
 
   assert {
-    condition = alltrue([for alarm in concat(values(aws_cloudwatch_metric_alarm.function_errors), [aws_cloudwatch_metric_alarm.api_5xx]) :
+    condition = alltrue([for alarm in [aws_cloudwatch_metric_alarm.api_5xx] :
     alarm.alarm_actions == toset([var.alerts_topic_arn]) && alarm.threshold == 0 && alarm.comparison_operator == "GreaterThanThreshold"])
-    error_message = "Every alarm fires on any occurrence and notifies the alerts topic."
+    error_message = "The API alarm fires on any occurrence and notifies the alerts topic (the function's alarm: module lambda_function, given the same topic)."
   }
 
   assert {

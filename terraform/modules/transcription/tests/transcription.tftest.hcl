@@ -217,63 +217,57 @@ run "functions_are_traced_arm64_images_with_the_split_region_environment" {
   command = apply
 
   assert {
-    condition     = toset(keys(aws_lambda_function.this)) == toset(["transcription_start", "transcription_done"])
+    condition     = toset(keys(module.function)) == toset(["transcription_start", "transcription_done"])
     error_message = "The module has exactly the two transcription functions."
   }
 
   assert {
-    condition = alltrue([for name, function in aws_lambda_function.this :
-      function.package_type == "Image" && function.architectures == tolist(["arm64"]) &&
-      function.tracing_config[0].mode == "Active" && function.kms_key_arn == aws_kms_key.speech.arn &&
+    condition = alltrue([for name, function in module.function :
       function.function_name == "acogida-test-${replace(name, "_", "-")}" &&
-      function.image_config[0].command == tolist(["acogida.handlers.${name}.handler"]) &&
-    function.image_uri == "${aws_ecr_repository.function[name].repository_url}:0.1.0"])
-    error_message = "Every function is an ARM64 image of its own repository, named <name_prefix>-<function>, traced, with its environment under the speech key (same region)."
+      function.image_command == tolist(["acogida.handlers.${name}.handler"]) &&
+    function.image_uri == "${function.repository_url}:0.1.0"])
+    error_message = "Every function (an ARM64 traced image: module lambda_function) runs an image of its own repository, named <name_prefix>-<function>."
   }
 
   assert {
-    condition = alltrue([for name, function in aws_lambda_function.this :
-      function.logging_config[0].log_format == "JSON" && function.logging_config[0].log_group == aws_cloudwatch_log_group.function[name].name &&
-    aws_cloudwatch_log_group.function[name].kms_key_id == aws_kms_key.speech.arn && aws_cloudwatch_log_group.function[name].retention_in_days == 365])
-    error_message = "Every function logs JSON into its own log group, encrypted with the speech key and with a retention."
+    condition = alltrue([for name, function in module.function :
+    function.log_group_name == "/aws/lambda/acogida-test-${replace(name, "_", "-")}" && function.application_log_level == "INFO"])
+    error_message = "Every function logs into its own log group (JSON, encrypted with the key given, with a retention: module lambda_function)."
   }
 
   assert {
-    condition = alltrue([for name, function in aws_lambda_function.this :
-      toset(keys(function.environment[0].variables)) == toset([
+    condition = alltrue([for name, function in module.function :
+      toset(keys(function.environment_variables)) == toset([
         "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL", "LOG_LEVEL",
         "ACOGIDA_ENVIRONMENT", "ACOGIDA_DATA_REGION", "ACOGIDA_LANGUAGE_REGION", "INTAKES_TABLE", "INTAKES_OFFICE_INDEX",
         "IDEMPOTENCY_TABLE", "TRANSCRIPTS_BUCKET", "TRANSCRIPTS_KMS_KEY_ARN", "AUDIO_BUCKET", "AUDIO_KMS_KEY_ARN",
         "COMPREHEND_ENABLED", "TRANSCRIPTION_JOB_PREFIX", "DRAFT_TTL_DAYS",
-    ]) && function.environment[0].variables["POWERTOOLS_SERVICE_NAME"] == name])
+    ]) && function.environment_variables["POWERTOOLS_SERVICE_NAME"] == name])
     error_message = "Both functions get exactly the environment contract of src/acogida/handlers/runtime.py, with their own service name."
   }
 
   assert {
-    condition = alltrue([for function in aws_lambda_function.this :
-      function.environment[0].variables["ACOGIDA_DATA_REGION"] == "eu-south-2" &&
-      function.environment[0].variables["ACOGIDA_LANGUAGE_REGION"] == "eu-west-1" &&
-      function.environment[0].variables["AUDIO_BUCKET"] == "acogida-test-speech-123456789012" &&
-      function.environment[0].variables["AUDIO_KMS_KEY_ARN"] == aws_kms_key.speech.arn &&
-      function.environment[0].variables["TRANSCRIPTS_BUCKET"] == var.transcripts_bucket_name &&
-      function.environment[0].variables["TRANSCRIPTS_KMS_KEY_ARN"] == var.transcripts_kms_key_arn &&
-      function.environment[0].variables["INTAKES_TABLE"] == "acogida-test-intakes" &&
-      function.environment[0].variables["TRANSCRIPTION_JOB_PREFIX"] == "acogida-test-" &&
-    function.environment[0].variables["COMPREHEND_ENABLED"] == "true"])
+    condition = alltrue([for function in module.function :
+      function.environment_variables["ACOGIDA_DATA_REGION"] == "eu-south-2" &&
+      function.environment_variables["ACOGIDA_LANGUAGE_REGION"] == "eu-west-1" &&
+      function.environment_variables["AUDIO_BUCKET"] == "acogida-test-speech-123456789012" &&
+      function.environment_variables["AUDIO_KMS_KEY_ARN"] == aws_kms_key.speech.arn &&
+      function.environment_variables["TRANSCRIPTS_BUCKET"] == var.transcripts_bucket_name &&
+      function.environment_variables["TRANSCRIPTS_KMS_KEY_ARN"] == var.transcripts_kms_key_arn &&
+      function.environment_variables["INTAKES_TABLE"] == "acogida-test-intakes" &&
+      function.environment_variables["TRANSCRIPTION_JOB_PREFIX"] == "acogida-test-" &&
+    function.environment_variables["COMPREHEND_ENABLED"] == "true"])
     error_message = "Data in the home region (tables, transcripts), audio and Transcribe/Comprehend in the language region (the speech bucket and key)."
   }
 
   assert {
-    condition     = alltrue([for name, function in aws_lambda_function.this : output.function_environments[name] == function.environment[0].variables])
+    condition     = alltrue([for name, function in module.function : output.function_environments[name] == function.environment_variables])
     error_message = "function_environments is exactly what each function gets (the local runtime uses it)."
   }
 
   assert {
-    condition = alltrue([for name, repository in aws_ecr_repository.function :
-      repository.name == "acogida-test-${replace(name, "_", "-")}" && repository.image_tag_mutability == "IMMUTABLE" &&
-      repository.image_scanning_configuration[0].scan_on_push && repository.encryption_configuration[0].kms_key == aws_kms_key.speech.arn &&
-    !repository.force_delete]) && alltrue([for policy in aws_ecr_lifecycle_policy.function : jsondecode(policy.policy).rules[0].selection.countNumber == 10])
-    error_message = "One immutable, scanned repository per function in the language region, encrypted with the speech key, pruned to ecr_images_to_keep."
+    condition     = alltrue([for name, function in module.function : function.repository_name == "acogida-test-${replace(name, "_", "-")}"])
+    error_message = "One repository per function in the language region (immutable, scanned, encrypted, pruned: module lambda_function)."
   }
 }
 
@@ -286,12 +280,12 @@ run "image_tags_override_the_default_per_function" {
   }
 
   assert {
-    condition     = endswith(aws_lambda_function.this["transcription_done"].image_uri, ":0.2.0-rc1") && endswith(aws_lambda_function.this["transcription_start"].image_uri, ":0.1.0")
+    condition     = endswith(module.function["transcription_done"].image_uri, ":0.2.0-rc1") && endswith(module.function["transcription_start"].image_uri, ":0.1.0")
     error_message = "image_tags overrides image_tag for the functions it names only."
   }
 
   assert {
-    condition     = aws_lambda_function.this["transcription_start"].logging_config[0].application_log_level == "WARN"
+    condition     = module.function["transcription_start"].application_log_level == "WARN"
     error_message = "Lambda's application log level follows log_level (WARNING is WARN there)."
   }
 }
@@ -302,31 +296,28 @@ run "roles_trusted_by_lambda_only_with_named_actions" {
   command = apply
 
   assert {
-    condition = alltrue([for name, role in aws_iam_role.function :
-      role.name == "acogida-test-${replace(name, "_", "-")}-fn" &&
-      jsondecode(role.assume_role_policy).Statement[0].Principal == { Service = "lambda.amazonaws.com" } &&
-    jsondecode(role.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"])
-    error_message = "Each role keeps the name it had in module app and is assumable by Lambda of this account only."
+    condition     = alltrue([for name, function in module.function : function.role_name == "acogida-test-${replace(name, "_", "-")}-fn"])
+    error_message = "Each role keeps the name it had in module app (trusted by Lambda of this account only: module lambda_function)."
   }
 
   assert {
-    condition = alltrue(flatten([for policy in aws_iam_role_policy.function : [
-      for statement in jsondecode(policy.policy).Statement : [for action in flatten([statement.Action]) : !strcontains(action, "*")]
+    condition = alltrue(flatten([for policy in module.function : [
+      for statement in jsondecode(policy.policy_json).Statement : [for action in flatten([statement.Action]) : !strcontains(action, "*")]
     ]]))
     error_message = "No policy uses a wildcard action."
   }
 
   assert {
-    condition = alltrue(flatten([for policy in aws_iam_role_policy.function : [
-      for statement in jsondecode(policy.policy).Statement :
+    condition = alltrue(flatten([for policy in module.function : [
+      for statement in jsondecode(policy.policy_json).Statement :
       !contains(flatten([statement.Resource]), "*") || alltrue([for action in flatten([statement.Action]) : contains(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "comprehend:DetectEntities", "comprehend:DetectPiiEntities"], action)])
     ]]))
     error_message = "\"Resource\": \"*\" appears only for actions without a resource ARN (X-Ray upload, Comprehend Detect*)."
   }
 
   assert {
-    condition = alltrue(flatten([for policy in aws_iam_role_policy.function : [
-      for statement in jsondecode(policy.policy).Statement :
+    condition = alltrue(flatten([for policy in module.function : [
+      for statement in jsondecode(policy.policy_json).Statement :
       [for resource in flatten([statement.Resource]) : resource == "arn:aws:transcribe:eu-west-1:123456789012:transcription-job/acogida-test-*"]
       if anytrue([for action in flatten([statement.Action]) : startswith(action, "transcribe:")])
     ]]))
@@ -338,13 +329,13 @@ run "roles_trusted_by_lambda_only_with_named_actions" {
       transcription_start = ["arn:aws:s3:::acogida-test-speech-123456789012/audio/*", "arn:aws:s3:::acogida-test-speech-123456789012/transcribe/*"]
       transcription_done  = ["arn:aws:s3:::acogida-test-speech-123456789012", "arn:aws:s3:::acogida-test-speech-123456789012/transcribe/*"]
       } : toset(flatten([
-        for statement in jsondecode(aws_iam_role_policy.function[name].policy).Statement : [for resource in flatten([statement.Resource]) : resource if startswith(resource, "arn:aws:s3:::acogida-test-speech-")]
+        for statement in jsondecode(module.function[name].policy_json).Statement : [for resource in flatten([statement.Resource]) : resource if startswith(resource, "arn:aws:s3:::acogida-test-speech-")]
     ])) == toset(expected)])
     error_message = "In the speech bucket transcription_start reads audio/ and lets Transcribe write transcribe/; transcription_done only consumes transcribe/."
   }
 
   assert {
-    condition = alltrue([for statement in jsondecode(aws_iam_role_policy.function["transcription_done"].policy).Statement :
+    condition = alltrue([for statement in jsondecode(module.function["transcription_done"].policy_json).Statement :
       try(statement.Condition.StringLike["s3:prefix"], "") == "transcribe/*" || try(statement.Condition.StringLike["s3:prefix"], "") == "drafts/*"
     if contains(flatten([statement.Action]), "s3:ListBucketVersions")])
     error_message = "Listing versions is limited to the prefixes the function erases (transcribe/, drafts/)."
@@ -352,48 +343,48 @@ run "roles_trusted_by_lambda_only_with_named_actions" {
 
   assert {
     condition = (
-      toset(flatten([for statement in jsondecode(aws_iam_role_policy.function["transcription_done"].policy).Statement : statement.Action if contains(flatten([statement.Resource]), "arn:aws:s3:::acogida-test-transcripts-123456789012/drafts/*")])) ==
+      toset(flatten([for statement in jsondecode(module.function["transcription_done"].policy_json).Statement : statement.Action if contains(flatten([statement.Resource]), "arn:aws:s3:::acogida-test-transcripts-123456789012/drafts/*")])) ==
       toset(["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"]) &&
-      !anytrue(flatten([for statement in jsondecode(aws_iam_role_policy.function["transcription_start"].policy).Statement : [for resource in flatten([statement.Resource]) : strcontains(resource, "transcripts")]]))
+      !anytrue(flatten([for statement in jsondecode(module.function["transcription_start"].policy_json).Statement : [for resource in flatten([statement.Resource]) : strcontains(resource, "transcripts")]]))
     )
     error_message = "Across regions, transcription_done replaces drafts/ snapshots in the home transcripts bucket; transcription_start never touches it."
   }
 
   assert {
     condition = (
-      toset(flatten([for statement in jsondecode(aws_iam_role_policy.function["transcription_done"].policy).Statement : statement.Action if statement.Resource == var.intakes_table_arn])) == toset(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]) &&
-      toset(flatten([for statement in jsondecode(aws_iam_role_policy.function["transcription_start"].policy).Statement : statement.Action if statement.Resource == var.intakes_table_arn])) == toset(["dynamodb:GetItem", "dynamodb:UpdateItem"]) &&
-      alltrue([for policy in aws_iam_role_policy.function : anytrue([for statement in jsondecode(policy.policy).Statement : statement.Resource == var.idempotency_table_arn])])
+      toset(flatten([for statement in jsondecode(module.function["transcription_done"].policy_json).Statement : statement.Action if statement.Resource == var.intakes_table_arn])) == toset(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]) &&
+      toset(flatten([for statement in jsondecode(module.function["transcription_start"].policy_json).Statement : statement.Action if statement.Resource == var.intakes_table_arn])) == toset(["dynamodb:GetItem", "dynamodb:UpdateItem"]) &&
+      alltrue([for policy in module.function : anytrue([for statement in jsondecode(policy.policy_json).Statement : statement.Resource == var.idempotency_table_arn])])
     )
     error_message = "Across regions, the functions read and update the home intakes table (done also puts the draft) and use the idempotency table."
   }
 
   assert {
     condition = (
-      toset(flatten([for statement in jsondecode(aws_iam_role_policy.function["transcription_done"].policy).Statement : flatten([statement.Resource]) if anytrue([for action in flatten([statement.Action]) : startswith(action, "kms:")])])) ==
+      toset(flatten([for statement in jsondecode(module.function["transcription_done"].policy_json).Statement : flatten([statement.Resource]) if anytrue([for action in flatten([statement.Action]) : startswith(action, "kms:")])])) ==
       toset([aws_kms_key.speech.arn, var.dynamodb_kms_key_arn, var.transcripts_kms_key_arn]) &&
-      toset(flatten([for statement in jsondecode(aws_iam_role_policy.function["transcription_start"].policy).Statement : flatten([statement.Resource]) if anytrue([for action in flatten([statement.Action]) : startswith(action, "kms:")])])) ==
+      toset(flatten([for statement in jsondecode(module.function["transcription_start"].policy_json).Statement : flatten([statement.Resource]) if anytrue([for action in flatten([statement.Action]) : startswith(action, "kms:")])])) ==
       toset([aws_kms_key.speech.arn, var.dynamodb_kms_key_arn])
     )
     error_message = "Each role uses the speech key and exactly the home keys of the data it touches."
   }
 
   assert {
-    condition = anytrue([for statement in jsondecode(aws_iam_role_policy.function["transcription_start"].policy).Statement :
+    condition = anytrue([for statement in jsondecode(module.function["transcription_start"].policy_json).Statement :
     contains(flatten([statement.Action]), "sqs:ReceiveMessage") && statement.Resource == aws_sqs_queue.audio_uploads.arn])
     error_message = "transcription_start consumes the audio-uploads queue."
   }
 
   assert {
-    condition = anytrue([for statement in jsondecode(aws_iam_role_policy.function["transcription_done"].policy).Statement :
+    condition = anytrue([for statement in jsondecode(module.function["transcription_done"].policy_json).Statement :
     contains(flatten([statement.Action]), "sqs:SendMessage") && statement.Resource == aws_sqs_queue.transcription_done_dlq.arn])
     error_message = "transcription_done may send to its on-failure DLQ."
   }
 
   assert {
     condition = {
-      for name, policy in aws_iam_role_policy.function : name =>
-      anytrue([for statement in jsondecode(policy.policy).Statement : contains(flatten([statement.Action]), "comprehend:DetectPiiEntities")])
+      for name, policy in module.function : name =>
+      anytrue([for statement in jsondecode(policy.policy_json).Statement : contains(flatten([statement.Action]), "comprehend:DetectPiiEntities")])
     } == { transcription_start = false, transcription_done = true }
     error_message = "With comprehend_enabled transcription_done (which extracts fields) may call Comprehend Detect*; transcription_start may not."
   }
@@ -407,13 +398,13 @@ run "comprehend_off_removes_its_permission_and_flag" {
   }
 
   assert {
-    condition = !anytrue(flatten([for policy in aws_iam_role_policy.function : [
-    for statement in jsondecode(policy.policy).Statement : [for action in flatten([statement.Action]) : startswith(action, "comprehend:")]]]))
+    condition = !anytrue(flatten([for policy in module.function : [
+    for statement in jsondecode(policy.policy_json).Statement : [for action in flatten([statement.Action]) : startswith(action, "comprehend:")]]]))
     error_message = "Without comprehend_enabled no role may call Comprehend."
   }
 
   assert {
-    condition     = alltrue([for function in aws_lambda_function.this : function.environment[0].variables["COMPREHEND_ENABLED"] == "false"])
+    condition     = alltrue([for function in module.function : function.environment_variables["COMPREHEND_ENABLED"] == "false"])
     error_message = "COMPREHEND_ENABLED is \"false\" when Comprehend is off."
   }
 
@@ -440,7 +431,7 @@ run "queues_encrypted_redriven_and_wired" {
   }
 
   assert {
-    condition     = aws_sqs_queue.audio_uploads.visibility_timeout_seconds >= 6 * aws_lambda_function.this["transcription_start"].timeout
+    condition     = aws_sqs_queue.audio_uploads.visibility_timeout_seconds >= 6 * module.function["transcription_start"].timeout
     error_message = "The queue's visibility timeout is at least six times the consumer's timeout."
   }
 
@@ -511,7 +502,7 @@ run "transcribe_state_changes_reach_transcription_done" {
   }
 
   assert {
-    condition = (aws_cloudwatch_event_target.transcription_done.arn == aws_lambda_function.this["transcription_done"].arn &&
+    condition = (aws_cloudwatch_event_target.transcription_done.arn == module.function["transcription_done"].function_arn &&
       aws_cloudwatch_event_target.transcription_done.dead_letter_config[0].arn == aws_sqs_queue.transcription_done_dlq.arn &&
     aws_cloudwatch_event_target.transcription_done.retry_policy[0].maximum_retry_attempts > 0)
     error_message = "The rule invokes transcription_done, retries, then dead-letters into the events DLQ."
@@ -540,14 +531,14 @@ run "alarms_notify_the_language_region_topic" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.function_errors) == 2 && length(aws_cloudwatch_metric_alarm.dlq_depth) == 2
+    condition     = toset([for function in module.function : function.errors_alarm_name]) == toset(["acogida-test-transcription-start-errors", "acogida-test-transcription-done-errors"]) && length(aws_cloudwatch_metric_alarm.dlq_depth) == 2
     error_message = "One error alarm per function and one depth alarm per DLQ."
   }
 
   assert {
-    condition = alltrue([for alarm in concat(values(aws_cloudwatch_metric_alarm.function_errors), values(aws_cloudwatch_metric_alarm.dlq_depth)) :
+    condition = alltrue([for alarm in values(aws_cloudwatch_metric_alarm.dlq_depth) :
     alarm.alarm_actions == toset([aws_sns_topic.alerts.arn]) && alarm.ok_actions == toset([aws_sns_topic.alerts.arn]) && alarm.threshold == 0 && alarm.comparison_operator == "GreaterThanThreshold"])
-    error_message = "Every alarm fires on any occurrence and notifies the topic of its own region, on alarm and on recovery."
+    error_message = "Every DLQ alarm fires on any occurrence and notifies the topic of its own region, on alarm and on recovery (the function alarms: module lambda_function, given the same topic)."
   }
 
   assert {
@@ -615,8 +606,23 @@ run "disposable_buckets_repositories_and_short_key_window" {
 
   assert {
     condition = (aws_s3_bucket.speech.force_destroy && aws_s3_bucket.speech_logs.force_destroy &&
-    alltrue([for repository in aws_ecr_repository.function : repository.force_delete]) && aws_kms_key.speech.deletion_window_in_days == 7)
+    aws_kms_key.speech.deletion_window_in_days == 7)
     error_message = "Throw-away environments can be destroyed with their objects and images."
+  }
+
+  assert {
+    condition     = alltrue([for name in ["transcription_start", "transcription_done"] : module.function[name].repository_force_delete])
+    error_message = "force_delete_repositories reaches both functions' repositories."
+  }
+}
+
+run "functions_encrypted_with_the_speech_key" {
+  command = apply
+
+  assert {
+    condition = alltrue([for name in ["transcription_start", "transcription_done"] :
+    alltrue([for part in ["environment", "logs", "images"] : module.function[name].encryption_key_arns[part] == aws_kms_key.speech.arn])])
+    error_message = "Keys are regional: the functions' environment, log groups and repositories use the speech key of the language region."
   }
 }
 
