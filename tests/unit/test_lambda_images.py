@@ -11,7 +11,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DOCKERFILE = REPO / "src" / "lambdas" / "intake" / "Dockerfile"
-HANDLERS = ("intake_api", "transcription_start", "transcription_done")
+HANDLERS = ("intake_api", "transcription_start", "transcription_done", "export_submissions")
 
 
 def test_every_path_the_dockerfile_copies_exists():

@@ -162,3 +162,25 @@ def transcribe_state_change_event(job_name: str, status: str, region: str, accou
 
 def json_body(payload: Any) -> str:  # noqa: ANN401
     return json.dumps(payload, ensure_ascii=False)
+
+
+def dynamodb_stream_record(
+    new_image: dict[str, Any], keys: dict[str, Any], sequence_number: int, event_name: str = "MODIFY"
+) -> dict[str, Any]:
+    """One record of a DynamoDB stream (NEW_AND_OLD_IMAGES) as the event source mapping passes it;
+    images in DynamoDB's attribute-value form."""
+    return {
+        "eventID": uuid.uuid4().hex,
+        "eventName": event_name,
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "eu-south-2",
+        "dynamodb": {
+            "ApproximateCreationDateTime": int(dt.datetime.now(dt.UTC).timestamp()),
+            "Keys": keys,
+            "NewImage": new_image,
+            "SequenceNumber": str(sequence_number),
+            "SizeBytes": len(json.dumps(new_image)),
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        },
+    }

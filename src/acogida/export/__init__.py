@@ -1,0 +1,1 @@
+"""The pseudonymised analytics copy of submitted intakes (raw/submissions/) — pure Python."""

@@ -1,0 +1,144 @@
+"""One submitted intake as one pseudonymised CSV row for the data lake.
+
+What the analytics copy keeps and what it drops:
+
+- ``person_key``: HMAC-SHA256 of the normalised document number under a secret key (Secrets
+  Manager), so one person's intakes can be counted together without the document itself; no
+  document, no key.
+- ``age_band`` instead of the birth date; the municipality and its province, never the street.
+- No names, phone, birth date, document number or transcript.
+
+The row depends only on the record, so a replayed or reordered stream record writes the same
+object with the same bytes. Text cells are neutralised against spreadsheet formula injection.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+import io
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+SUBMISSION_COLUMNS = (
+    "intake_id",
+    "submitted_at",
+    "office",
+    "municipality",
+    "province",
+    "nationality",
+    "age_band",
+    "household_size",
+    "needs",
+    "document_type",
+    "person_key",
+    "duration_s",
+)
+AGE_BANDS = ((0, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64))
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+SUBMISSIONS_PREFIX = "submissions/"
+
+
+class ExportError(ValueError):
+    pass
+
+
+def normalise_document(number: str) -> str:
+    return re.sub(r"[\s.\-/]", "", number).upper()
+
+
+def person_key(document_number: str | None, secret: bytes) -> str:
+    """The keyed hash of the normalised document number ("" when there is no document)."""
+    if not document_number:
+        return ""
+    if len(secret) < 32:
+        raise ExportError("the pseudonymisation secret must be at least 32 bytes")
+    return hmac.new(secret, normalise_document(document_number).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def age_band(birth_date: str | None, on: dt.date) -> str:
+    """ "18-24" … "65+" on the day of the intake ("" when the birth date is unknown or impossible)."""
+    if not birth_date:
+        return ""
+    try:
+        born = dt.date.fromisoformat(birth_date)
+    except ValueError:
+        return ""
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    if age < 0:
+        return ""
+    for low, high in AGE_BANDS:
+        if low <= age <= high:
+            return f"{low}-{high}"
+    return "65+"
+
+
+@cache
+def _provinces() -> dict[str, str]:
+    table: dict[str, str] = {}
+    path = resources.files("acogida.intake").joinpath("data/municipalities.csv")
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            table.setdefault(row["name"], row["province"])
+    return table
+
+
+def province_of(municipality: str | None) -> str:
+    return _provinces().get(municipality or "", "")
+
+
+def safe_cell(value: object) -> str:
+    """Text a spreadsheet shows as text: a leading =, +, -, @, tab or newline gets a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def submission_row(
+    *,
+    intake_id: str,
+    submitted_at: str,
+    office: str,
+    duration_s: int | None,
+    values: Mapping[str, Any],
+    secret: bytes,
+) -> dict[str, str]:
+    """The analytics row of one submitted intake; ``values`` are its effective form fields."""
+    submitted = dt.datetime.fromisoformat(submitted_at.replace("Z", "+00:00")).astimezone(dt.UTC)
+    needs = values.get("needs") or []
+    household = values.get("household_size")
+    row = {
+        "intake_id": intake_id,
+        "submitted_at": submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "office": office,
+        "municipality": values.get("municipality") or "",
+        "province": province_of(values.get("municipality")),
+        "nationality": values.get("nationality") or "",
+        "age_band": age_band(values.get("birth_date"), submitted.date()),
+        "household_size": "" if household is None else str(int(household)),
+        "needs": "|".join(needs),
+        "document_type": values.get("document_type") or "",
+        "person_key": person_key(values.get("document_number"), secret),
+        "duration_s": "" if duration_s is None else str(int(duration_s)),
+    }
+    return {column: safe_cell(row[column]) for column in SUBMISSION_COLUMNS}
+
+
+def to_csv(rows: Iterable[Mapping[str, str]]) -> bytes:
+    """Header and rows, UTF-8, ``\\n`` line ends, every cell quoted only when needed: deterministic."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=SUBMISSION_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")
+
+
+def object_key(intake_id: str, submitted_at: str) -> str:
+    """raw/ key of a submission, partitioned by the UTC day it was submitted."""
+    day = dt.datetime.fromisoformat(submitted_at.replace("Z", "+00:00")).astimezone(dt.UTC).date()
+    return f"{SUBMISSIONS_PREFIX}dt={day.isoformat()}/{intake_id}.csv"

@@ -1,0 +1,103 @@
+"""Submitted intakes → the pseudonymised analytics copy (DynamoDB stream, batch, partial failures).
+
+Each stream record whose new image is a submitted intake becomes
+``raw/submissions/dt=YYYY-MM-DD/<intake_id>.csv`` (acogida.export.submission). The object depends
+only on the record, so replays and reordered records rewrite the same bytes; drafts and removals
+write nothing. A record that fails is reported alone and retried by the event source mapping.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from acogida.adapters.aws import AwsTarget
+from acogida.adapters.intake_repository import from_item
+from acogida.export.submission import object_key, submission_row, to_csv
+from acogida.handlers.runtime import MissingSettingError
+from acogida.intake.record import IntakeStatus
+
+logger = Logger(service="export_submissions")
+tracer = Tracer(service="export_submissions")
+metrics = Metrics(namespace="Acogida", service="export_submissions")
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+@dataclass(frozen=True)
+class ExportTarget:
+    s3: Any
+    bucket: str
+    kms_key_arn: str
+    secret_arn: str
+
+
+@cache
+def export_target() -> ExportTarget:
+    def required(name: str) -> str:
+        value = os.environ.get(name, "").strip()
+        if not value:
+            raise MissingSettingError(f"environment variable {name} is not set")
+        return value
+
+    return ExportTarget(
+        s3=AwsTarget(region=required("AWS_REGION")).client("s3"),
+        bucket=required("RAW_BUCKET"),
+        kms_key_arn=required("RAW_KMS_KEY_ARN"),
+        secret_arn=required("PSEUDONYMISATION_SECRET_ARN"),
+    )
+
+
+def pseudonymisation_secret(secret_arn: str) -> bytes:
+    # Cached for five minutes: a rotated secret reaches warm functions within that time.
+    value = parameters.get_secret(secret_arn, max_age=300)
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+
+@tracer.capture_method
+def record_handler(record: DynamoDBRecord) -> None:
+    image = record.dynamodb.new_image if record.dynamodb else {}
+    if not image or image.get("status") != IntakeStatus.SUBMITTED.value:
+        return  # drafts, corrections before submission and removals have no analytics row
+    intake = from_item(image)
+    if intake.submitted_at is None:
+        raise ValueError(f"intake {intake.intake_id} is submitted without submitted_at")
+    target = export_target()
+    row = submission_row(
+        intake_id=intake.intake_id,
+        submitted_at=intake.submitted_at,
+        office=intake.office,
+        duration_s=intake.duration_s,
+        values=intake.values(),
+        secret=pseudonymisation_secret(target.secret_arn),
+    )
+    key = object_key(intake.intake_id, intake.submitted_at)
+    target.s3.put_object(
+        Bucket=target.bucket,
+        Key=key,
+        Body=to_csv([row]),
+        ContentType="text/csv; charset=utf-8",
+        ServerSideEncryption="aws:kms",
+        SSEKMSKeyId=target.kms_key_arn,
+        BucketKeyEnabled=True,
+    )
+    logger.info("submission exported", extra={"intake_id": intake.intake_id, "key": key})
+    metrics.add_metric(name="SubmissionsExported", unit=MetricUnit.Count, value=1)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
