@@ -69,10 +69,6 @@ class S3TranscriptStore:
         )
         return key
 
-    def get_redacted(self, key: str) -> dict[str, Any]:
-        body: dict[str, Any] = json.loads(self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read())
-        return body
-
     def delete_redacted(self, key: str) -> None:
         self._delete_every_version(key)
 

@@ -123,9 +123,6 @@ class LocalHttpApi:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def serve_forever(self) -> None:
-        self._server.serve_forever()
-
     def respond(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes | None
     ) -> tuple[int, dict[str, str], bytes]:

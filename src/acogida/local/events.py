@@ -160,10 +160,6 @@ def transcribe_state_change_event(job_name: str, status: str, region: str, accou
     }
 
 
-def json_body(payload: Any) -> str:  # noqa: ANN401
-    return json.dumps(payload, ensure_ascii=False)
-
-
 def dynamodb_stream_record(
     new_image: dict[str, Any], keys: dict[str, Any], sequence_number: int, event_name: str = "MODIFY"
 ) -> dict[str, Any]:

@@ -37,10 +37,6 @@ class LocalFunctions:
         # Powertools warns on stderr when a request published no business metric (reads, 4xx).
         warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
 
-    @property
-    def names(self) -> list[str]:
-        return sorted(self._environments)
-
     def invoke(self, function: str, event: dict[str, Any]) -> Any:  # noqa: ANN401 - the handler's answer
         if function not in self._environments:
             raise UnknownFunctionError(function)
