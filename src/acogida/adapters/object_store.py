@@ -46,6 +46,43 @@ class ObjectStore:
             version_id=response.get("VersionId"),
         )
 
+    def get_json(self, key: str) -> Any:  # noqa: ANN401 - a JSON document
+        return json.loads(self.get(key).body)
+
+    def put_json(self, key: str, document: Any, kms_key_arn: str) -> str | None:  # noqa: ANN401
+        body = json.dumps(document, ensure_ascii=False).encode("utf-8")
+        return self.put_encrypted(key, body, kms_key_arn, "application/json")
+
+    def delete_every_version(self, prefix: str) -> int:
+        """Delete every version and delete marker of ``prefix`` (a key, or a folder ending in "/"):
+        the buckets are versioned, so a plain delete would leave the data in a noncurrent version.
+        Returns how many versions went."""
+        deleted = 0
+        paginator = self._s3.get_paginator("list_object_versions")
+        # list_object_versions matches by prefix: "drafts/x/000001.json" must not take
+        # "drafts/x/000001.json.bak" with it.
+        exact = prefix.endswith("/")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            versions = [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+            objects = [
+                {"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in versions
+                if exact or v["Key"] == prefix
+            ]
+            for start in range(0, len(objects), 1000):
+                batch = objects[start : start + 1000]
+                response = self._s3.delete_objects(
+                    Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}
+                )
+                errors = response.get("Errors", [])
+                if errors:
+                    code = str(errors[0].get("Code", "DeleteFailed"))
+                    raise ClientError(
+                        {"Error": {"Code": code, "Message": "delete_objects failed"}}, "DeleteObjects"
+                    )
+                deleted += len(batch)
+        return deleted
+
     def policy_statement_ids(self) -> list[str]:
         """Sids of the bucket policy's statements (empty when the bucket has no policy)."""
         try:

@@ -23,6 +23,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from acogida.adapters.aws import AwsTarget
 from acogida.adapters.intake_repository import from_item
+from acogida.adapters.object_store import ObjectStore
 from acogida.export.submission import object_key, submission_row, to_csv
 from acogida.handlers.runtime import MissingSettingError
 from acogida.intake.record import IntakeStatus
@@ -35,8 +36,7 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 @dataclass(frozen=True)
 class ExportTarget:
-    s3: Any
-    bucket: str
+    raw: ObjectStore
     kms_key_arn: str
     secret_arn: str
 
@@ -50,8 +50,7 @@ def export_target() -> ExportTarget:
         return value
 
     return ExportTarget(
-        s3=AwsTarget(region=required("AWS_REGION")).client("s3"),
-        bucket=required("RAW_BUCKET"),
+        raw=ObjectStore(AwsTarget(region=required("AWS_REGION")).client("s3"), required("RAW_BUCKET")),
         kms_key_arn=required("RAW_KMS_KEY_ARN"),
         secret_arn=required("PSEUDONYMISATION_SECRET_ARN"),
     )
@@ -81,15 +80,7 @@ def record_handler(record: DynamoDBRecord) -> None:
         secret=pseudonymisation_secret(target.secret_arn),
     )
     key = object_key(intake.intake_id, intake.submitted_at)
-    target.s3.put_object(
-        Bucket=target.bucket,
-        Key=key,
-        Body=to_csv([row]),
-        ContentType="text/csv; charset=utf-8",
-        ServerSideEncryption="aws:kms",
-        SSEKMSKeyId=target.kms_key_arn,
-        BucketKeyEnabled=True,
-    )
+    target.raw.put_encrypted(key, to_csv([row]), target.kms_key_arn, "text/csv; charset=utf-8")
     logger.info("submission exported", extra={"intake_id": intake.intake_id, "key": key})
     metrics.add_metric(name="SubmissionsExported", unit=MetricUnit.Count, value=1)
 
