@@ -19,11 +19,13 @@ import datetime as dt
 import hashlib
 import hmac
 import io
-import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from acogida.intake.identifiers import normalise_document_number
+from acogida.intake.record import parse_iso_utc
 
 SUBMISSION_COLUMNS = (
     "intake_id",
@@ -48,17 +50,15 @@ class ExportError(ValueError):
     pass
 
 
-def normalise_document(number: str) -> str:
-    return re.sub(r"[\s.\-/]", "", number).upper()
-
-
 def person_key(document_number: str | None, secret: bytes) -> str:
     """The keyed hash of the normalised document number ("" when there is no document)."""
     if not document_number:
         return ""
     if len(secret) < 32:
         raise ExportError("the pseudonymisation secret must be at least 32 bytes")
-    return hmac.new(secret, normalise_document(document_number).encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(
+        secret, normalise_document_number(document_number).encode("utf-8"), hashlib.sha256
+    ).hexdigest()
 
 
 def age_band(birth_date: str | None, on: dt.date) -> str:
@@ -108,7 +108,7 @@ def submission_row(
     secret: bytes,
 ) -> dict[str, str]:
     """The analytics row of one submitted intake; ``values`` are its effective form fields."""
-    submitted = dt.datetime.fromisoformat(submitted_at.replace("Z", "+00:00")).astimezone(dt.UTC)
+    submitted = parse_iso_utc(submitted_at).astimezone(dt.UTC)
     needs = values.get("needs") or []
     household = values.get("household_size")
     row = {
@@ -140,5 +140,5 @@ def to_csv(rows: Iterable[Mapping[str, str]]) -> bytes:
 
 def object_key(intake_id: str, submitted_at: str) -> str:
     """raw/ key of a submission, partitioned by the UTC day it was submitted."""
-    day = dt.datetime.fromisoformat(submitted_at.replace("Z", "+00:00")).astimezone(dt.UTC).date()
+    day = parse_iso_utc(submitted_at).astimezone(dt.UTC).date()
     return f"{SUBMISSIONS_PREFIX}dt={day.isoformat()}/{intake_id}.csv"

@@ -8,7 +8,6 @@ write nothing. A record that fails is reported alone and retried by the event so
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -25,7 +24,7 @@ from acogida.adapters.aws import AwsTarget
 from acogida.adapters.intake_repository import from_item
 from acogida.adapters.object_store import ObjectStore
 from acogida.export.submission import object_key, submission_row, to_csv
-from acogida.handlers.runtime import MissingSettingError
+from acogida.handlers.runtime import required_setting
 from acogida.intake.record import IntakeStatus
 
 logger = Logger(service="export_submissions")
@@ -43,16 +42,12 @@ class ExportTarget:
 
 @cache
 def export_target() -> ExportTarget:
-    def required(name: str) -> str:
-        value = os.environ.get(name, "").strip()
-        if not value:
-            raise MissingSettingError(f"environment variable {name} is not set")
-        return value
-
     return ExportTarget(
-        raw=ObjectStore(AwsTarget(region=required("AWS_REGION")).client("s3"), required("RAW_BUCKET")),
-        kms_key_arn=required("RAW_KMS_KEY_ARN"),
-        secret_arn=required("PSEUDONYMISATION_SECRET_ARN"),
+        raw=ObjectStore(
+            AwsTarget(region=required_setting("AWS_REGION")).client("s3"), required_setting("RAW_BUCKET")
+        ),
+        kms_key_arn=required_setting("RAW_KMS_KEY_ARN"),
+        secret_arn=required_setting("PSEUDONYMISATION_SECRET_ARN"),
     )
 
 

@@ -39,6 +39,7 @@ from acogida.intake.record import (
     Segment,
     SegmentOutOfOrderError,
     SubmissionRefusedError,
+    parse_iso_utc,
 )
 from acogida.intake.service import OFFICE_TIME_ZONE, IntakePage
 
@@ -357,7 +358,7 @@ def _period() -> tuple[dt.datetime, dt.datetime]:
 
 def _timestamp(name: str, text: str) -> dt.datetime:
     try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = parse_iso_utc(text)
     except ValueError:
         raise ApiError(400, "invalid_query", f"{name}: an ISO 8601 timestamp") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=OFFICE_TIME_ZONE)

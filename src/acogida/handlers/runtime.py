@@ -26,6 +26,14 @@ class MissingSettingError(RuntimeError):
     pass
 
 
+def required_setting(name: str) -> str:
+    """The value of environment variable ``name``, which Terraform must have set."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise MissingSettingError(f"environment variable {name} is not set")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     data_region: str
@@ -45,23 +53,17 @@ class Settings:
 
     @classmethod
     def from_environment(cls) -> Settings:
-        def required(name: str) -> str:
-            value = os.environ.get(name, "").strip()
-            if not value:
-                raise MissingSettingError(f"environment variable {name} is not set")
-            return value
-
-        own_region = required("AWS_REGION")
+        own_region = required_setting("AWS_REGION")
         return cls(
             data_region=os.environ.get("ACOGIDA_DATA_REGION") or own_region,
             language_region=os.environ.get("ACOGIDA_LANGUAGE_REGION") or own_region,
-            intakes_table=required("INTAKES_TABLE"),
-            intakes_office_index=required("INTAKES_OFFICE_INDEX"),
-            idempotency_table=required("IDEMPOTENCY_TABLE"),
-            transcripts_bucket=required("TRANSCRIPTS_BUCKET"),
-            transcripts_kms_key_arn=required("TRANSCRIPTS_KMS_KEY_ARN"),
+            intakes_table=required_setting("INTAKES_TABLE"),
+            intakes_office_index=required_setting("INTAKES_OFFICE_INDEX"),
+            idempotency_table=required_setting("IDEMPOTENCY_TABLE"),
+            transcripts_bucket=required_setting("TRANSCRIPTS_BUCKET"),
+            transcripts_kms_key_arn=required_setting("TRANSCRIPTS_KMS_KEY_ARN"),
             comprehend_enabled=os.environ.get("COMPREHEND_ENABLED", "false").lower() == "true",
-            transcription_job_prefix=required("TRANSCRIPTION_JOB_PREFIX"),
+            transcription_job_prefix=required_setting("TRANSCRIPTION_JOB_PREFIX"),
             draft_ttl_days=int(os.environ.get("DRAFT_TTL_DAYS", "7")),
             audio_bucket=os.environ.get("AUDIO_BUCKET") or None,
             audio_kms_key_arn=os.environ.get("AUDIO_KMS_KEY_ARN") or None,

@@ -115,6 +115,11 @@ _UNAMBIGUOUS_LETTER_WORDS = {
 }
 
 
+def normalise_document_number(number: str) -> str:
+    """As the contract writes it: no spaces, dots, dashes or slashes, upper case ("X1234567L")."""
+    return re.sub(r"[\s.\-/]", "", number).upper()
+
+
 def dni_letter(number: int) -> str:
     return DNI_LETTERS[number % 23]
 

@@ -25,7 +25,7 @@ from importlib import resources
 from typing import Any
 
 from acogida.intake.extract import FIELD_NAMES, NEEDS
-from acogida.intake.identifiers import document_is_valid
+from acogida.intake.identifiers import document_is_valid, normalise_document_number
 from acogida.intake.lexicon import municipalities
 from acogida.intake.tokens import fold
 
@@ -347,7 +347,7 @@ def _document_type_of(number: str) -> str:
 
 
 def _document_number(name: str, value: Any, _today: dt.date) -> str:  # noqa: ANN401
-    cleaned = re.sub(r"[\s.\-/]", "", _text(name, value)).upper()
+    cleaned = normalise_document_number(_text(name, value))
     if not _DOCUMENT_SHAPES["PASSPORT"].match(cleaned):
         raise InvalidCorrectionError(
             name, "5 to 20 letters and digits (DNI 12345678Z, NIE X1234567L, or a passport number)"
