@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from acogida.handlers import transcription_done, transcription_start
 from acogida.handlers.runtime import dependencies
 from acogida.handlers.transcription import RejectedAudioError, audio_object, intake_id_of_job
+from acogida.intake.record import MAX_TRANSCRIPT_CHARS, TranscriptTooLongError
 from acogida.intake.transcribe_output import speaker_turns
 from acogida.local.events import (
     SqsMessage,
@@ -193,3 +194,14 @@ def test_failed_and_foreign_jobs_change_nothing_and_malformed_events_are_refused
     del broken["detail"]["TranscriptionJobStatus"]
     with pytest.raises(ValidationError):
         transcription_done.handler(broken, context)
+
+
+def test_a_batch_transcript_past_the_draft_limit_is_refused_and_writes_nothing(intake_stores):
+    intake_id = new_draft()
+    words = "palabra " * (MAX_TRANSCRIPT_CHARS // 8 + 100)
+    with pytest.raises(TranscriptTooLongError):
+        dependencies().intakes.apply_transcription(
+            intake_id, f"{JOB_PREFIX}{intake_id}-{'3' * 16}", [(None, words)]
+        )
+    assert dependencies().intakes.find(intake_id).segment_count == 0
+    assert intake_stores.object_keys("drafts/") == []

@@ -183,11 +183,17 @@ class IntakeService:
             if job_name in intake.applied_transcription_jobs:
                 return intake
             segments = self._segments(intake)
+            grown = intake  # the draft as each new segment finds it: the limits count what came before
             for speaker, text in turns:
                 for piece in _pieces(text, MAX_SEGMENT_CHARS):
-                    segment = Segment(len(segments), piece, speaker)
-                    check_segment(replace(intake, segment_count=len(segments)), segment)
+                    segment = Segment(grown.segment_count, piece, speaker)
+                    check_segment(grown, segment)
                     segments.append(segment)
+                    grown = replace(
+                        grown,
+                        segment_count=len(segments),
+                        transcript_chars=grown.transcript_chars + len(segment.as_line()) + 1,
+                    )
             try:
                 return self._store_transcript(intake, segments, transcription_job=job_name)
             except ConcurrentChangeError:
