@@ -9,6 +9,12 @@ import boto3
 from botocore.config import Config
 
 EMULATOR_ACCESS_KEY = "testing"
+# The same dummies as environment variables, for processes pointed at the emulator: local mode
+# must never be able to sign a request to AWS.
+EMULATOR_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": EMULATOR_ACCESS_KEY,
+    "AWS_SECRET_ACCESS_KEY": EMULATOR_ACCESS_KEY,
+}
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,9 @@ MEDIA_FORMATS = {
     "webm": "webm",
 }
 MAX_AUDIO_BYTES = 2 * 1024**3  # Transcribe's limit for batch media files
-_AUDIO_KEY = re.compile(r"^audio/(?P<intake_id>[0-9a-f]{32})/(?P<name>[A-Za-z0-9._-]{1,100})$")
+_AUDIO_KEY = re.compile(
+    re.escape(AUDIO_PREFIX) + r"(?P<intake_id>[0-9a-f]{32})/(?P<name>[A-Za-z0-9._-]{1,100})$"
+)
 
 
 class RejectedAudioError(ValueError):
@@ -50,7 +52,7 @@ class AudioObject:
 
 def audio_object(bucket: str, key: str, size: int, version: str) -> AudioObject:
     match = _AUDIO_KEY.match(key)
-    if not key.startswith(AUDIO_PREFIX) or match is None:
+    if match is None:
         raise RejectedAudioError("audio keys are audio/<intake_id>/<file name of letters, digits, . _ ->")
     extension = match["name"].rsplit(".", 1)[-1].lower() if "." in match["name"] else ""
     if extension not in MEDIA_FORMATS:

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from acogida.adapters.aws import EMULATOR_CREDENTIALS
 from acogida.infra.toolchain import ENVIRONMENTS, Toolchain
 
-# Dummy credentials for the emulator: local mode must never be able to sign a request to AWS.
-EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 # Variables that could route a local run to a real account or profile; removed in local mode.
 AWS_VARIABLES_CLEARED_LOCALLY = (
     "AWS_PROFILE",

@@ -11,11 +11,9 @@ the function's environment from ``terraform output`` of the local workspace, poi
 from __future__ import annotations
 
 import json
-import os
 import threading
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -29,7 +27,6 @@ from acogida.local.events import http_api_event, route_key
 
 # API Gateway's own limit on a request body; the handler enforces its smaller one with a reason.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
-EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -78,22 +75,6 @@ def _as_gateway_claim(value: Any) -> Any:  # noqa: ANN401
     if isinstance(value, list):
         return "[" + " ".join(str(item) for item in value) + "]"
     return value
-
-
-@contextmanager
-def function_environment(environment: Mapping[str, str], emulator_endpoint: str) -> Iterator[None]:
-    """The function's variables in this process, with every AWS call going to the emulator."""
-    saved = dict(os.environ)
-    os.environ.update(environment)
-    os.environ.update(EMULATOR_CREDENTIALS)
-    os.environ["AWS_ENDPOINT_URL"] = emulator_endpoint
-    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
-    os.environ.pop("AWS_PROFILE", None)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 class LocalHttpApi:

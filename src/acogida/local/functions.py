@@ -10,15 +10,32 @@ to one log file, as CloudWatch Logs would hold it.
 from __future__ import annotations
 
 import importlib
+import os
 import threading
 import warnings
-from collections.abc import Mapping
-from contextlib import redirect_stdout
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, redirect_stdout
 from typing import Any, TextIO
 
+from acogida.adapters.aws import EMULATOR_CREDENTIALS
 from acogida.handlers.runtime import dependencies
-from acogida.local.api import function_environment
 from acogida.local.lambda_context import LocalLambdaContext
+
+
+@contextmanager
+def function_environment(environment: Mapping[str, str], emulator_endpoint: str) -> Iterator[None]:
+    """The function's variables in this process, with every AWS call going to the emulator."""
+    saved = dict(os.environ)
+    os.environ.update(environment)
+    os.environ.update(EMULATOR_CREDENTIALS)
+    os.environ["AWS_ENDPOINT_URL"] = emulator_endpoint
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.pop("AWS_PROFILE", None)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 class UnknownFunctionError(KeyError):
