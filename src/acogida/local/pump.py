@@ -51,7 +51,7 @@ class TranscriptionPump:
         self._job_prefix = job_prefix
         self._account = account
         self._region = self._queue_arn.split(":")[3]
-        self._delivered: set[tuple[str, str]] = set()
+        self._delivered: set[str] = set()  # jobs whose final state went to transcription_done
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -110,14 +110,14 @@ class TranscriptionPump:
         )
         for summary in summaries:
             name = summary["TranscriptionJobName"]
-            if not name.startswith(self._job_prefix) or any(name == done for done, _ in self._delivered):
+            if not name.startswith(self._job_prefix) or name in self._delivered:
                 continue
             status = self._transcribe.get_transcription_job(TranscriptionJobName=name)["TranscriptionJob"][
                 "TranscriptionJobStatus"
             ]
             if status not in FINAL_STATES:
                 continue
-            self._delivered.add((name, status))
+            self._delivered.add(name)
             event = transcribe_state_change_event(name, status, self._region, self._account)
             try:
                 result = self._functions.invoke("transcription_done", event)
