@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from acogida.infra.terraform import TerraformError, TerraformRoot
@@ -45,6 +47,29 @@ def _build_parser() -> argparse.ArgumentParser:
         help='read lines {"id", "text"}, write lines {"id", "spans", "redacted"} in the same order',
     )
 
+    etl = commands.add_parser(
+        "etl",
+        help="submissions CSV (raw/ layout) -> daily workforce demand (Forecast CSV, Parquet, PNG)",
+    )
+    etl.add_argument(
+        "--input", required=True, type=Path, help="folder of submission CSVs (searched recursively)"
+    )
+    etl.add_argument(
+        "--output", required=True, type=Path, help="folder for workforce_demand.{csv,parquet,png}"
+    )
+    etl.add_argument(
+        "--config", type=Path, help="needs -> workforce minutes JSON (default: the packaged one)"
+    )
+    etl.add_argument(
+        "--engine", choices=["spark", "pandas"], default="spark", help="default: spark (local mode)"
+    )
+    etl.add_argument(
+        "--end",
+        type=_iso_date,
+        help="extend every series with zeros up to this day (YYYY-MM-DD), e.g. today",
+    )
+    etl.add_argument("--no-plot", action="store_true", help="skip the PNG chart")
+
     local = commands.add_parser("local", help="the local AWS emulator (moto on 127.0.0.1)")
     local.add_argument(
         "action",
@@ -65,6 +90,43 @@ def _build_parser() -> argparse.ArgumentParser:
         "--auto-approve", action="store_true", help="apply/destroy without the interactive confirmation"
     )
     return parser
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from error
+
+
+def _etl(arguments: argparse.Namespace) -> int:
+    from acogida.etl.run import run_etl  # noqa: PLC0415 - pandas and Spark load only for this command
+    from acogida.etl.workforce import load_workforce_config  # noqa: PLC0415
+
+    config = load_workforce_config(arguments.config)
+    summary = run_etl(
+        arguments.input,
+        arguments.output,
+        config,
+        engine=arguments.engine,
+        end=arguments.end,
+        plot=not arguments.no_plot,
+        progress=lambda message: print(f"==> {message}", flush=True),
+    )
+    if summary.invalid_rows:
+        print(f"warning: {summary.invalid_rows} row(s) left out (first {len(summary.invalid_examples)}):")
+        for example in summary.invalid_examples:
+            print(f"  {example}")
+    print(
+        f"{summary.rows} rows in {summary.files} file(s) -> {summary.intakes} intakes -> "
+        f"{summary.series} series (location x workforce type), {summary.first_day} .. {summary.last_day}"
+    )
+    for workforce_type, hours in sorted(summary.staff_hours.items()):
+        print(f"  {workforce_type:<20} {hours:>12,.1f} staff-hours")
+    for path in summary.outputs:
+        print(f"wrote {path}")
+    print(f"done in {summary.seconds:.1f} s ({summary.engine})")
+    return 0
 
 
 def _extract(arguments: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
@@ -100,6 +162,8 @@ def _run(arguments: argparse.Namespace) -> int:
                 stream.reconfigure(encoding="utf-8")
         handler = _extract if arguments.command == "extract" else _redact
         return handler(arguments, sys.stdin, sys.stdout)
+    if arguments.command == "etl":
+        return _etl(arguments)
 
     toolchain = load_toolchain()
     port = getattr(arguments, "port", None)
@@ -176,7 +240,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputLineError as error:
         print(f"acogida: error: stdin {error}", file=sys.stderr)
         return 2
-    except (EmulatorError, TerraformError, SmokeCheckError, RepositoryNotFoundError, ValueError) as error:
+    except (
+        EmulatorError,
+        TerraformError,
+        SmokeCheckError,
+        RepositoryNotFoundError,
+        ValueError,
+        OSError,
+    ) as error:
         print(f"acogida: error: {error}", file=sys.stderr)
         return 1
 

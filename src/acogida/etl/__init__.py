@@ -1,0 +1,1 @@
+"""Data-lake transformations: submitted intakes → daily workforce demand (Spark and pandas)."""

@@ -1,0 +1,100 @@
+"""The workforce-demand transformation in plain pandas, on one machine.
+
+Same input, rules and output as ``spark_demand`` (the tests hold them equal). It is the yardstick
+``make bench-etl`` measures Spark against, and what small jobs (a demo, a test) can use without a
+JVM.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from acogida.etl.workforce import (
+    DEMAND_COLUMNS,
+    DEMAND_DECIMALS,
+    EVERY_INTAKE,
+    WORKLOAD_COLUMNS,
+    WorkforceConfig,
+)
+from acogida.export.submission import SUBMISSION_COLUMNS
+
+
+def read_submissions(path: Path) -> pd.DataFrame:
+    """Every ``*.csv`` under ``path`` (recursively), as strings; a file with other columns fails."""
+    files = sorted(path.rglob("*.csv")) if path.is_dir() else [path]
+    frames = []
+    for file in files:
+        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+        if tuple(frame.columns) != SUBMISSION_COLUMNS:
+            raise ValueError(f"{file}: columns {list(frame.columns)} are not {list(SUBMISSION_COLUMNS)}")
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=list(SUBMISSION_COLUMNS), dtype=str)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _submitted_at(submissions: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(submissions["submitted_at"], format="%Y-%m-%dT%H:%M:%SZ", utc=True, errors="coerce")
+
+
+def invalid_submissions(submissions: pd.DataFrame) -> pd.DataFrame:
+    """Rows the transformation cannot place, with a ``reason`` (the same rules as Spark's)."""
+    reason = pd.Series(pd.NA, index=submissions.index, dtype="string")
+    reason = reason.mask(_submitted_at(submissions).isna(), "submitted_at is not yyyy-mm-ddThh:mm:ssZ")
+    reason = reason.mask(submissions["office"].str.strip() == "", "office is empty")
+    reason = reason.mask(submissions["intake_id"].str.strip() == "", "intake_id is empty")
+    return submissions.assign(reason=reason)[reason.notna()]
+
+
+def intake_workload(submissions: pd.DataFrame, config: WorkforceConfig) -> pd.DataFrame:
+    submitted = _submitted_at(submissions)
+    valid = submissions.assign(_submitted=submitted, location=submissions["office"].str.strip())[
+        (submissions["intake_id"].str.strip() != "")
+        & (submissions["office"].str.strip() != "")
+        & submitted.notna()
+    ]
+    unique = valid.sort_values(
+        ["intake_id", "submitted_at", "office", "needs"], ascending=[True, False, True, True]
+    ).drop_duplicates("intake_id", keep="first")
+    days = unique["_submitted"].dt.tz_convert(config.timezone).dt.date
+    needs = (EVERY_INTAKE + "|" + unique["needs"]).str.split("|")
+    intakes = pd.DataFrame(
+        {"intake_id": unique["intake_id"], "day": days, "location": unique["location"], "need": needs}
+    ).explode("need")
+    intakes = intakes[intakes["need"] != ""].drop_duplicates(["intake_id", "need"])
+    rules = pd.DataFrame(
+        [(rule.need, rule.workforce_type, rule.minutes) for rule in config.rules],
+        columns=["need", "workforce_type", "minutes"],
+    )
+    joined = intakes.merge(rules, on="need")
+    keys = ["intake_id", "day", "location", "workforce_type"]
+    workload = joined.groupby(keys)["minutes"].sum().reset_index()
+    return workload[list(WORKLOAD_COLUMNS)]
+
+
+def daily_demand(
+    workload: pd.DataFrame, config: WorkforceConfig, *, end: dt.date | None = None
+) -> pd.DataFrame:
+    if workload.empty:
+        return pd.DataFrame(columns=list(DEMAND_COLUMNS))
+    per_day = workload.groupby(["day", "location", "workforce_type"])["minutes"].sum() / 60.0
+    last_day = max(workload["day"].max(), end) if end else workload["day"].max()
+    grid = [
+        (day.date(), location, workforce_type)
+        for location, first_day in workload.groupby("location")["day"].min().items()
+        for day in pd.date_range(first_day, last_day, freq="D")
+        for workforce_type in config.workforce_types
+    ]
+    index = pd.MultiIndex.from_tuples(grid, names=["day", "location", "workforce_type"])
+    demand = (
+        per_day.reindex(index, fill_value=0.0).round(DEMAND_DECIMALS).rename("workforce_demand").reset_index()
+    )
+    demand["timestamp"] = pd.to_datetime(demand["day"]).dt.strftime("%Y-%m-%d")
+    return (
+        demand[list(DEMAND_COLUMNS)]
+        .sort_values(["location", "workforce_type", "timestamp"])
+        .reset_index(drop=True)
+    )
