@@ -20,6 +20,7 @@ from acogida.export.submission import (
     submission_row,
     to_csv,
 )
+from acogida.adapters.lake import lake_target
 from acogida.handlers import export_submissions, intake_api
 from acogida.handlers.runtime import dependencies
 from acogida.local.events import dynamodb_stream_record, http_api_event
@@ -126,9 +127,9 @@ def export_env(intake_stores, monkeypatch):
     monkeypatch.setenv("RAW_BUCKET", RAW_BUCKET)
     monkeypatch.setenv("RAW_KMS_KEY_ARN", raw_key)
     monkeypatch.setenv("PSEUDONYMISATION_SECRET_ARN", secret_arn)
-    export_submissions.export_target.cache_clear()
+    lake_target.cache_clear()
     yield intake_stores
-    export_submissions.export_target.cache_clear()
+    lake_target.cache_clear()
 
 
 def submit_one() -> str:

@@ -175,7 +175,8 @@ def _submitted_at(values: pd.Series, timezone: str) -> pd.Series:
 def _whole_numbers(values: pd.Series, low: int, high: int) -> tuple[pd.Series, pd.Series]:
     """The numbers, and a mask of the non-empty cells that are not whole numbers in [low, high]."""
     numbers = pd.to_numeric(values.where(values.str.fullmatch(r"[0-9]{1,6}")), errors="coerce")
-    bad = (values != "") & ~numbers.between(low, high)
+    in_range = numbers.between(low, high).fillna(False).astype(bool)
+    bad = (values != "") & ~in_range
     return numbers, bad
 
 
@@ -219,7 +220,9 @@ def validate_upload(
     errors: list[RowError] = []
 
     def flag(mask: pd.Series, column: str, reason: str) -> None:
-        errors.extend(RowError(int(line), column, reason) for line in frame.loc[mask, "line"])
+        # Nullable masks (pd.NA where a cell was unreadable) count as flagged only when True.
+        definite = mask.fillna(False).astype(bool)
+        errors.extend(RowError(int(line), column, reason) for line in frame.loc[definite, "line"])
 
     flag(~frame["intake_id"].str.fullmatch(_INTAKE_ID), "intake_id", "1-64 letters, digits, '.', '_' or '-'")
     first_line = frame.groupby("intake_id")["line"].transform("min")

@@ -8,53 +8,24 @@ write nothing. A record that fails is reported alone and retried by the event so
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from acogida.adapters.aws import AwsTarget
 from acogida.adapters.intake_repository import from_item
-from acogida.adapters.object_store import ObjectStore
+from acogida.adapters.lake import lake_target
 from acogida.export.submission import object_key, submission_row, to_csv
-from acogida.handlers.runtime import required_setting
 from acogida.intake.record import IntakeStatus
 
 logger = Logger(service="export_submissions")
 tracer = Tracer(service="export_submissions")
 metrics = Metrics(namespace="Acogida", service="export_submissions")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-
-
-@dataclass(frozen=True)
-class ExportTarget:
-    raw: ObjectStore
-    kms_key_arn: str
-    secret_arn: str
-
-
-@cache
-def export_target() -> ExportTarget:
-    return ExportTarget(
-        raw=ObjectStore(
-            AwsTarget(region=required_setting("AWS_REGION")).client("s3"), required_setting("RAW_BUCKET")
-        ),
-        kms_key_arn=required_setting("RAW_KMS_KEY_ARN"),
-        secret_arn=required_setting("PSEUDONYMISATION_SECRET_ARN"),
-    )
-
-
-def pseudonymisation_secret(secret_arn: str) -> bytes:
-    # Cached for five minutes: a rotated secret reaches warm functions within that time.
-    value = parameters.get_secret(secret_arn, max_age=300)
-    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
 
 
 @tracer.capture_method
@@ -65,14 +36,14 @@ def record_handler(record: DynamoDBRecord) -> None:
     intake = from_item(image)
     if intake.submitted_at is None:
         raise ValueError(f"intake {intake.intake_id} is submitted without submitted_at")
-    target = export_target()
+    target = lake_target()
     row = submission_row(
         intake_id=intake.intake_id,
         submitted_at=intake.submitted_at,
         office=intake.office,
         duration_s=intake.duration_s,
         values=intake.values(),
-        secret=pseudonymisation_secret(target.secret_arn),
+        secret=target.pseudonymisation_secret(),
     )
     key = object_key(intake.intake_id, intake.submitted_at)
     target.raw.put_encrypted(key, to_csv([row]), target.kms_key_arn, "text/csv; charset=utf-8")

@@ -32,10 +32,10 @@ from acogida.intake.identifiers import dni_letter
 
 # office -> (mean intakes on an ordinary Wednesday, municipalities its people live in)
 OFFICES: dict[str, tuple[float, tuple[str, ...]]] = {
-    "MAD-CENTRO": (16.0, ("Madrid", "Alcalá de Henares")),
-    "GETAFE": (7.0, ("Getafe", "Leganés", "Fuenlabrada", "Parla")),
-    "BARCELONA": (11.0, ("Barcelona", "Badalona", "L'Hospitalet de Llobregat")),
-    "SEVILLA": (8.0, ("Sevilla", "Dos Hermanas")),
+    "madrid-centro": (16.0, ("Madrid", "Alcalá de Henares")),
+    "getafe": (7.0, ("Getafe", "Leganés", "Fuenlabrada", "Parla")),
+    "barcelona": (11.0, ("Barcelona", "Badalona", "L'Hospitalet de Llobregat")),
+    "sevilla": (8.0, ("Sevilla", "Dos Hermanas")),
 }
 WEEKDAY_FACTOR = (1.3, 1.1, 1.0, 1.0, 0.85, 0.25, 0.0)  # Monday .. Sunday
 NEED_PROBABILITY = {
