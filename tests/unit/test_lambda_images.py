@@ -10,15 +10,42 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-DOCKERFILE = REPO / "src" / "lambdas" / "intake" / "Dockerfile"
+IMAGES = ("intake", "analytics")
+# Handlers per image: the API and transcription path carry no pandas.
 HANDLERS = ("intake_api", "transcription_start", "transcription_done", "export_submissions")
+ANALYTICS_HANDLERS = ("bulk_upload",)
 
 
-def test_every_path_the_dockerfile_copies_exists():
-    sources = [line.split()[1] for line in DOCKERFILE.read_text().splitlines() if line.startswith("COPY ")]
+@pytest.mark.parametrize("image", IMAGES)
+def test_every_path_the_dockerfile_copies_exists(image):
+    dockerfile = REPO / "src" / "lambdas" / image / "Dockerfile"
+    sources = [line.split()[1] for line in dockerfile.read_text().splitlines() if line.startswith("COPY ")]
     assert sources
     for source in sources:
         assert (REPO / source).exists(), source
+    command = re.search(r'^CMD \["([a-z_.]+)\.handler"\]', dockerfile.read_text(), flags=re.MULTILINE)
+    assert command is not None
+    assert (REPO / "src" / (command.group(1).replace(".", "/") + ".py")).exists()
+
+
+def test_the_analytics_lock_pins_pandas_and_no_spacy():
+    lock = (REPO / "requirements" / "lambda-analytics.lock").read_text()
+    packages = re.findall(r"^([A-Za-z0-9_.-]+)==", lock, flags=re.MULTILINE)
+    assert len(packages) == lock.count("--hash=sha256:")
+    names = {name.lower().replace("_", "-") for name in packages}
+    assert {"aws-lambda-powertools", "pandas", "numpy"} <= names
+    assert "spacy" not in names
+
+
+@pytest.mark.parametrize("handler", ANALYTICS_HANDLERS)
+def test_an_analytics_handler_imports_without_spacy_or_the_local_tooling(handler):
+    unwanted = ("spacy", "pyspark", "moto", "acogida.local", "acogida.cli")
+    code = (
+        f"import sys, acogida.handlers.{handler} as m; assert callable(m.handler); "
+        f"print(sorted(name for name in {unwanted!r} if name in sys.modules))"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == "[]"
 
 
 def test_the_lock_pins_every_package_by_hash_and_carries_no_pandas():
