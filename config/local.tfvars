@@ -36,3 +36,9 @@ emulator_services = [
   "ecs", "elbv2", "events", "glue", "iam", "kms", "lambda", "logs", "s3", "scheduler",
   "secretsmanager", "ses", "sns", "sqs", "ssm", "sts",
 ]
+
+# Data lake (module bi): as for audio uploads, the emulator cannot run the function images, so the
+# stream and the bulk-uploads queue are delivered by the local runtime instead of Lambda triggers.
+export_trigger_enabled      = false
+bulk_upload_trigger_enabled = false
+quicksight_enabled          = false # no QuickSight subscription in the emulator

@@ -14,6 +14,9 @@ if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then
 fi
 export TF_IN_AUTOMATION=1 TF_INPUT=0
 
+# The root plans upload the Glue job's package: build it first (deterministic, only when changed).
+"${PYTHON:-$repo_root/.venv/bin/python}" -m acogida.infra.glue_package "$repo_root" >/dev/null
+
 check_module() {
   local dir="$1" workspace="$2"
   local name="${dir#"$repo_root"/}"

@@ -1,6 +1,6 @@
-# Root module: one module per area. landing_zone, database, app (intake API) and transcription
-# (batch transcription path) exist today; ml (forecast pipeline) and bi (export, Glue, Athena,
-# QuickSight) follow.
+# Root module: one module per area. landing_zone, database, app (intake API), transcription
+# (batch transcription path) and bi (export, bulk upload, Glue, Athena, QuickSight) exist today;
+# ml (forecast pipeline) follows.
 #
 # Two regions: aws_region (eu-south-2, the home region) holds the data and the intake API;
 # language_region (eu-west-1) holds what needs Amazon Transcribe or Amazon Comprehend, which
@@ -37,6 +37,7 @@ locals {
   # Image tag overrides by module (the root variable names all three functions).
   app_functions           = ["intake_api"]
   transcription_functions = ["transcription_start", "transcription_done"]
+  bi_functions            = ["export_submissions", "bulk_upload"]
 }
 
 module "landing_zone" {
@@ -140,6 +141,52 @@ module "transcription" {
 
   # Training data under s3://<speech bucket>/comprehend/dni/ (module output comprehend_dni_training_data_s3_uri).
   comprehend_dni_recognizer_enabled = var.comprehend_dni_recognizer_enabled
+}
+
+# The data lake: the intakes stream and coordinators' uploads → pseudonymised raw/, the Glue
+# crawler and Spark job → curated/ demand, Athena, QuickSight (optional).
+module "bi" {
+  source = "./modules/bi"
+
+  name_prefix = local.name_prefix
+  environment = var.environment
+
+  raw_bucket_name            = module.landing_zone.s3_bucket_names["raw"]
+  curated_bucket_name        = module.landing_zone.s3_bucket_names["curated"]
+  artifacts_bucket_name      = module.landing_zone.s3_bucket_names["artifacts"]
+  athena_results_bucket_name = module.landing_zone.s3_bucket_names["athena-results"]
+  intakes_stream_arn         = module.database.dynamodb_intakes_table_stream_arn
+
+  s3_kms_key_arn        = module.landing_zone.kms_key_arns["s3"]
+  analytics_kms_key_arn = module.landing_zone.kms_key_arns["analytics"]
+  secrets_kms_key_arn   = module.landing_zone.kms_key_arns["secrets"]
+  messaging_kms_key_arn = module.landing_zone.kms_key_arns["messaging"]
+  dynamodb_kms_key_arn  = module.landing_zone.kms_key_arns["dynamodb"]
+  lambda_kms_key_arn    = module.landing_zone.kms_key_arns["lambda"]
+  logs_kms_key_arn      = module.landing_zone.kms_key_arns["logs"]
+  ecr_kms_key_arn       = module.landing_zone.kms_key_arns["ecr"]
+  alerts_topic_arn      = module.landing_zone.sns_alerts_topic_arn
+
+  image_tag                 = var.image_tag
+  image_tags                = { for name, tag in var.image_tags : name => tag if contains(local.bi_functions, name) }
+  force_delete_repositories = local.disposable
+  log_level                 = var.log_level
+  log_retention_days        = var.log_retention_days
+
+  export_trigger_enabled      = var.export_trigger_enabled
+  bulk_upload_trigger_enabled = var.bulk_upload_trigger_enabled
+  upload_notification_emails  = var.upload_notification_emails
+  secret_recovery_window_days = local.disposable ? 0 : 30
+
+  # The job's code: the entry point as it is in the repository, and the zip of the acogida
+  # transformation that acogida.infra.glue_package builds before every plan.
+  glue_job_script_path   = "${path.root}/../src/glue-jobs/workforce_demand/job.py"
+  glue_package_path      = "${path.root}/../build/glue/acogida-glue.zip"
+  glue_number_of_workers = var.glue_number_of_workers
+  etl_schedule_enabled   = var.etl_schedule_enabled
+
+  force_destroy_workgroup = local.disposable
+  quicksight_enabled      = var.quicksight_enabled
 }
 
 # --- The split of module app (2026-11): state moves ------------------------------------------------

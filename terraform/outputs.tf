@@ -143,17 +143,18 @@ output "lambda_regions" {
   value = merge(
     { for name, _ in module.app.function_names : name => var.aws_region },
     { for name, _ in module.transcription.function_names : name => module.transcription.region },
+    { for name, _ in module.bi.function_names : name => var.aws_region },
   )
 }
 
 output "lambda_environments" {
   description = "Environment variables of each function by key (the local runtime runs the handlers in-process with them)."
-  value       = merge(module.app.function_environments, module.transcription.function_environments)
+  value       = merge(module.app.function_environments, module.transcription.function_environments, module.bi.function_environments)
 }
 
 output "ecr_repository_urls" {
   description = "Image repository URL by function key, each in its function's region (Lambda pulls images from its own region)."
-  value       = merge(module.app.ecr_repository_urls, module.transcription.ecr_repository_urls)
+  value       = merge(module.app.ecr_repository_urls, module.transcription.ecr_repository_urls, module.bi.ecr_repository_urls)
 }
 
 output "audio_uploads_queue_url" {
@@ -174,4 +175,46 @@ output "transcription_job_prefix" {
 output "log_group_names" {
   description = "Log group names by function key, plus api_access (each in its function's region)."
   value       = merge(module.app.log_group_names, module.transcription.log_group_names)
+}
+
+# --- Data lake (module bi) ---------------------------------------------------------------------
+
+output "bulk_uploads_queue_url" {
+  description = "URL of the bulk-uploads queue (S3 notifications of raw/uploads/)."
+  value       = module.bi.bulk_uploads_queue_url
+}
+
+output "pseudonymisation_secret_arn" {
+  description = "ARN of the pseudonymisation secret (value write-only, never in state)."
+  value       = module.bi.pseudonymisation_secret_arn
+}
+
+output "glue_database_name" {
+  description = "Glue catalogue database of the lake."
+  value       = module.bi.glue_database_name
+}
+
+output "glue_job_name" {
+  description = "Name of the workforce_demand Glue job."
+  value       = module.bi.glue_job_name
+}
+
+output "glue_crawler_name" {
+  description = "Name of the submissions crawler."
+  value       = module.bi.glue_crawler_name
+}
+
+output "athena_workgroup_name" {
+  description = "Name of the analytics Athena workgroup."
+  value       = module.bi.athena_workgroup_name
+}
+
+output "export_dlq_url" {
+  description = "URL of the export's on-failure queue."
+  value       = module.bi.export_dlq_url
+}
+
+output "curated_demand_prefix" {
+  description = "Where the Glue job writes the demand series."
+  value       = module.bi.curated_demand_prefix
 }

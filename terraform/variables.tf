@@ -138,13 +138,13 @@ variable "image_tag" {
 }
 
 variable "image_tags" {
-  description = "Per-function image tags overriding image_tag (keys intake_api, transcription_start, transcription_done)."
+  description = "Per-function image tags overriding image_tag (keys intake_api, transcription_start, transcription_done, export_submissions, bulk_upload)."
   type        = map(string)
   default     = {}
 
   validation {
-    condition     = alltrue([for name in keys(var.image_tags) : contains(["intake_api", "transcription_start", "transcription_done"], name)])
-    error_message = "image_tags keys must be function names: intake_api, transcription_start, transcription_done."
+    condition     = alltrue([for name in keys(var.image_tags) : contains(["intake_api", "transcription_start", "transcription_done", "export_submissions", "bulk_upload"], name)])
+    error_message = "image_tags keys must be function names: intake_api, transcription_start, transcription_done, export_submissions, bulk_upload."
   }
 }
 
@@ -207,6 +207,52 @@ variable "audio_uploads_trigger_enabled" {
     condition     = var.audio_uploads_trigger_enabled || var.environment == "local"
     error_message = "audio_uploads_trigger_enabled may only be false in local mode: on AWS the batch transcription path needs the trigger."
   }
+}
+
+variable "export_trigger_enabled" {
+  description = "Whether the intakes stream invokes export_submissions (off in local mode: the local runtime delivers the stream)."
+  type        = bool
+  default     = true
+}
+
+variable "bulk_upload_trigger_enabled" {
+  description = "Whether the bulk-uploads queue invokes bulk_upload (off in local mode: the local runtime delivers the messages)."
+  type        = bool
+  default     = true
+}
+
+variable "upload_notification_emails" {
+  description = "Coordinators' e-mail addresses told about each processed bulk upload."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for address in var.upload_notification_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", address))])
+    error_message = "upload_notification_emails must be e-mail addresses."
+  }
+}
+
+variable "glue_number_of_workers" {
+  description = "Workers of the workforce_demand Glue job (G.1X; see terraform/modules/bi/README.md for sizing)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.glue_number_of_workers >= 2 && var.glue_number_of_workers <= 100
+    error_message = "glue_number_of_workers must be between 2 and 100."
+  }
+}
+
+variable "etl_schedule_enabled" {
+  description = "Whether the workforce_demand job runs daily by itself (the pipeline also starts it)."
+  type        = bool
+  default     = true
+}
+
+variable "quicksight_enabled" {
+  description = "Create the QuickSight data source, datasets, analysts group and dashboard (needs a QuickSight subscription)."
+  type        = bool
+  default     = false
 }
 
 variable "cors_allowed_origins" {

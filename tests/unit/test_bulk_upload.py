@@ -293,3 +293,29 @@ def test_objects_outside_uploads_and_test_events_are_ignored() -> None:
     assert bulk_upload.uploaded_objects(body) == []
     body = json.dumps({"Records": [s3_object_created_record(RAW_BUCKET, "uploads/../submissions/x.csv", 3)]})
     assert bulk_upload.uploaded_objects(body) == []
+
+
+def test_an_empty_pseudonymisation_secret_gets_one_random_key_shared_by_every_caller(
+    intake_stores, monkeypatch
+):
+    """Terraform creates the secret without a value: the first caller puts a key, later callers
+    (and a concurrent first caller with another candidate) read that same key."""
+    kms = boto3.client("kms", region_name=REGION)
+    secrets = boto3.client("secretsmanager", region_name=REGION)
+    arn = secrets.create_secret(
+        Name="acogida-test/empty-key", KmsKeyId=kms.create_key()["KeyMetadata"]["Arn"]
+    )["ARN"]
+    monkeypatch.setenv("RAW_BUCKET", RAW_BUCKET)
+    monkeypatch.setenv("RAW_KMS_KEY_ARN", "arn:aws:kms:eu-south-2:123456789012:key/x")
+    monkeypatch.setenv("PSEUDONYMISATION_SECRET_ARN", arn)
+    lake_target.cache_clear()
+    first = lake_target().pseudonymisation_secret()
+    assert len(first) == 64
+    # A second cold start that lost the race: its put is refused, it reads the first key.
+    from aws_lambda_powertools.utilities import parameters  # noqa: PLC0415
+
+    parameters.clear_caches()
+    assert lake_target().pseudonymisation_secret() == first
+    versions = secrets.list_secret_version_ids(SecretId=arn)["Versions"]
+    assert len(versions) == 1
+    lake_target.cache_clear()

@@ -8,13 +8,15 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from moto.awslambda.models import LambdaFunction
+from moto.awslambda.models import LambdaBackend, LambdaFunction
+from moto.dynamodb.models import dynamodb_backends
 from moto.s3.models import FakeBucket
 from moto.sqs.models import Queue
 
 from acogida.local.emulator import (
     drop_conditional_statements,
     install_bucket_policy_patch,
+    install_disabled_stream_mapping_patch,
     install_lambda_logging_config_patch,
     install_sqs_redrive_policy_patch,
 )
@@ -128,3 +130,40 @@ def test_sqs_redrive_policy_comes_back_compact_like_aws(patched_lambda_and_sqs):
         ]
         == policy
     )
+
+
+@pytest.fixture
+def patched_stream_mapping(monkeypatch):
+    monkeypatch.setattr(LambdaBackend, "send_dynamodb_items", LambdaBackend.send_dynamodb_items)
+    install_disabled_stream_mapping_patch()
+    with mock_aws():
+        yield
+
+
+def test_a_disabled_stream_mapping_invokes_nothing_and_the_records_stay_readable(patched_stream_mapping):
+    region = "eu-south-2"
+    dynamodb = boto3.client("dynamodb", region_name=region)
+    stream_arn = dynamodb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]["LatestStreamArn"]
+    role = boto3.client("iam", region_name=region).create_role(RoleName="r", AssumeRolePolicyDocument="{}")
+    lam = boto3.client("lambda", region_name=region)
+    lam.create_function(
+        FunctionName="export",
+        Role=role["Role"]["Arn"],
+        PackageType="Image",
+        Code={"ImageUri": "123456789012.dkr.ecr.eu-south-2.amazonaws.com/export:t"},
+    )
+    lam.create_event_source_mapping(
+        EventSourceArn=stream_arn, FunctionName="export", StartingPosition="TRIM_HORIZON", Enabled=False
+    )
+    # Without the patch moto tries to run the image function here and the write fails.
+    dynamodb.put_item(TableName="t", Item={"id": {"S": "1"}})
+    # moto's in-process mock serves no DescribeStream: read the shard the server's GetRecords reads.
+    shard = dynamodb_backends["123456789012"][region].get_table("t").stream_shard
+    records = [record.to_json() for record in shard.items]
+    assert [record["eventName"] for record in records] == ["INSERT"]

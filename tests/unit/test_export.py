@@ -12,6 +12,7 @@ import json
 import boto3
 import pytest
 
+from acogida.adapters.lake import lake_target
 from acogida.export.submission import (
     SUBMISSION_COLUMNS,
     age_band,
@@ -20,7 +21,6 @@ from acogida.export.submission import (
     submission_row,
     to_csv,
 )
-from acogida.adapters.lake import lake_target
 from acogida.handlers import export_submissions, intake_api
 from acogida.handlers.runtime import dependencies
 from acogida.local.events import dynamodb_stream_record, http_api_event

@@ -176,3 +176,36 @@ def write_demand(demand: DataFrame, prefix: str) -> None:
     ordered = demand.orderBy("location", "workforce_type", "timestamp")
     ordered.coalesce(1).write.mode("overwrite").option("header", True).csv(f"{prefix}/forecast_import")
     ordered.write.mode("overwrite").parquet(f"{prefix}/parquet")
+
+
+def update_curated(
+    spark: SparkSession,
+    new_submissions: DataFrame,
+    curated_prefix: str,
+    config: WorkforceConfig,
+    *,
+    loaded_at: str,
+    end: dt.date | None = None,
+) -> DataFrame:
+    """The Glue job's step: add the new submissions' workload, then rewrite the demand series.
+
+    ``new_submissions`` are the rows the job bookmark has not seen (the whole of raw/ on a first
+    run). Their workload is appended to ``intake_workload/`` stamped with ``loaded_at``; an intake
+    seen in several loads (a replayed export, a bulk upload of an exported intake) counts once,
+    from its latest load. The demand series is then recomputed from the whole workload (small:
+    a few rows per intake) and ``demand/`` rewritten, so the zeros and the series ends stay right.
+    Returns the demand.
+    """
+    workload_path = f"{curated_prefix}/intake_workload"
+    new_workload = intake_workload(new_submissions, config).withColumn("loaded_at", F.lit(loaded_at))
+    new_workload.write.mode("append").partitionBy("loaded_at").parquet(workload_path)
+    every_load = spark.read.parquet(workload_path)
+    latest_load = Window.partitionBy("intake_id")
+    workload = (
+        every_load.withColumn("_latest", F.max("loaded_at").over(latest_load))
+        .where(F.col("loaded_at") == F.col("_latest"))
+        .select(*WORKLOAD_COLUMNS)
+    )
+    demand = daily_demand(workload, config, end=end)
+    write_demand(demand, f"{curated_prefix}/demand")
+    return demand

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from acogida.adapters.aws import EMULATOR_CREDENTIALS
+from acogida.infra.glue_package import build_glue_package
 from acogida.infra.toolchain import ENVIRONMENTS, Toolchain
 
 # Variables that could route a local run to a real account or profile; removed in local mode.
@@ -136,8 +137,13 @@ class TerraformRoot:
     def current_workspace(self) -> str:
         return self._run(["workspace", "show"], capture=True).stdout.strip()
 
+    def build_artifacts(self) -> None:
+        """Files the configuration uploads and must exist before a plan: the Glue job's package."""
+        build_glue_package(self.toolchain.repo_root)
+
     def plan(self, *, detailed_exitcode: bool = False, plan_file: Path | None = None) -> int:
         """terraform plan; with ``detailed_exitcode`` returns 0 (no changes) or 2 (changes)."""
+        self.build_artifacts()
         arguments = ["plan", "-input=false", *self.variable_arguments()]
         if detailed_exitcode:
             arguments.append("-detailed-exitcode")
@@ -149,6 +155,7 @@ class TerraformRoot:
     def plan_json(self) -> dict[str, Any]:
         """The plan as JSON (``terraform show -json``), for checking exactly what would change."""
         plan_file = Path(str(self.data_dir)) / "check.tfplan"
+        self.build_artifacts()
         self._run(
             ["plan", "-input=false", "-refresh=true", f"-out={plan_file}", *self.variable_arguments()],
             capture=True,
@@ -159,12 +166,14 @@ class TerraformRoot:
         return result
 
     def apply(self, *, auto_approve: bool) -> None:
+        self.build_artifacts()
         arguments = ["apply", "-input=false", *self.variable_arguments()]
         if auto_approve:
             arguments.append("-auto-approve")
         self._run(arguments, capture=not self.echo)
 
     def destroy(self, *, auto_approve: bool) -> None:
+        self.build_artifacts()
         arguments = ["destroy", "-input=false", *self.variable_arguments()]
         if auto_approve:
             arguments.append("-auto-approve")

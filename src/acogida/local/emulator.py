@@ -1,6 +1,6 @@
 """The local AWS: a moto server on 127.0.0.1, started as ``python -m acogida.local.emulator``.
 
-Three deliberate differences from stock moto, applied before the server starts. The modules are
+Four deliberate differences from stock moto, applied before the server starts. The modules are
 never changed to please moto; where moto answers differently from AWS, it is patched to answer
 as AWS does:
 
@@ -12,6 +12,10 @@ as AWS does:
   so every plan would want to set it again).
 - SQS returns ``RedrivePolicy`` as compact JSON, as AWS does (moto's spaced JSON makes every plan
   rewrite the attribute).
+- A disabled DynamoDB-stream event source mapping invokes nothing, as on AWS. Moto invokes the
+  mapped function on every table write whatever ``Enabled`` says, and, having no Docker to run
+  an image function, fails the write itself. Local mode disables the export's mapping and the
+  local runtime reads the stream instead.
 """
 
 from __future__ import annotations
@@ -94,10 +98,30 @@ def install_sqs_redrive_policy_patch() -> None:
     Queue.attributes = property(attributes)  # type: ignore[assignment,method-assign]
 
 
+def install_disabled_stream_mapping_patch() -> None:
+    """A table write reaches a function only through an enabled stream mapping, like AWS."""
+    from moto.awslambda.models import LambdaBackend  # noqa: PLC0415
+
+    original = LambdaBackend.send_dynamodb_items
+
+    def send_dynamodb_items(self: LambdaBackend, function_arn: str, items: Any, source: str) -> Any:  # noqa: ANN401
+        mappings = [
+            mapping
+            for mapping in self._event_source_mappings.values()
+            if mapping.function_arn == function_arn and mapping.event_source_arn == source
+        ]
+        if mappings and not any(mapping.enabled for mapping in mappings):
+            return None  # the records stay in the stream for GetRecords
+        return original(self, function_arn, items, source)
+
+    LambdaBackend.send_dynamodb_items = send_dynamodb_items  # type: ignore[method-assign]
+
+
 def install_patches() -> None:
     install_bucket_policy_patch()
     install_lambda_logging_config_patch()
     install_sqs_redrive_policy_patch()
+    install_disabled_stream_mapping_patch()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -41,7 +41,7 @@ resource "aws_s3_bucket" "this" {
   for_each = local.data_buckets
 
   #checkov:skip=CKV_AWS_144:Cross-region replication is not enabled: these buckets' data stays in the Spanish region (eu-south-2) and versioning plus noncurrent-version retention covers recovery. (Recorded audio never lands here: it goes to the transcription module's speech bucket in the language region.)
-  #checkov:skip=CKV2_AWS_62:No consumer reacts to object events in these buckets today; a module that needs one attaches the bucket's notification itself, not the landing zone. (Audio uploads notify from the speech bucket of module transcription, in the language region.)
+  #checkov:skip=CKV2_AWS_62:The landing zone attaches no event notifications: a module that needs one attaches it (module bi: raw/uploads/ → the bulk-uploads queue). The other buckets have no consumer of object events. (Audio uploads notify from the speech bucket of module transcription, in the language region.)
   bucket        = local.bucket_names[each.key]
   force_destroy = var.force_destroy_buckets
 }
