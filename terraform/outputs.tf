@@ -129,13 +129,13 @@ output "cognito_issuer" {
 }
 
 output "lambda_function_names" {
-  description = "Lambda function names by function key (intake_api in aws_region; transcription_start, transcription_done in language_region)."
-  value       = merge(module.app.function_names, module.transcription.function_names)
+  description = "Lambda function names by function key (intake_api, export_submissions, bulk_upload in aws_region; transcription_start, transcription_done in language_region)."
+  value       = merge(module.app.function_names, module.transcription.function_names, module.bi.function_names)
 }
 
 output "lambda_function_arns" {
   description = "Lambda function ARNs by function key (the ARN names each function's region)."
-  value       = merge(module.app.function_arns, module.transcription.function_arns)
+  value       = merge(module.app.function_arns, module.transcription.function_arns, module.bi.function_arns)
 }
 
 output "lambda_regions" {
@@ -217,4 +217,9 @@ output "export_dlq_url" {
 output "curated_demand_prefix" {
   description = "Where the Glue job writes the demand series."
   value       = module.bi.curated_demand_prefix
+}
+
+output "bulk_uploads_topic_arn" {
+  description = "ARN of the topic each processed bulk upload is announced on."
+  value       = module.bi.bulk_uploads_topic_arn
 }

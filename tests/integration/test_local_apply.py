@@ -20,6 +20,10 @@ from acogida.adapters.aws import AwsTarget
 from acogida.adapters.object_store import ensure_bucket
 from acogida.infra.terraform import TerraformRoot, unexplained_changes
 from acogida.local.demo import backend_setting
+from acogida.local.events import http_api_event
+from acogida.local.functions import LocalFunctions
+from acogida.local.lake_pump import LakePump
+from acogida.local.runtime import function_variables
 from acogida.local.smoke import run_smoke_checks
 from acogida.local.stack import LocalEmulator
 from tests.conftest import find_free_port
@@ -32,7 +36,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 # perpetual diff cannot slip in.
 EMULATOR_DIFF_ALLOWLIST: dict[tuple[str, str], str] = {}
 
-FUNCTIONS = ("intake_api", "transcription_start", "transcription_done")
+FUNCTIONS = ("intake_api", "transcription_start", "transcription_done", "export_submissions", "bulk_upload")
+HOME_FUNCTIONS = ("intake_api", "export_submissions", "bulk_upload")
+INTAKE_FUNCTIONS = ("intake_api", "transcription_start", "transcription_done")
 ROUTE_KEYS = (
     "POST /intakes",
     "GET /intakes",
@@ -61,6 +67,18 @@ FUNCTION_ENVIRONMENT = {
 }
 # The transcription functions (language region) also name the data region and the audio bucket.
 TRANSCRIPTION_ENVIRONMENT = {"ACOGIDA_DATA_REGION", "AUDIO_BUCKET", "AUDIO_KMS_KEY_ARN"}
+# The data-lake functions (terraform/modules/bi): where rows go and the pseudonymisation key.
+LAKE_ENVIRONMENT = {
+    "POWERTOOLS_SERVICE_NAME",
+    "POWERTOOLS_METRICS_NAMESPACE",
+    "POWERTOOLS_LOG_LEVEL",
+    "LOG_LEVEL",
+    "ACOGIDA_ENVIRONMENT",
+    "RAW_BUCKET",
+    "RAW_KMS_KEY_ARN",
+    "PSEUDONYMISATION_SECRET_ARN",
+}
+BULK_UPLOAD_ENVIRONMENT = {"UPLOADS_TOPIC_ARN", "OFFICE_TIMEZONE"}
 
 
 class LocalDeployment:
@@ -74,7 +92,7 @@ class LocalDeployment:
         self.language = AwsTarget(region=outputs["language_region"], endpoint_url=emulator.endpoint)
 
     def target_of(self, function: str) -> AwsTarget:
-        return self.target if function == "intake_api" else self.language
+        return self.target if function in HOME_FUNCTIONS else self.language
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +187,19 @@ def test_inventory(deployment):
     )
     assert count_per_function("module.transcription", "aws_cloudwatch_log_group.this") == 2
     assert count("module.transcription.aws_cloudwatch_event_rule.") == 1
+    # module bi (home region): export, bulk upload, Glue, Athena
+    assert count_per_function("module.bi", "aws_lambda_function.this") == 2
+    assert count_per_function("module.bi", "aws_ecr_repository.this") == 2
+    assert count("module.bi.aws_sqs_queue.") == 3
+    assert count("module.bi.aws_lambda_event_source_mapping.") == 2
+    assert count("module.bi.aws_s3_bucket_notification.") == 1
+    assert count("module.bi.aws_glue_job.") == 1
+    assert count("module.bi.aws_glue_crawler.") == 1
+    assert count("module.bi.aws_glue_catalog_table.") == 2
+    assert count("module.bi.aws_athena_named_query.") == 4
+    assert count("module.bi.aws_secretsmanager_secret.") == 1
+    assert count("aws_secretsmanager_secret_version") == 0  # the key's value is never Terraform's
+    assert count("aws_quicksight_") == 0  # quicksight_enabled = false in local mode
     # Switched off in local mode (config/local.tfvars): moto cannot train a recogniser.
     assert count("aws_comprehend_entity_recognizer") == 0
     assert set(deployment.outputs["lambda_function_names"]) == set(FUNCTIONS)
@@ -179,6 +210,8 @@ def test_inventory(deployment):
         "intake_api": deployment.outputs["aws_region"],
         "transcription_start": deployment.outputs["language_region"],
         "transcription_done": deployment.outputs["language_region"],
+        "export_submissions": deployment.outputs["aws_region"],
+        "bulk_upload": deployment.outputs["aws_region"],
     }
 
 
@@ -188,15 +221,19 @@ def test_each_module_lives_in_its_region(deployment):
     names = deployment.outputs["lambda_function_names"]
     home_functions = {f["FunctionName"] for f in home.client("lambda").list_functions()["Functions"]}
     language_functions = {f["FunctionName"] for f in language.client("lambda").list_functions()["Functions"]}
-    assert names["intake_api"] in home_functions
-    assert names["intake_api"] not in language_functions
+    for key in HOME_FUNCTIONS:
+        assert names[key] in home_functions
+        assert names[key] not in language_functions
     for key in ("transcription_start", "transcription_done"):
         assert names[key] in language_functions
         assert names[key] not in home_functions
-    assert home.client("sqs").list_queues().get("QueueUrls", []) == []
+    # Home region: the data lake's queues (bulk uploads, its DLQ, the export DLQ) and its rule.
+    assert len(home.client("sqs").list_queues().get("QueueUrls", [])) == 3
     assert len(language.client("sqs").list_queues().get("QueueUrls", [])) == 3
     assert language.client("events").list_rules()["Rules"][0]["Name"].endswith("-transcription-job-finished")
-    assert home.client("events").list_rules()["Rules"] == []
+    assert [rule["Name"] for rule in home.client("events").list_rules()["Rules"]] == [
+        "acogida-local-glue-failures"
+    ]
     speech = deployment.outputs["speech_bucket_name"]
     location = language.client("s3").get_bucket_location(Bucket=speech)["LocationConstraint"]
     assert location == deployment.outputs["language_region"]
@@ -213,7 +250,8 @@ def test_each_module_lives_in_its_region(deployment):
 
 def test_functions_carry_the_environment_contract(deployment):
     outputs = deployment.outputs
-    for key, name in outputs["lambda_function_names"].items():
+    for key in INTAKE_FUNCTIONS:
+        name = outputs["lambda_function_names"][key]
         lambda_client = deployment.target_of(key).client("lambda")
         configuration = lambda_client.get_function(FunctionName=name)["Configuration"]
         variables = configuration["Environment"]["Variables"]
@@ -234,6 +272,24 @@ def test_functions_carry_the_environment_contract(deployment):
         ]
         assert configuration["Architectures"] == ["arm64"]
         assert configuration["TracingConfig"] == {"Mode": "Active"}
+
+
+def test_lake_functions_carry_their_environment_contract(deployment):
+    outputs = deployment.outputs
+    for key in ("export_submissions", "bulk_upload"):
+        configuration = deployment.target.client("lambda").get_function(
+            FunctionName=outputs["lambda_function_names"][key]
+        )["Configuration"]
+        variables = configuration["Environment"]["Variables"]
+        assert set(variables) == LAKE_ENVIRONMENT | (
+            BULK_UPLOAD_ENVIRONMENT if key == "bulk_upload" else set()
+        )
+        assert variables == outputs["lambda_environments"][key]
+        assert variables["RAW_BUCKET"] == outputs["s3_bucket_names"]["raw"]
+        assert variables["PSEUDONYMISATION_SECRET_ARN"] == outputs["pseudonymisation_secret_arn"]
+        assert configuration["ImageConfigResponse"]["ImageConfig"]["Command"] == [
+            f"acogida.handlers.{key}.handler"
+        ]
 
 
 def test_every_api_route_requires_the_cognito_jwt(deployment):
@@ -326,3 +382,87 @@ def test_workspace_guard_stops_dev_values_in_the_local_workspace(deployment, too
     assert completed.returncode == 1
     assert "Workspace guard" in completed.stderr
     assert 'selected workspace is "local"' in completed.stderr
+
+
+def test_submitted_intakes_and_uploads_reach_the_lake_pseudonymised(deployment, tmp_path):
+    """The data lake on the applied workspace: an intake submitted through the intake API reaches
+    raw/submissions/ through the table's stream exactly once, a coordinator's upload is validated,
+    reported and deleted, and the pseudonymisation key, put on first use, is nowhere in the state."""
+    outputs = deployment.outputs
+    environments = {name: function_variables(outputs, name) for name in FUNCTIONS}
+    s3 = deployment.target.client("s3")
+    raw = outputs["s3_bucket_names"]["raw"]
+    with (tmp_path / "functions.log").open("w", encoding="utf-8") as log:
+        functions = LocalFunctions(environments, deployment.emulator.endpoint, log)
+        lake = LakePump(
+            functions,
+            streams=deployment.target.client("dynamodbstreams"),
+            sqs=deployment.target.client("sqs"),
+            stream_arn=outputs["dynamodb_intakes_table_stream_arn"],
+            uploads_queue_url=outputs["bulk_uploads_queue_url"],
+            export_dlq_url=outputs["export_dlq_url"],
+        )
+        lake.drain()  # whatever earlier tests wrote
+        claims = {"sub": "t-1", "cognito:groups": "[technician]", "custom:office": "getafe"}
+        created = functions.invoke("intake_api", http_api_event("POST", "/intakes", claims=claims))
+        intake_id = json.loads(created["body"])["intake_id"]
+        text = "Me llamo Ana Pérez Gil, mi DNI es 12345678Z, vivo en Getafe y necesito un abogado."
+        for path, body in (
+            (f"/intakes/{intake_id}/segments", json.dumps({"sequence": 0, "text": text})),
+            (f"/intakes/{intake_id}/submit", None),
+        ):
+            answer = functions.invoke("intake_api", http_api_event("POST", path, claims=claims, body=body))
+            assert answer["statusCode"] == 200, answer
+        first = lake.drain()
+        second = lake.drain()
+        assert first.exported_records == 1
+        assert second.exported_records == 0
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=raw, Prefix="submissions/")["Contents"]]
+        (key,) = [k for k in keys if k.endswith(f"/{intake_id}.csv")]
+        row = s3.get_object(Bucket=raw, Key=key)["Body"].read().decode("utf-8")
+        assert "legal" in row
+        assert "getafe" in row
+        for identifier in ("12345678Z", "Ana", "Pérez"):
+            assert identifier not in row
+
+        upload = (
+            "intake_id,submitted_at,office,document_type,document_number,needs\n"
+            "it-1,2025-05-05T10:00:00+02:00,getafe,DNI,12345678Z,food\n"
+            "it-2,mañana,getafe,,,food\n"
+        )
+        s3.put_object(Bucket=raw, Key="uploads/integration.csv", Body=upload.encode("utf-8"))
+        uploaded = lake.drain()
+        assert uploaded.upload_messages == 1
+        assert uploaded.upload_failures == 0
+        assert s3.list_object_versions(Bucket=raw, Prefix="uploads/").get("Versions") is None
+        reports = s3.list_objects_v2(Bucket=raw, Prefix="rejected/integration-")["Contents"]
+        report = s3.get_object(Bucket=raw, Key=reports[0]["Key"])["Body"].read().decode("utf-8")
+        assert report.splitlines()[1].startswith("3,submitted_at,")
+        accepted = (
+            s3.get_object(
+                Bucket=raw,
+                Key=next(
+                    k["Key"]
+                    for k in s3.list_objects_v2(Bucket=raw, Prefix="submissions/dt=2025-05-05/")["Contents"]
+                ),
+            )["Body"]
+            .read()
+            .decode("utf-8")
+        )
+        assert "12345678Z" not in accepted
+        functions.close()
+
+    # The same person, the same key: the export and the upload pseudonymise alike.
+    assert row.strip().split("\n")[1].split(",")[10] == accepted.strip().split("\n")[1].split(",")[10]
+    secret = deployment.target.client("secretsmanager").get_secret_value(
+        SecretId=outputs["pseudonymisation_secret_arn"]
+    )
+    assert len(secret["SecretString"]) == 64
+    state = subprocess.run(
+        ["terraform", f"-chdir={deployment.root.toolchain.terraform_dir}", "state", "pull"],
+        env=deployment.root.process_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert secret["SecretString"] not in state

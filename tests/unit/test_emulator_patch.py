@@ -8,6 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from moto.athena.responses import AthenaResponse
 from moto.awslambda.models import LambdaBackend, LambdaFunction
 from moto.dynamodb.models import dynamodb_backends
 from moto.s3.models import FakeBucket
@@ -15,6 +16,7 @@ from moto.sqs.models import Queue
 
 from acogida.local.emulator import (
     drop_conditional_statements,
+    install_athena_delete_named_query_patch,
     install_bucket_policy_patch,
     install_disabled_stream_mapping_patch,
     install_lambda_logging_config_patch,
@@ -167,3 +169,16 @@ def test_a_disabled_stream_mapping_invokes_nothing_and_the_records_stay_readable
     shard = dynamodb_backends["123456789012"][region].get_table("t").stream_shard
     records = [record.to_json() for record in shard.items]
     assert [record["eventName"] for record in records] == ["INSERT"]
+
+
+def test_athena_named_queries_can_be_deleted_like_on_aws(monkeypatch):
+    monkeypatch.delattr(AthenaResponse, "delete_named_query", raising=False)
+    install_athena_delete_named_query_patch()
+    with mock_aws():
+        athena = boto3.client("athena", region_name="eu-south-2")
+        athena.create_work_group(Name="wg")
+        query_id = athena.create_named_query(Name="q", Database="db", QueryString="SELECT 1", WorkGroup="wg")[
+            "NamedQueryId"
+        ]
+        athena.delete_named_query(NamedQueryId=query_id)
+        assert athena.list_named_queries(WorkGroup="wg")["NamedQueryIds"] == []

@@ -82,7 +82,7 @@ def _summarise(demand: pd.DataFrame) -> tuple[int, str, str, dict[str, float]]:
 
 
 def plot_demand(demand: pd.DataFrame, path: Path) -> Path:
-    """Weekly staff-hours per workforce type, one panel per location (PNG)."""
+    """Weekly staff-hours per workforce type, one panel per location (PNG), whole weeks only."""
     import matplotlib  # noqa: PLC0415 - plotting is optional and slow to import
 
     matplotlib.use("Agg")
@@ -94,14 +94,12 @@ def plot_demand(demand: pd.DataFrame, path: Path) -> Path:
         len(locations), 1, figsize=(11, 2.6 * max(len(locations), 1)), sharex=True, squeeze=False
     )
     for axis, location in zip(axes[:, 0], locations, strict=True):
-        weekly = (
-            frame[frame["location"] == location]
-            .pivot_table(
-                index="timestamp", columns="workforce_type", values="workforce_demand", aggfunc="sum"
-            )
-            .resample("W-MON", label="left", closed="left")
-            .sum()
+        daily = frame[frame["location"] == location].pivot_table(
+            index="timestamp", columns="workforce_type", values="workforce_demand", aggfunc="sum"
         )
+        weeks = daily.resample("W-MON", label="left", closed="left")
+        # Only whole weeks: a series' first and last weeks are usually partial and would dip.
+        weekly = weeks.sum()[weeks.size() == 7]
         for workforce_type in weekly.columns:
             axis.plot(weekly.index, weekly[workforce_type], label=workforce_type, linewidth=1.2)
         axis.set_title(f"{location}: staff-hours per week", fontsize=10)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+from importlib import resources
 from pathlib import Path
 
 from pyspark.sql import Column, DataFrame, SparkSession, Window
@@ -37,17 +38,25 @@ SUBMITTED_AT_FORMAT = "yyyy-MM-dd'T'HH:mm:ssX"
 
 
 def local_spark_session(app_name: str = "acogida-etl", *, driver_memory: str = "2g") -> SparkSession:
-    """Spark in local mode on every core, without the web UI; timestamps read and written as UTC."""
-    return (
+    """Spark in local mode on every core, bound to loopback, without the web UI or console
+    progress bars, logging errors only; timestamps read and written as UTC."""
+    log4j = resources.files("acogida.etl").joinpath("data/log4j2.properties")
+    session = (
         SparkSession.builder.master("local[*]")
         .appName(app_name)
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", driver_memory)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
         .getOrCreate()
     )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def read_submissions(spark: SparkSession, path: str) -> DataFrame:

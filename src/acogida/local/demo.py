@@ -3,8 +3,10 @@
 Steps: start the emulator (idempotent), make the state bucket inside it, ``terraform init`` with the
 local backend, select the ``local`` workspace, apply the real root module, run the smoke checks,
 create the demo users in the emulator's Cognito, serve the intake API on 127.0.0.1 and send five
-sample conversations through it segment by segment, and print what was deployed and the filled
-forms. Running it again changes no infrastructure (each run submits five new intakes).
+sample conversations through it segment by segment, print what was deployed and the filled
+forms; then the data lake: the intakes exported through the table's stream, two years of history
+through a coordinator's bulk upload, the ETL (Spark) over raw/ into curated/ demand with a chart.
+Running it again changes no infrastructure (each run submits five new intakes).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from acogida.local.intake_demo import (
     run_conversation,
     sign_in,
 )
+from acogida.local.lake_demo import run_lake_demo
 from acogida.local.runtime import local_runtime
 from acogida.local.smoke import CheckResult, run_smoke_checks
 from acogida.local.stack import LocalEmulator
@@ -98,7 +101,7 @@ def print_summary(outputs: dict[str, Any], resource_count: int, emit: Callable[[
 
 
 def run_demo(toolchain: Toolchain, emit: Callable[[str], None] = print) -> list[CheckResult]:
-    progress = Progress(total_steps=6, emit=emit)
+    progress = Progress(total_steps=7, emit=emit)
     emulator = LocalEmulator(toolchain.local_state_dir, toolchain.moto_port)
     root = prepare_local_root(toolchain, emulator, progress)
     with progress.step("Terraform apply of the root module (config/local.tfvars)"):
@@ -118,21 +121,23 @@ def run_demo(toolchain: Toolchain, emit: Callable[[str], None] = print) -> list[
             emit(f"    {user.group:<12} {user.username}  password {DEMO_PASSWORD}  office {user.office}")
     conversations = demo_conversations()
     log_path = toolchain.local_state_dir / "logs" / "intake_api.jsonl"
-    with (
-        progress.step(f"{len(conversations)} conversations through the local intake API, segment by segment"),
-        local_runtime(outputs, emulator.endpoint, toolchain.local_api_port, log_path) as runtime,
-    ):
-        api = runtime.api
-        emit(f"    intake API on {api.url} (Cognito JWT, same events as API Gateway)")
-        emit(f"    the function's JSON logs and metrics: {log_path}")
-        token = sign_in(cognito, outputs["cognito_user_pool_client_id"], users[0].username, DEMO_PASSWORD)
-        client = ApiClient(api.url, token)
-        run_stamp = str(int(time.time()))
-        for number, conversation in enumerate(conversations, start=1):
-            emit(f"\n    [{number}/{len(conversations)}] {conversation.title}")
-            submitted = run_conversation(client, conversation, f"demo-{run_stamp}-{number}", emit)
-            for line in format_form(submitted):
-                emit(line)
+    with local_runtime(outputs, emulator.endpoint, toolchain.local_api_port, log_path) as runtime:
+        with progress.step(
+            f"{len(conversations)} conversations through the local intake API, segment by segment"
+        ):
+            api = runtime.api
+            emit(f"    intake API on {api.url} (Cognito JWT, same events as API Gateway)")
+            emit(f"    the function's JSON logs and metrics: {log_path}")
+            token = sign_in(cognito, outputs["cognito_user_pool_client_id"], users[0].username, DEMO_PASSWORD)
+            client = ApiClient(api.url, token)
+            run_stamp = str(int(time.time()))
+            for number, conversation in enumerate(conversations, start=1):
+                emit(f"\n    [{number}/{len(conversations)}] {conversation.title}")
+                submitted = run_conversation(client, conversation, f"demo-{run_stamp}-{number}", emit)
+                for line in format_form(submitted):
+                    emit(line)
+        with progress.step("Data lake: stream export, bulk upload of history, ETL into demand"):
+            run_lake_demo(outputs, target, runtime.lake, toolchain.local_state_dir / "lake", emit)
     emit(f"\nDemo finished in {progress.elapsed():.0f} s. The emulator keeps running: `make down` stops it.")
     emit("Serve the intake API again with `.venv/bin/acogida local api`.")
     return results

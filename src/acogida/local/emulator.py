@@ -1,6 +1,6 @@
 """The local AWS: a moto server on 127.0.0.1, started as ``python -m acogida.local.emulator``.
 
-Four deliberate differences from stock moto, applied before the server starts. The modules are
+Five deliberate differences from stock moto, applied before the server starts. The modules are
 never changed to please moto; where moto answers differently from AWS, it is patched to answer
 as AWS does:
 
@@ -16,6 +16,8 @@ as AWS does:
   mapped function on every table write whatever ``Enabled`` says, and, having no Docker to run
   an image function, fails the write itself. Local mode disables the export's mapping and the
   local runtime reads the stream instead.
+- Athena answers DeleteNamedQuery, which moto does not implement, so that destroying the local
+  workspace removes the analysts' named queries as AWS would.
 """
 
 from __future__ import annotations
@@ -117,11 +119,23 @@ def install_disabled_stream_mapping_patch() -> None:
     LambdaBackend.send_dynamodb_items = send_dynamodb_items  # type: ignore[method-assign]
 
 
+def install_athena_delete_named_query_patch() -> None:
+    """DeleteNamedQuery: remove the query (AWS answers with an empty object)."""
+    from moto.athena.responses import AthenaResponse  # noqa: PLC0415
+
+    def delete_named_query(self: AthenaResponse) -> str:
+        self.athena_backend.named_queries.pop(self._get_param("NamedQueryId"), None)
+        return json.dumps({})
+
+    AthenaResponse.delete_named_query = delete_named_query  # type: ignore[attr-defined]
+
+
 def install_patches() -> None:
     install_bucket_policy_patch()
     install_lambda_logging_config_patch()
     install_sqs_redrive_policy_patch()
     install_disabled_stream_mapping_patch()
+    install_athena_delete_named_query_patch()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,7 +3,9 @@ from ``terraform output`` of the local workspace (the same names the Lambdas get
 
 - the intake API behind the HTTP API's JWT authorizer (``acogida.local.api``);
 - the batch transcription path's event sources: the audio-uploads queue and the Transcribe job
-  state changes (``acogida.local.pump``).
+  state changes (``acogida.local.pump``);
+- the data lake's event sources: the intakes stream and the bulk-uploads queue
+  (``acogida.local.lake_pump``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from acogida.adapters.aws import AwsTarget
 from acogida.local.api import JwtAuthorizer, LocalHttpApi
 from acogida.local.functions import LocalFunctions
+from acogida.local.lake_pump import LakePump
 from acogida.local.pump import TranscriptionPump
 
 INTAKE_API_FUNCTION = "intake_api"
@@ -45,6 +48,7 @@ def function_variables(outputs: dict[str, Any], function: str) -> dict[str, str]
 class LocalRuntime:
     api: LocalHttpApi
     pump: TranscriptionPump
+    lake: LakePump
     functions: LocalFunctions
 
 
@@ -66,6 +70,7 @@ def local_runtime(
         name: function_variables(outputs, name) for name in outputs.get("lambda_environments", {})
     }
     language = AwsTarget(str(outputs.get("language_region", outputs["aws_region"])), emulator_endpoint)
+    home = AwsTarget(str(outputs["aws_region"]), emulator_endpoint)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("a", encoding="utf-8") as log:
         functions = LocalFunctions(environments, emulator_endpoint, log)
@@ -78,11 +83,21 @@ def local_runtime(
             job_prefix=outputs["transcription_job_prefix"],
             account=outputs["aws_account_id"],
         )
+        lake = LakePump(
+            functions,
+            streams=home.client("dynamodbstreams"),
+            sqs=home.client("sqs"),
+            stream_arn=outputs["dynamodb_intakes_table_stream_arn"],
+            uploads_queue_url=outputs["bulk_uploads_queue_url"],
+            export_dlq_url=outputs["export_dlq_url"],
+        )
         api.start()
         pump.start(pump_interval_s)
+        lake.start(pump_interval_s)
         try:
-            yield LocalRuntime(api=api, pump=pump, functions=functions)
+            yield LocalRuntime(api=api, pump=pump, lake=lake, functions=functions)
         finally:
+            lake.stop()
             pump.stop()
             api.stop()
             functions.close()

@@ -8,6 +8,11 @@ output "function_names" {
   value       = { for name, function in module.function : name => function.function_name }
 }
 
+output "function_arns" {
+  description = "ARN of each function."
+  value       = { for name, function in module.function : name => function.function_arn }
+}
+
 output "ecr_repository_urls" {
   description = "ECR repository URL of each function (export_submissions: intake image; bulk_upload: analytics image)."
   value       = { for name, function in module.function : name => function.repository_url }

@@ -1,0 +1,211 @@
+"""The local event sources of the data lake, as AWS would drive the functions:
+
+- the DynamoDB-stream event source mapping: records of the intakes stream whose new image is a
+  submitted intake (the mapping's filter) go to ``export_submissions`` in batches of up to 100;
+  a reported failure is retried from the failed record, and after ``MAX_RETRIES`` attempts the
+  batch's description goes to the export DLQ (the on-failure destination) and the shard moves on;
+- the SQS event source mapping of the bulk-uploads queue: one message at a time to
+  ``bulk_upload``; a failed message returns to the queue and, after the queue's
+  maxReceiveCount, the emulator moves it to the DLQ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from acogida.local.events import SqsMessage, sqs_event
+from acogida.local.functions import LocalFunctions
+
+STREAM_BATCH_SIZE = 100
+MAX_RETRIES = 5  # maximum_retry_attempts of the mapping (terraform/modules/bi/export.tf)
+
+
+@dataclass
+class LakePumpReport:
+    exported_batches: int = 0
+    exported_records: int = 0
+    failed_batches: list[str] = field(default_factory=list)  # shard ids sent to the DLQ
+    upload_messages: int = 0
+    upload_failures: int = 0
+
+
+def _is_submitted(record: dict[str, Any]) -> bool:
+    """The mapping's filter: {"dynamodb": {"NewImage": {"status": {"S": ["submitted"]}}}}."""
+    return bool(record.get("dynamodb", {}).get("NewImage", {}).get("status", {}).get("S") == "submitted")
+
+
+def _lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
+    """A GetRecords record as the event source mapping hands it to the function."""
+    dynamodb = dict(record["dynamodb"])
+    created = dynamodb.get("ApproximateCreationDateTime")
+    if isinstance(created, dt.datetime):
+        dynamodb["ApproximateCreationDateTime"] = int(created.timestamp())
+    return {
+        "eventID": record["eventID"],
+        "eventName": record["eventName"],
+        "eventVersion": record.get("eventVersion", "1.1"),
+        "eventSource": "aws:dynamodb",
+        "awsRegion": region,
+        "dynamodb": dynamodb,
+        "eventSourceARN": stream_arn,
+    }
+
+
+@dataclass
+class _ShardCursor:
+    iterator: str | None
+    pending: list[dict[str, Any]] = field(default_factory=list)  # read, not yet delivered
+    attempts: int = 0
+
+
+class LakePump:
+    def __init__(
+        self,
+        functions: LocalFunctions,
+        *,
+        streams: Any,  # noqa: ANN401 - boto3 clients in the home region
+        sqs: Any,  # noqa: ANN401
+        stream_arn: str,
+        uploads_queue_url: str,
+        export_dlq_url: str,
+    ) -> None:
+        self._functions = functions
+        self._streams = streams
+        self._sqs = sqs
+        self._stream_arn = stream_arn
+        self._region = stream_arn.split(":")[3]
+        self._uploads_queue_url = uploads_queue_url
+        self._uploads_queue_arn = sqs.get_queue_attributes(
+            QueueUrl=uploads_queue_url, AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
+        self._export_dlq_url = export_dlq_url
+        self._cursors: dict[str, _ShardCursor] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> LakePumpReport:
+        report = LakePumpReport()
+        with self._lock:
+            self._deliver_stream(report)
+            self._deliver_uploads(report)
+        return report
+
+    def drain(self, max_rounds: int = 1000) -> LakePumpReport:
+        """Deliver until a round finds nothing new (for the demo and tests)."""
+        total = LakePumpReport()
+        for _ in range(max_rounds):
+            report = self.run_once()
+            total.exported_batches += report.exported_batches
+            total.exported_records += report.exported_records
+            total.failed_batches += report.failed_batches
+            total.upload_messages += report.upload_messages
+            total.upload_failures += report.upload_failures
+            if not (report.exported_batches or report.upload_messages or report.failed_batches):
+                break
+        return total
+
+    def start(self, interval_s: float = 1.0) -> None:
+        def loop() -> None:
+            while not self._stop.wait(interval_s):
+                self.run_once()
+
+        self._thread = threading.Thread(target=loop, name="local-lake-pump", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    # --- the intakes stream → export_submissions --------------------------------------------------
+
+    def _cursor(self, shard_id: str) -> _ShardCursor:
+        if shard_id not in self._cursors:
+            iterator = self._streams.get_shard_iterator(
+                StreamArn=self._stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+            )["ShardIterator"]
+            self._cursors[shard_id] = _ShardCursor(iterator)
+        return self._cursors[shard_id]
+
+    def _deliver_stream(self, report: LakePumpReport) -> None:
+        shards = self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"]["Shards"]
+        for shard in shards:
+            cursor = self._cursor(shard["ShardId"])
+            if not cursor.pending and cursor.iterator:
+                page = self._streams.get_records(ShardIterator=cursor.iterator, Limit=1000)
+                cursor.iterator = page.get("NextShardIterator")
+                cursor.pending = [record for record in page.get("Records", []) if _is_submitted(record)]
+            while cursor.pending:
+                batch = cursor.pending[:STREAM_BATCH_SIZE]
+                event = {"Records": [_lambda_record(r, self._stream_arn, self._region) for r in batch]}
+                try:
+                    result = self._functions.invoke("export_submissions", event)
+                    failed = [f["itemIdentifier"] for f in result.get("batchItemFailures", [])]
+                except Exception:  # a function error fails the whole batch, as on AWS
+                    failed = [batch[0]["dynamodb"]["SequenceNumber"]]
+                report.exported_batches += 1
+                if not failed:
+                    report.exported_records += len(batch)
+                    cursor.pending = cursor.pending[len(batch) :]
+                    cursor.attempts = 0
+                    continue
+                # Retry from the first failed record: the ones before it are done.
+                first = next(i for i, r in enumerate(batch) if r["dynamodb"]["SequenceNumber"] in failed)
+                report.exported_records += first
+                cursor.pending = cursor.pending[first:]
+                cursor.attempts += 1
+                if cursor.attempts <= MAX_RETRIES:
+                    break  # the next round retries
+                self._send_to_dlq(shard["ShardId"], cursor.pending[:1])
+                report.failed_batches.append(shard["ShardId"])
+                cursor.pending = cursor.pending[1:]
+                cursor.attempts = 0
+
+    def _send_to_dlq(self, shard_id: str, records: list[dict[str, Any]]) -> None:
+        """What Lambda's on-failure destination records for a stream batch: where it is, not what."""
+        sequence = records[0]["dynamodb"]["SequenceNumber"]
+        body = {
+            "requestContext": {
+                "condition": "RetryAttemptsExhausted",
+                "approximateInvokeCount": MAX_RETRIES + 1,
+            },
+            "responseContext": {"statusCode": 200, "functionError": "Unhandled"},
+            "version": "1.0",
+            "timestamp": dt.datetime.now(dt.UTC).isoformat(),
+            "DDBStreamBatchInfo": {
+                "shardId": shard_id,
+                "startSequenceNumber": sequence,
+                "endSequenceNumber": sequence,
+                "batchSize": len(records),
+                "streamArn": self._stream_arn,
+            },
+        }
+        self._sqs.send_message(QueueUrl=self._export_dlq_url, MessageBody=json.dumps(body))
+
+    # --- the bulk-uploads queue → bulk_upload -----------------------------------------------------
+
+    def _deliver_uploads(self, report: LakePumpReport) -> None:
+        received = self._sqs.receive_message(
+            QueueUrl=self._uploads_queue_url,
+            MaxNumberOfMessages=1,
+            WaitTimeSeconds=0,
+            MessageSystemAttributeNames=["ApproximateReceiveCount"],
+        ).get("Messages", [])
+        for message in received:
+            sqs_message = SqsMessage(
+                message["MessageId"],
+                message["ReceiptHandle"],
+                message["Body"],
+                int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1")),
+            )
+            result = self._functions.invoke("bulk_upload", sqs_event([sqs_message], self._uploads_queue_arn))
+            report.upload_messages += 1
+            if result.get("batchItemFailures"):
+                report.upload_failures += 1
+                continue  # back to the queue after its visibility timeout
+            self._sqs.delete_message(QueueUrl=self._uploads_queue_url, ReceiptHandle=message["ReceiptHandle"])
