@@ -56,8 +56,9 @@ def intake_workload(submissions: pd.DataFrame, config: WorkforceConfig) -> pd.Da
         & (submissions["office"].str.strip() != "")
         & submitted.notna()
     ]
+    # One row per intake id: the latest submission, ties broken by the greatest (office, needs).
     unique = valid.sort_values(
-        ["intake_id", "submitted_at", "office", "needs"], ascending=[True, False, True, True]
+        ["intake_id", "submitted_at", "office", "needs"], ascending=False
     ).drop_duplicates("intake_id", keep="first")
     days = unique["_submitted"].dt.tz_convert(config.timezone).dt.date
     needs = (EVERY_INTAKE + "|" + unique["needs"]).str.split("|")
