@@ -18,7 +18,14 @@ mock_provider "aws" {
     defaults = { arn = "arn:aws:sns:eu-south-2:222222222222:mock-topic" }
   }
   mock_resource "aws_dynamodb_table" {
-    defaults = { arn = "arn:aws:dynamodb:eu-south-2:222222222222:table/mock-table" }
+    defaults = {
+      arn        = "arn:aws:dynamodb:eu-south-2:222222222222:table/mock-table"
+      stream_arn = "arn:aws:dynamodb:eu-south-2:222222222222:table/mock-table/stream/2026-11-23T00:00:00.000"
+    }
+  }
+  # module bi
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:eu-south-2:222222222222:secret:mock-AbCdEf" }
   }
   # module app
   mock_resource "aws_iam_role" {
@@ -135,6 +142,8 @@ run "matching_workspace_plans_with_env_names" {
       intake_api          = "acogida-test-intake-api"
       transcription_start = "acogida-test-transcription-start"
       transcription_done  = "acogida-test-transcription-done"
+      export_submissions  = "acogida-test-export-submissions"
+      bulk_upload         = "acogida-test-bulk-upload"
     }
     error_message = "Functions are acogida-<environment>-<function>."
   }
@@ -188,7 +197,7 @@ run "transcription_path_lives_in_the_language_region" {
   }
 
   assert {
-    condition     = output.lambda_regions == { intake_api = "eu-south-2", transcription_start = "eu-west-1", transcription_done = "eu-west-1" }
+    condition     = output.lambda_regions == { intake_api = "eu-south-2", transcription_start = "eu-west-1", transcription_done = "eu-west-1", export_submissions = "eu-south-2", bulk_upload = "eu-south-2" }
     error_message = "lambda_regions names each function's region."
   }
 
@@ -315,4 +324,28 @@ run "emulator_services_must_be_routable" {
   }
 
   expect_failures = [var.emulator_services]
+}
+
+run "the_data_lake_is_wired_to_the_landing_zone_and_the_table_stream" {
+  command = plan
+
+  variables {
+    environment    = "test"
+    aws_account_id = "222222222222"
+  }
+
+  assert {
+    condition = (
+      module.bi.function_environments["export_submissions"].RAW_BUCKET == "acogida-test-raw-222222222222" &&
+      output.glue_database_name == "acogida_test_lake" &&
+      output.athena_workgroup_name == "acogida-test-analytics" &&
+      output.curated_demand_prefix == "s3://acogida-test-curated-222222222222/demand/"
+    )
+    error_message = "Module bi writes to the landing zone's raw bucket and names its catalogue per environment."
+  }
+
+  assert {
+    condition     = length(module.bi.function_environments) == 2 && output.lambda_environments["bulk_upload"].OFFICE_TIMEZONE == "Europe/Madrid"
+    error_message = "The lake's functions are in lambda_environments, as the local runtime reads them."
+  }
 }

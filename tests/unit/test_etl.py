@@ -223,3 +223,25 @@ def test_the_packaged_configuration_maps_every_need() -> None:
     from acogida.intake import NEEDS  # noqa: PLC0415
 
     assert set(document["needs"]) == set(NEEDS)
+
+
+def test_a_row_with_extra_cells_is_left_out_and_named_by_both_engines(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    broken = tmp_path / "in" / "dt=2026-03-03" / "b.csv"
+    broken.parent.mkdir(parents=True)
+    text = (FIXTURE / "submissions" / "dt=2026-03-03" / "part-b.csv").read_text(encoding="utf-8")
+    broken.write_text(text + "c1,2026-03-04T10:00:00Z,getafe,,,,,,,,,,EXTRA\n", encoding="utf-8")
+    config = load_workforce_config(FIXTURE / "workforce.json")
+
+    by_spark = spark_demand.read_submissions(spark, str(tmp_path / "in")).cache()
+    reasons = {
+        row["intake_id"]: row["reason"] for row in spark_demand.invalid_submissions(by_spark).collect()
+    }
+    assert reasons == {"c1": "malformed CSV row: its cells do not match the header"}
+    spark_ids = {row["intake_id"] for row in spark_demand.intake_workload(by_spark, config).collect()}
+
+    by_pandas = pandas_demand.read_submissions(tmp_path / "in")
+    invalid = pandas_demand.invalid_submissions(by_pandas)
+    assert dict(zip(invalid["intake_id"], invalid["reason"], strict=True)) == reasons
+    assert set(pandas_demand.intake_workload(by_pandas, config)["intake_id"]) == spark_ids == {"b1", "a3"}

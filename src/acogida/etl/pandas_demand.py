@@ -7,6 +7,7 @@ JVM.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -16,23 +17,50 @@ from acogida.etl.workforce import (
     DEMAND_COLUMNS,
     DEMAND_DECIMALS,
     EVERY_INTAKE,
+    MALFORMED_COLUMN,
     WORKLOAD_COLUMNS,
     WorkforceConfig,
 )
 from acogida.export.submission import SUBMISSION_COLUMNS
 
 
+def _malformed_lines(file: Path, width: int) -> list[tuple[int, str]]:
+    """(line, first cell) of every row whose cell count differs from the header's."""
+    with file.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        return [
+            (reader.line_num, record[0] if record else "")
+            for record in reader
+            if record and len(record) > width
+        ]
+
+
 def read_submissions(path: Path) -> pd.DataFrame:
-    """Every ``*.csv`` under ``path`` (recursively), as strings; a file with other columns fails."""
+    """Every ``*.csv`` under ``path`` (recursively), as strings; a file with other columns fails.
+
+    A row with more cells than the header is kept as a row marked in ``_malformed`` (its line)
+    and left out of the workload, as Spark's reader does.
+    """
     files = sorted(path.rglob("*.csv")) if path.is_dir() else [path]
     frames = []
     for file in files:
-        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+        try:
+            frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+            malformed: list[tuple[int, str]] = []
+        except pd.errors.ParserError:
+            malformed = _malformed_lines(file, len(SUBMISSION_COLUMNS))
+            frame = pd.read_csv(file, dtype=str, keep_default_na=False, on_bad_lines="skip")
         if tuple(frame.columns) != SUBMISSION_COLUMNS:
             raise ValueError(f"{file}: columns {list(frame.columns)} are not {list(SUBMISSION_COLUMNS)}")
-        frames.append(frame)
+        frame[MALFORMED_COLUMN] = ""
+        marked = pd.DataFrame(
+            [{"intake_id": first, MALFORMED_COLUMN: f"{file.name}:{line}"} for line, first in malformed],
+            columns=frame.columns,
+        )
+        frames.append(pd.concat([frame, marked], ignore_index=True).fillna(""))
     if not frames:
-        return pd.DataFrame(columns=list(SUBMISSION_COLUMNS), dtype=str)
+        return pd.DataFrame(columns=[*SUBMISSION_COLUMNS, MALFORMED_COLUMN], dtype=str)
     return pd.concat(frames, ignore_index=True)
 
 
@@ -46,13 +74,17 @@ def invalid_submissions(submissions: pd.DataFrame) -> pd.DataFrame:
     reason = reason.mask(_submitted_at(submissions).isna(), "submitted_at is not yyyy-mm-ddThh:mm:ssZ")
     reason = reason.mask(submissions["office"].str.strip() == "", "office is empty")
     reason = reason.mask(submissions["intake_id"].str.strip() == "", "intake_id is empty")
+    reason = reason.mask(
+        submissions[MALFORMED_COLUMN] != "", "malformed CSV row: its cells do not match the header"
+    )
     return submissions.assign(reason=reason)[reason.notna()]
 
 
 def intake_workload(submissions: pd.DataFrame, config: WorkforceConfig) -> pd.DataFrame:
     submitted = _submitted_at(submissions)
     valid = submissions.assign(_submitted=submitted, location=submissions["office"].str.strip())[
-        (submissions["intake_id"].str.strip() != "")
+        (submissions[MALFORMED_COLUMN] == "")
+        & (submissions["intake_id"].str.strip() != "")
         & (submissions["office"].str.strip() != "")
         & submitted.notna()
     ]

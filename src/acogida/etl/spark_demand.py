@@ -27,12 +27,14 @@ from acogida.etl.workforce import (
     DEMAND_COLUMNS,
     DEMAND_DECIMALS,
     EVERY_INTAKE,
+    MALFORMED_COLUMN,
     WORKLOAD_COLUMNS,
     WorkforceConfig,
 )
 from acogida.export.submission import SUBMISSION_COLUMNS
 
 SUBMISSIONS_SCHEMA = StructType([StructField(column, StringType()) for column in SUBMISSION_COLUMNS])
+
 # submitted_at as the export writes it: UTC, seconds, "Z".
 SUBMITTED_AT_FORMAT = "yyyy-MM-dd'T'HH:mm:ssX"
 
@@ -63,17 +65,26 @@ def read_submissions(spark: SparkSession, path: str) -> DataFrame:
     """Every submissions CSV under ``path`` (recursively: raw/ is partitioned by dt=), as strings.
 
     Headers are checked against the schema, so a file with other columns fails loudly instead of
-    shifting values into the wrong column.
+    shifting values into the wrong column. A row with more cells than the header is kept with its
+    text in ``_malformed`` and left out of the workload (``invalid_submissions`` names it).
     """
+    schema = StructType([*SUBMISSIONS_SCHEMA.fields, StructField(MALFORMED_COLUMN, StringType())])
     return (
         spark.read.option("header", True)
         .option("enforceSchema", False)
         .option("recursiveFileLookup", True)
         .option("pathGlobFilter", "*.csv")
-        .option("mode", "FAILFAST")
-        .schema(SUBMISSIONS_SCHEMA)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", MALFORMED_COLUMN)
+        .schema(schema)
         .csv(path)
     )
+
+
+def _malformed(submissions: DataFrame) -> Column:
+    if MALFORMED_COLUMN in submissions.columns:
+        return F.col(MALFORMED_COLUMN).isNotNull()
+    return F.lit(False)
 
 
 def _submitted_at() -> Column:
@@ -83,7 +94,8 @@ def _submitted_at() -> Column:
 def invalid_submissions(submissions: DataFrame) -> DataFrame:
     """Rows the transformation cannot place: no intake id, no office or an unreadable timestamp."""
     reason = (
-        F.when(F.coalesce(F.trim(F.col("intake_id")), F.lit("")) == "", F.lit("intake_id is empty"))
+        F.when(_malformed(submissions), F.lit("malformed CSV row: its cells do not match the header"))
+        .when(F.coalesce(F.trim(F.col("intake_id")), F.lit("")) == "", F.lit("intake_id is empty"))
         .when(F.coalesce(F.trim(F.col("office")), F.lit("")) == "", F.lit("office is empty"))
         .when(_submitted_at().isNull(), F.lit("submitted_at is not yyyy-mm-ddThh:mm:ssZ"))
     )
@@ -98,7 +110,8 @@ def intake_workload(submissions: DataFrame, config: WorkforceConfig) -> DataFram
     """
     spark = submissions.sparkSession
     valid = submissions.where(
-        (F.coalesce(F.trim(F.col("intake_id")), F.lit("")) != "")
+        ~_malformed(submissions)
+        & (F.coalesce(F.trim(F.col("intake_id")), F.lit("")) != "")
         & (F.coalesce(F.trim(F.col("office")), F.lit("")) != "")
         & _submitted_at().isNotNull()
     )

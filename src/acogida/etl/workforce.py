@@ -26,6 +26,8 @@ DEMAND_COLUMNS = ("timestamp", "workforce_type", "workforce_demand", "location")
 # Minutes of work per intake and workforce type: the step between submissions and demand.
 WORKLOAD_COLUMNS = ("intake_id", "day", "location", "workforce_type", "minutes")
 DEMAND_DECIMALS = 4
+# Both engines keep a row whose cells do not match the header, marked here, and leave it out.
+MALFORMED_COLUMN = "_malformed"
 # The pseudo-need under which every_intake minutes travel in the rule table.
 EVERY_INTAKE = "*"
 WORKFORCE_TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
