@@ -139,7 +139,7 @@ def run_etl(
         engine=engine,
         files=len(files),
         rows=rows,
-        invalid_rows=len(invalid),
+        invalid_rows=invalid[0],
         intakes=intakes,
         series=series,
         first_day=first_day,
@@ -147,7 +147,7 @@ def run_etl(
         staff_hours=hours,
         outputs=outputs,
         seconds=round(time.perf_counter() - started, 2),
-        invalid_examples=invalid[:MAX_INVALID_EXAMPLES],
+        invalid_examples=invalid[1],
     )
 
 
@@ -157,7 +157,7 @@ def _run_spark(
     config: WorkforceConfig,
     end: dt.date | None,
     progress: Callable[[str], None],
-) -> tuple[pd.DataFrame, int, list[str], int, list[Path]]:
+) -> tuple[pd.DataFrame, int, tuple[int, list[str]], int, list[Path]]:
     from pyspark.sql import functions as F  # noqa: PLC0415, N812 - a JVM starts only for this engine
 
     from acogida.etl import spark_demand  # noqa: PLC0415
@@ -169,9 +169,11 @@ def _run_spark(
     )
     submissions.cache()
     rows = submissions.count()
+    rejected = spark_demand.invalid_submissions(submissions)
+    invalid_count = rejected.count()
     invalid = [
         f"{row['source_file'].rsplit('/', 1)[-1]}: intake {row['intake_id'] or '?'}: {row['reason']}"
-        for row in spark_demand.invalid_submissions(submissions).limit(1000).collect()
+        for row in rejected.limit(MAX_INVALID_EXAMPLES).collect()
     ]
     progress(f"{rows} rows read; computing workload and daily demand")
     workload = spark_demand.intake_workload(submissions.drop("source_file"), config).cache()
@@ -182,7 +184,7 @@ def _run_spark(
     submissions.unpersist()
     workload.unpersist()
     frame = pd.read_csv(csv_path, dtype={"workforce_demand": float}, keep_default_na=False)
-    return frame, rows, invalid, intakes, [csv_path, parquet_path]
+    return frame, rows, (invalid_count, invalid), intakes, [csv_path, parquet_path]
 
 
 def _run_pandas(
@@ -191,7 +193,7 @@ def _run_pandas(
     config: WorkforceConfig,
     end: dt.date | None,
     progress: Callable[[str], None],
-) -> tuple[pd.DataFrame, int, list[str], int, list[Path]]:
+) -> tuple[pd.DataFrame, int, tuple[int, list[str]], int, list[Path]]:
     from acogida.etl import pandas_demand  # noqa: PLC0415
 
     submissions = pandas_demand.read_submissions(input_dir)
@@ -199,7 +201,7 @@ def _run_pandas(
     invalid = [
         f"intake {intake_id or '?'}: {reason}"
         for intake_id, reason in zip(rejected["intake_id"], rejected["reason"], strict=True)
-    ]
+    ][:MAX_INVALID_EXAMPLES]
     progress(f"{len(submissions)} rows read; computing workload and daily demand")
     workload = pandas_demand.intake_workload(submissions, config)
     demand = pandas_demand.daily_demand(workload, config, end=end)
@@ -211,4 +213,10 @@ def _run_pandas(
     shutil.rmtree(parquet_path, ignore_errors=True)
     parquet_path.mkdir()
     demand.to_parquet(parquet_path / "part-00000.parquet", index=False)
-    return demand, len(submissions), invalid, int(workload["intake_id"].nunique()), [csv_path, parquet_path]
+    return (
+        demand,
+        len(submissions),
+        (len(rejected), invalid),
+        int(workload["intake_id"].nunique()),
+        [csv_path, parquet_path],
+    )
