@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,8 @@ def run_lake_demo(
     for line in report.splitlines()[1:]:
         emit(f"      {line}")
 
+    # A fresh copy each run: an earlier demo's files (another emulator) must not count twice.
+    shutil.rmtree(workdir, ignore_errors=True)
     local_raw = workdir / "raw"
     count = download_prefix(s3, raw, "submissions/", local_raw)
     emit(f"    ETL (Spark local mode, the Glue job's functions) over {count} raw object(s)")
