@@ -70,6 +70,23 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     etl.add_argument("--no-plot", action="store_true", help="skip the PNG chart")
 
+    forecast = commands.add_parser("forecast", help="daily workforce-demand forecasts (p10/p50/p90)")
+    forecast_commands = forecast.add_subparsers(dest="forecast_command", required=True)
+    predict = forecast_commands.add_parser(
+        "predict", help="TRAIN.csv (timestamp, workforce_type, workforce_demand[, location]) -> OUT.csv"
+    )
+    predict.add_argument("--input", required=True, type=Path, help="daily training rows")
+    predict.add_argument("--horizon", required=True, type=int, help="days to forecast after each series' end")
+    predict.add_argument(
+        "--output", required=True, type=Path, help="timestamp, workforce_type, [location,] p10, p50, p90"
+    )
+    backtest = forecast_commands.add_parser(
+        "backtest",
+        help="hide the last H days of each series; MASE, coverage, quantile loss vs seasonal naive",
+    )
+    backtest.add_argument("--input", required=True, type=Path)
+    backtest.add_argument("--horizon", required=True, type=int)
+
     local = commands.add_parser("local", help="the local AWS emulator (moto on 127.0.0.1)")
     local.add_argument(
         "action",
@@ -129,6 +146,14 @@ def _etl(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _forecast(arguments: argparse.Namespace) -> int:
+    from acogida.forecast import commands  # noqa: PLC0415 - statsforecast loads only for this command
+
+    if arguments.forecast_command == "predict":
+        return commands.predict_command(arguments.input, arguments.horizon, arguments.output)
+    return commands.backtest_command(arguments.input, arguments.horizon)
+
+
 def _extract(arguments: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if not arguments.jsonl:
         stdout.write(dump(extract(stdin.read())) + "\n")
@@ -164,6 +189,8 @@ def _run(arguments: argparse.Namespace) -> int:
         return handler(arguments, sys.stdin, sys.stdout)
     if arguments.command == "etl":
         return _etl(arguments)
+    if arguments.command == "forecast":
+        return _forecast(arguments)
 
     toolchain = load_toolchain()
     port = getattr(arguments, "port", None)

@@ -1,0 +1,174 @@
+"""The forecast engine: for every daily series, the candidate that forecast it best in a
+rolling-origin backtest, with p10/p50/p90 from that candidate's own backtest errors.
+
+Candidates (statsforecast): seasonal naive (weekly), AutoETS, AutoTheta, the mean of the last
+four same weekdays, and two ensembles (ETS+Theta; ETS+Theta+seasonal mean). Each series is cut at
+``BACKTEST_WINDOWS`` origins, ``h`` days apart; each candidate forecasts the next ``h`` days from
+each origin; the one with the lowest mean MASE (m=7) is chosen, ties going to the simpler one.
+
+Quantiles are conformal: the chosen candidate's backtest errors (actual minus forecast, over
+every origin and step) give the offsets of p10 and p90 around p50, so the band is as wide as this
+series' own errors were. Everything is clipped at zero and ordered p10 <= p50 <= p90.
+
+Series the backtest cannot judge get rules instead of a choice:
+- fewer than 7 days (a new office): the mean, band from the observed spread;
+- all zeros: zeros;
+- too short for the backtest windows: seasonal naive (or the mean below two weeks), band from
+  its own one-week-back errors.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+SEASON = 7
+BACKTEST_WINDOWS = 3
+QUANTILES = (0.1, 0.5, 0.9)
+MIN_TRAIN = 4 * SEASON  # the shortest history a candidate is fitted on in the backtest
+ENSEMBLES = {
+    "ets_theta": ("ets", "theta"),
+    "ets_theta_seasonal_mean": ("ets", "theta", "seasonal_mean"),
+}
+# Simpler first: a tie goes to the earlier one.
+CANDIDATE_ORDER = ("seasonal_naive", "seasonal_mean", "ets", "theta", "ets_theta", "ets_theta_seasonal_mean")
+
+
+@dataclass
+class ForecastResult:
+    frame: pd.DataFrame  # unique_id, ds, p10, p50, p90
+    chosen: dict[str, str] = field(default_factory=dict)  # unique_id -> candidate or rule
+    backtest_mase: dict[str, float] = field(default_factory=dict)  # unique_id -> chosen's MASE
+
+
+def _statsforecast(n_jobs: int) -> object:
+    from statsforecast import StatsForecast  # noqa: PLC0415 - numba compiles on first import
+    from statsforecast.models import AutoETS, AutoTheta, SeasonalNaive, SeasonalWindowAverage  # noqa: PLC0415
+
+    models = [
+        SeasonalNaive(season_length=SEASON, alias="seasonal_naive"),
+        SeasonalWindowAverage(season_length=SEASON, window_size=4, alias="seasonal_mean"),
+        AutoETS(season_length=SEASON, alias="ets"),
+        AutoTheta(season_length=SEASON, decomposition_type="additive", alias="theta"),
+    ]
+    return StatsForecast(models=models, freq="D", n_jobs=n_jobs)
+
+
+def _add_ensembles(frame: pd.DataFrame) -> pd.DataFrame:
+    for name, members in ENSEMBLES.items():
+        frame[name] = frame[list(members)].mean(axis=1)
+    return frame
+
+
+def mase_scale(values: np.ndarray) -> float:
+    """Mean absolute one-week-back difference (the seasonal naive's in-sample error); a series
+    that never changes from week to week falls back to the one-day difference, then to 1."""
+    for lag in (SEASON, 1):
+        if len(values) > lag:
+            scale = float(np.mean(np.abs(values[lag:] - values[:-lag])))
+            if scale > 0:
+                return scale
+    return 1.0
+
+
+def _band(p50: np.ndarray, errors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    errors = errors[np.isfinite(errors)]
+    low, high = np.quantile(errors, [QUANTILES[0], QUANTILES[2]]) if len(errors) else (0.0, 0.0)
+    p50 = np.maximum(p50, 0.0)
+    p10 = np.clip(p50 + min(low, 0.0), 0.0, p50)
+    p90 = np.maximum(p50 + max(high, 0.0), p50)
+    return p10, p50, p90
+
+
+def _rule_forecast(values: np.ndarray, h: int) -> tuple[str, np.ndarray, np.ndarray]:
+    """(rule, p50, errors) for a series the backtest cannot judge."""
+    if not np.any(values):
+        return "zeros", np.zeros(h), np.zeros(1)
+    if len(values) < 2 * SEASON:
+        mean = float(values.mean())
+        return "mean", np.full(h, mean), values - mean
+    week = values[-SEASON:]
+    p50 = np.resize(week, h)
+    return "seasonal_naive", p50, values[SEASON:] - values[:-SEASON]
+
+
+def forecast(
+    series: pd.DataFrame,
+    h: int,
+    *,
+    n_jobs: int | None = None,
+    progress: Callable[[str], None] = lambda _message: None,
+) -> ForecastResult:
+    """p10/p50/p90 for the ``h`` days after each series' last day. ``series``: unique_id, ds, y
+    (daily, no gaps)."""
+    if h < 1:
+        raise ValueError("the horizon must be at least 1 day")
+    n_jobs = n_jobs or max(1, os.cpu_count() or 1)
+    lengths = series.groupby("unique_id")["y"].size()
+    zero = series.groupby("unique_id")["y"].apply(lambda y: not np.any(y.to_numpy()))
+    judged = lengths[(lengths >= MIN_TRAIN + BACKTEST_WINDOWS * h) & ~zero].index
+    result = ForecastResult(frame=pd.DataFrame())
+    parts: list[pd.DataFrame] = []
+    last_days = series.groupby("unique_id")["ds"].max()
+
+    def emit(unique_id: str, p50: np.ndarray, errors: np.ndarray) -> None:
+        p10, p50, p90 = _band(p50, errors)
+        days = pd.date_range(last_days[unique_id] + pd.Timedelta(days=1), periods=h, freq="D")
+        parts.append(pd.DataFrame({"unique_id": unique_id, "ds": days, "p10": p10, "p50": p50, "p90": p90}))
+
+    for unique_id, part in series[~series["unique_id"].isin(judged)].groupby("unique_id", sort=True):
+        rule, p50, errors = _rule_forecast(part["y"].to_numpy(dtype=float), h)
+        result.chosen[str(unique_id)] = rule
+        emit(str(unique_id), p50, errors)
+
+    if len(judged):
+        data = series[series["unique_id"].isin(judged)]
+        progress(f"backtest of {len(judged)} series: {BACKTEST_WINDOWS} origins x {h} days, 6 candidates")
+        engine = _statsforecast(n_jobs)
+        cv = _add_ensembles(
+            engine.cross_validation(df=data, h=h, n_windows=BACKTEST_WINDOWS, step_size=h)  # type: ignore[attr-defined]
+        )
+        first_cutoff = cv.groupby("unique_id")["cutoff"].min()
+        scales = {
+            uid: mase_scale(part.loc[part["ds"] <= first_cutoff[uid], "y"].to_numpy(dtype=float))
+            for uid, part in data.groupby("unique_id")
+        }
+        errors_by_model = {name: (cv["y"] - cv[name]).abs() for name in CANDIDATE_ORDER}
+        mase = pd.DataFrame(
+            {name: errors.groupby(cv["unique_id"]).mean() for name, errors in errors_by_model.items()}
+        )
+        mase = mase.div(pd.Series(scales), axis=0)
+        progress(f"forecast of {len(judged)} series, {h} days")
+        future = _add_ensembles(engine.forecast(df=data, h=h))  # type: ignore[attr-defined]
+        for uid, row in mase.iterrows():
+            scores = {name: round(float(row[name]), 9) for name in CANDIDATE_ORDER}
+            best = min(CANDIDATE_ORDER, key=lambda name: (scores[name], CANDIDATE_ORDER.index(name)))
+            result.chosen[str(uid)] = best
+            result.backtest_mase[str(uid)] = float(row[best])
+            mine = cv["unique_id"] == uid
+            errors = (cv.loc[mine, "y"] - cv.loc[mine, best]).to_numpy(dtype=float)
+            p50 = future.loc[future["unique_id"] == uid, best].to_numpy(dtype=float)
+            emit(str(uid), p50, errors)
+
+    result.frame = pd.concat(parts, ignore_index=True).sort_values(["unique_id", "ds"]).reset_index(drop=True)
+    return result
+
+
+def pinball_loss(actual: np.ndarray, predicted: np.ndarray, quantile: float) -> float:
+    difference = actual - predicted
+    return float(np.mean(np.maximum(quantile * difference, (quantile - 1) * difference)))
+
+
+def seasonal_naive_baseline(values: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The yardstick: last week repeated, band from its one-week-back errors."""
+    if len(values) >= SEASON:
+        p50 = np.resize(values[-SEASON:], h)
+        errors = values[SEASON:] - values[:-SEASON]
+    else:
+        p50 = np.full(h, float(values.mean()) if len(values) else 0.0)
+        errors = values - p50[0] if len(values) else np.zeros(1)
+    return _band(p50.astype(float), errors.astype(float))

@@ -1,0 +1,142 @@
+"""The forecast engine and its command-line contract (acogida forecast predict / backtest)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from acogida.cli import main
+from acogida.forecast.engine import forecast, seasonal_naive_baseline
+from acogida.forecast.evaluate import backtest
+from acogida.forecast.series import SeriesInputError, parse_series
+
+START = dt.date(2024, 1, 1)
+
+
+def demand_rows(
+    days: int, *, level: float, trend: float, seed: int, location: str | None = None
+) -> list[str]:
+    """A weekday pattern (closed on Sundays) on a trend, with noise; never negative."""
+    rng = np.random.default_rng(seed)
+    weekday = np.array([1.3, 1.1, 1.0, 1.0, 0.85, 0.3, 0.0])
+    rows = []
+    for index in range(days):
+        day = START + dt.timedelta(days=index)
+        value = max(0.0, (level + trend * index) * weekday[day.weekday()] + rng.normal(0, level * 0.08))
+        rows.append(f"{day.isoformat()},social_worker,{value:.3f}" + (f",{location}" if location else ""))
+    return rows
+
+
+def write(path: Path, rows: list[str], *, location: bool = False) -> Path:
+    header = "timestamp,workforce_type,workforce_demand" + (",location" if location else "")
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("timestamp,workforce_type\n2024-01-01,a\n", "line 1: missing column(s) workforce_demand"),
+        ("timestamp,workforce_type,workforce_demand\n2024-13-01,a,1\n", "line 2: column timestamp"),
+        ("timestamp,workforce_type,workforce_demand\n2024-01-01,a,many\n", "line 2: column workforce_demand"),
+        (
+            "timestamp,workforce_type,workforce_demand\n2024-01-01,,1\n",
+            "line 2: column workforce_type is empty",
+        ),
+        (
+            "timestamp,workforce_type,workforce_demand\n2024-01-01,a,1\n2024-01-01,a,2\n",
+            "two rows for 2024-01-01",
+        ),
+        ("timestamp,workforce_type,workforce_demand\n", "no data rows"),
+    ],
+)
+def test_bad_input_names_the_line_and_column(text: str, message: str) -> None:
+    with pytest.raises(SeriesInputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_series(text)
+
+
+def test_missing_days_are_zero_demand() -> None:
+    data = parse_series("timestamp,workforce_type,workforce_demand\n2024-01-01,a,2\n2024-01-04,a,3\n")
+    assert data.frame["y"].tolist() == [2.0, 0.0, 0.0, 3.0]
+
+
+def test_short_sparse_zero_and_new_series_get_sane_bands() -> None:
+    rows = []
+    for day in range(5):  # a new office: five days
+        rows.append(("new", START + dt.timedelta(days=day), 3.0 + day))
+    for day in range(60):  # never any demand
+        rows.append(("zero", START + dt.timedelta(days=day), 0.0))
+    for day in range(20):  # three weeks: seasonal naive
+        rows.append(("short", START + dt.timedelta(days=day), float(day % 7)))
+    series = pd.DataFrame(rows, columns=["unique_id", "ds", "y"])
+    series["ds"] = pd.to_datetime(series["ds"])
+    result = forecast(series, 10)
+    assert result.chosen == {"new": "mean", "zero": "zeros", "short": "seasonal_naive"}
+    frame = result.frame
+    assert (frame.groupby("unique_id").size() == 10).all()
+    assert (frame["p10"] >= 0).all()
+    assert (frame["p10"] <= frame["p50"]).all()
+    assert (frame["p50"] <= frame["p90"]).all()
+    assert frame[frame["unique_id"] == "zero"][["p10", "p50", "p90"]].to_numpy().max() == 0
+    assert frame[frame["unique_id"] == "new"]["p50"].iloc[0] == pytest.approx(5.0)
+    assert frame[frame["unique_id"] == "new"]["ds"].iloc[0] == pd.Timestamp("2024-01-06")
+
+
+def test_predict_writes_the_contract_with_and_without_location(tmp_path: Path) -> None:
+    rows = demand_rows(200, level=10, trend=0.02, seed=1, location="getafe")
+    rows += demand_rows(150, level=4, trend=0.0, seed=2, location="sevilla")
+    train = write(tmp_path / "train.csv", rows, location=True)
+    out = tmp_path / "out.csv"
+    assert main(["forecast", "predict", "--input", str(train), "--horizon", "14", "--output", str(out)]) == 0
+    written = pd.read_csv(out)
+    assert list(written.columns) == ["timestamp", "workforce_type", "location", "p10", "p50", "p90"]
+    assert len(written) == 28
+    assert written.groupby("location")["timestamp"].min().to_dict() == {
+        "getafe": (START + dt.timedelta(days=200)).isoformat(),
+        "sevilla": (START + dt.timedelta(days=150)).isoformat(),
+    }
+    assert (written["p10"] <= written["p50"]).all()
+    assert (written["p50"] <= written["p90"]).all()
+    assert (written["p10"] >= 0).all()
+
+    plain = write(tmp_path / "plain.csv", demand_rows(100, level=5, trend=0.0, seed=3))
+    assert main(["forecast", "predict", "--input", str(plain), "--horizon", "7", "--output", str(out)]) == 0
+    assert list(pd.read_csv(out).columns) == ["timestamp", "workforce_type", "p10", "p50", "p90"]
+
+
+def test_the_engine_beats_seasonal_naive_on_a_trending_weekly_series() -> None:
+    rows = [line.split(",") for line in demand_rows(420, level=20, trend=0.05, seed=7)]
+    series = pd.DataFrame(
+        {"unique_id": "s", "ds": pd.to_datetime([r[0] for r in rows]), "y": [float(r[2]) for r in rows]}
+    )
+    report = backtest(series, 28)
+    (score,) = report.scores
+    assert score.mase < score.naive_mase
+    assert 0.5 <= score.coverage <= 1.0
+
+
+def test_seasonal_naive_baseline_repeats_last_week() -> None:
+    values = np.arange(14, dtype=float)
+    p10, p50, p90 = seasonal_naive_baseline(values, 9)
+    assert p50.tolist() == [7, 8, 9, 10, 11, 12, 13, 7, 8]
+    assert (p10 <= p50).all()
+    assert (p50 <= p90).all()
+
+
+def test_the_commands_refuse_bad_horizons_and_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    train = write(tmp_path / "t.csv", demand_rows(30, level=5, trend=0, seed=1))
+    assert (
+        main(
+            ["forecast", "predict", "--input", str(train), "--horizon", "0", "--output", str(tmp_path / "o")]
+        )
+        == 1
+    )
+    assert "--horizon must be between 1" in capsys.readouterr().err
+    assert main(["forecast", "backtest", "--input", str(tmp_path / "missing.csv"), "--horizon", "7"]) == 1
+    assert "no such file" in capsys.readouterr().err
