@@ -27,7 +27,7 @@ endif
 
 REAL_ENVS := dev test pre prod
 
-.PHONY: help venv up down status demo test unit integration lint tf-check fmt plan apply destroy clean bench-extract bench-redact bench-api bench-etl
+.PHONY: help venv up down status demo test unit integration lint tf-check fmt plan apply destroy clean bench-extract bench-redact bench-api bench-etl bench-forecast
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -102,6 +102,9 @@ bench-api: $(VENV)/.installed ## Latency per request of the intake API handler o
 
 bench-etl: $(VENV)/.installed ## Rows/s of the demand ETL, Spark (local mode) vs pandas, at 1M and 5M submissions
 	@$(BIN)/python scripts/bench_etl.py --rows 1000000 5000000
+
+bench-forecast: $(VENV)/.installed ## Forecast engine vs seasonal naive on bike sharing and workforce demand; 1,000-series fit time
+	@$(BIN)/python scripts/bench_forecast.py --horizon 28 --timing-series 1000
 
 bench-redact: $(VENV)/.installed ## Char-level recall/precision of redaction on MEDDOCAN dev (../shared/data)
 	@$(BIN)/python scripts/bench_redact.py --split dev

@@ -169,9 +169,8 @@ def forecast(
         thorough = len(judged) <= THOROUGH_MAX_SERIES
         engine = _statsforecast(n_jobs, thorough=thorough)
         candidates = CANDIDATE_ORDER if thorough else CANDIDATE_ORDER[:-2]
-        progress(
-            f"backtest of {len(judged)} series: {BACKTEST_WINDOWS} origins x {h} days, {len(candidates)} candidates"
-        )
+        windows = f"{BACKTEST_WINDOWS} origins x {h} days"
+        progress(f"backtest of {len(judged)} series: {windows}, {len(candidates)} candidates")
         cv = _add_ensembles(
             engine.cross_validation(  # type: ignore[attr-defined]
                 df=data,
