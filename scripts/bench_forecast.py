@@ -8,7 +8,8 @@ Data sets (holdout: the last ``--horizon`` days of every series):
   (Washington D.C., 2011-2012: weekly and yearly seasonality, US holidays, weather);
 - workforce: the demand series of two years of synthetic intakes (acogida.local.history through
   the bulk-upload pseudonymisation and the pandas ETL): 4 offices x 5 workforce types, Spanish
-  holidays.
+  holidays; once ending in October, once ending on 31 December (Constitution Day, the
+  Immaculate Conception and Christmas in the holdout).
 Prints MASE (m=7), [p10, p90] coverage and scaled quantile loss of the engine and of seasonal
 naive, the MASE improvement, and the wall time; then the fit time of ``--timing-series`` daily
 series of three years (predict, horizon 28).
@@ -49,8 +50,8 @@ def bike_series() -> pd.DataFrame:
     )
 
 
-def workforce_series() -> pd.DataFrame:
-    upload = history_upload_csv(dt.date(2023, 11, 1), dt.date(2025, 10, 31), seed=21)
+def workforce_series(end: dt.date) -> pd.DataFrame:
+    upload = history_upload_csv(end - dt.timedelta(days=2 * 365), end, seed=21)
     result = validate_upload(upload, secret=b"b" * 32, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     submissions = pd.DataFrame(result.accepted, columns=list(SUBMISSION_COLUMNS)).assign(_malformed="")
     config = load_workforce_config()
@@ -94,7 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "| engine QL | sNaive QL | time |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, loader in (("bike_sharing", bike_series), ("workforce", workforce_series)):
+    data_sets = {
+        "bike_sharing": bike_series,
+        "workforce, holdout October": lambda: workforce_series(dt.date(2025, 10, 31)),
+        "workforce, holdout December (holidays)": lambda: workforce_series(dt.date(2025, 12, 31)),
+    }
+    for name, loader in data_sets.items():
         series = loader()
         started = time.perf_counter()
         report = backtest(series, args.horizon)

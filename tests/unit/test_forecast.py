@@ -13,6 +13,7 @@ from acogida.cli import main
 from acogida.forecast.engine import forecast, seasonal_naive_baseline
 from acogida.forecast.evaluate import backtest
 from acogida.forecast.series import SeriesInputError, parse_series
+from acogida.holidays import is_national_holiday
 
 START = dt.date(2024, 1, 1)
 
@@ -140,3 +141,26 @@ def test_the_commands_refuse_bad_horizons_and_files(
     assert "--horizon must be between 1" in capsys.readouterr().err
     assert main(["forecast", "backtest", "--input", str(tmp_path / "missing.csv"), "--horizon", "7"]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_an_office_closed_on_national_holidays_is_forecast_closed_on_the_next_one() -> None:
+    # Two years of an office open Monday to Saturday and closed on Spain's national holidays;
+    # the forecast runs into Christmas 2025 (a Thursday).
+    days = pd.date_range("2023-12-01", "2025-12-20", freq="D")
+    weekday = np.array([12.0, 10.0, 9.0, 9.0, 8.0, 3.0, 0.0])
+    values = np.array(
+        [0.0 if is_national_holiday(day.date()) else weekday[day.weekday()] for day in days]
+    ) + np.random.default_rng(3).normal(0, 0.3, len(days)).clip(0)
+    series = pd.DataFrame({"unique_id": "office", "ds": days, "y": values})
+    frame = forecast(series, 14).frame.set_index("ds")
+    assert frame.loc["2025-12-25", "p90"] < 1.0
+    assert frame.loc["2025-12-24", "p50"] > 5.0  # an ordinary Wednesday
+    assert frame.loc["2025-12-22", "p50"] > 8.0  # an ordinary Monday
+
+
+def test_a_series_that_ignores_holidays_is_left_alone() -> None:
+    days = pd.date_range("2023-12-01", "2025-12-20", freq="D")
+    values = 10 + np.sin(np.arange(len(days)) * 2 * np.pi / 7) * 3
+    series = pd.DataFrame({"unique_id": "bikes", "ds": days, "y": values})
+    frame = forecast(series, 14).frame.set_index("ds")
+    assert frame.loc["2025-12-25", "p50"] > 5.0

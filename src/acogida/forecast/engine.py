@@ -11,6 +11,10 @@ Quantiles are conformal: the chosen candidate's backtest errors (actual minus fo
 every origin and step) give the offsets of p10 and p90 around p50, so the band is as wide as this
 series' own errors were. Everything is clipped at zero and ordered p10 <= p50 <= p90.
 
+Spain's national holidays: a series that runs at under half its ordinary level on them (an office
+that closes) is fitted on its holidays replaced by ordinary values, and its forecast for future
+holidays is scaled by its observed holiday ratio (``_holiday_ratio``).
+
 Series the backtest cannot judge get rules instead of a choice:
 - fewer than 7 days (a new office): the mean, band from the observed spread;
 - all zeros: zeros;
@@ -27,6 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from acogida.holidays import is_national_holiday
+
 SEASON = 7
 BACKTEST_WINDOWS = 3
 QUANTILES = (0.1, 0.5, 0.9)
@@ -39,6 +45,9 @@ BAND_ERROR_QUANTILES = (0.075, 0.925)
 # their cost (6x and 12x the fixed forms per series here) would break the two-minute budget
 # for 1,000 series.
 THOROUGH_MAX_SERIES = 200
+# A series whose national holidays run below this share of an ordinary same weekday is treated
+# as closing (or slowing down) on holidays.
+HOLIDAY_EFFECT_BELOW = 0.5
 MIN_TRAIN = 4 * SEASON  # the shortest history a candidate is fitted on in the backtest
 # Beyond THOROUGH_MAX_SERIES, models see at most this much history (the backtest fits one year,
 # the final fit two): weekly seasonality needs no more, and it bounds the fit time per series.
@@ -154,9 +163,12 @@ def forecast(
     parts: list[pd.DataFrame] = []
     last_days = series.groupby("unique_id")["ds"].max()
 
-    def emit(unique_id: str, p50: np.ndarray, errors: np.ndarray) -> None:
+    def emit(unique_id: str, p50: np.ndarray, errors: np.ndarray, holiday_ratio: float | None = None) -> None:
         p10, p50, p90 = _band(p50, errors)
         days = pd.date_range(last_days[unique_id] + pd.Timedelta(days=1), periods=h, freq="D")
+        if holiday_ratio is not None:
+            factor = np.where([is_national_holiday(day.date()) for day in days], holiday_ratio, 1.0)
+            p10, p50, p90 = p10 * factor, p50 * factor, p90 * factor
         parts.append(pd.DataFrame({"unique_id": unique_id, "ds": days, "p10": p10, "p50": p50, "p90": p90}))
 
     for unique_id, part in series[~series["unique_id"].isin(judged)].groupby("unique_id", sort=True):
@@ -165,7 +177,9 @@ def forecast(
         emit(str(unique_id), p50, errors)
 
     if len(judged):
-        data = series[series["unique_id"].isin(judged)]
+        data, holiday_ratios = _without_holidays(series[series["unique_id"].isin(judged)])
+        if holiday_ratios:
+            progress(f"{len(holiday_ratios)} series close or slow down on national holidays: modelled apart")
         thorough = len(judged) <= THOROUGH_MAX_SERIES
         engine = _statsforecast(n_jobs, thorough=thorough)
         candidates = CANDIDATE_ORDER if thorough else CANDIDATE_ORDER[:-2]
@@ -191,9 +205,8 @@ def forecast(
         )
         mase = mase.div(pd.Series(scales), axis=0)
         progress(f"forecast of {len(judged)} series, {h} days")
-        recent = data[
-            data["ds"] > data.groupby("unique_id")["ds"].transform("max") - pd.Timedelta(days=FIT_DAYS)
-        ]
+        horizon_start = data.groupby("unique_id")["ds"].transform("max") - pd.Timedelta(days=FIT_DAYS)
+        recent = data if thorough else data[data["ds"] > horizon_start]
         future = _add_ensembles(engine.forecast(df=recent, h=h))  # type: ignore[attr-defined]
         for uid, row in mase.iterrows():
             scores = {name: round(float(row[name]), 9) for name in candidates}
@@ -203,10 +216,55 @@ def forecast(
             mine = cv["unique_id"] == uid
             errors = (cv.loc[mine, "y"] - cv.loc[mine, best]).to_numpy(dtype=float)
             p50 = future.loc[future["unique_id"] == uid, best].to_numpy(dtype=float)
-            emit(str(uid), p50, errors)
+            emit(str(uid), p50, errors, holiday_ratios.get(str(uid)))
 
     result.frame = pd.concat(parts, ignore_index=True).sort_values(["unique_id", "ds"]).reset_index(drop=True)
     return result
+
+
+def _holiday_ratio(days: pd.Series, values: np.ndarray) -> tuple[float | None, np.ndarray]:
+    """How a series behaves on Spain's national holidays, and its values with them replaced.
+
+    Each past holiday (Monday to Saturday) is compared with the median of the same weekday one
+    to three weeks either side. When at least two holidays were seen and they run at under half
+    of that, the series is holiday-sensitive: the ratio (the median of the holidays' ratios) is
+    returned and the holidays' values are replaced by their baselines, so the models learn
+    ordinary weeks and the ratio is applied to future holidays. Otherwise (None) nothing changes.
+    """
+    index = pd.DatetimeIndex(days)
+    position = {day: number for number, day in enumerate(index)}
+    ratios: list[float] = []
+    baselines: dict[int, float] = {}
+    for day in index:
+        if day.weekday() == 6 or not is_national_holiday(day.date()):
+            continue
+        neighbours = [day + pd.Timedelta(weeks=k) for k in (-3, -2, -1, 1, 2, 3)]
+        usable = [
+            values[position[n]] for n in neighbours if n in position and not is_national_holiday(n.date())
+        ]
+        if len(usable) < 2:
+            continue
+        baseline = float(np.median(usable))
+        if baseline > 0:
+            baselines[position[day]] = baseline
+            ratios.append(float(values[position[day]]) / baseline)
+    if len(ratios) < 2 or float(np.median(ratios)) >= HOLIDAY_EFFECT_BELOW:
+        return None, values
+    cleaned = values.copy()
+    for number, baseline in baselines.items():
+        cleaned[number] = baseline
+    return float(np.clip(np.median(ratios), 0.0, 1.0)), cleaned
+
+
+def _without_holidays(series: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:
+    ratios: dict[str, float] = {}
+    parts = []
+    for uid, part in series.groupby("unique_id", sort=False):
+        ratio, cleaned = _holiday_ratio(part["ds"], part["y"].to_numpy(dtype=float))
+        if ratio is not None:
+            ratios[str(uid)] = ratio
+        parts.append(part if ratio is None else part.assign(y=cleaned))
+    return pd.concat(parts, ignore_index=True), ratios
 
 
 def pinball_loss(actual: np.ndarray, predicted: np.ndarray, quantile: float) -> float:
