@@ -164,3 +164,14 @@ def test_a_series_that_ignores_holidays_is_left_alone() -> None:
     series = pd.DataFrame({"unique_id": "bikes", "ds": days, "y": values})
     frame = forecast(series, 14).frame.set_index("ds")
     assert frame.loc["2025-12-25", "p50"] > 5.0
+
+
+def test_a_long_horizon_on_a_short_history_still_chooses_by_backtest() -> None:
+    rows = [line.split(",") for line in demand_rows(200, level=10, trend=0.0, seed=4)]
+    series = pd.DataFrame(
+        {"unique_id": "s", "ds": pd.to_datetime([r[0] for r in rows]), "y": [float(r[2]) for r in rows]}
+    )
+    result = forecast(series, 60)  # 200 days afford two origins of 60 days after 28 of training
+    assert result.chosen["s"] not in ("mean", "zeros")
+    assert "s" in result.backtest_mase
+    assert len(result.frame) == 60

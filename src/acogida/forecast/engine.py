@@ -3,9 +3,10 @@ rolling-origin backtest, with p10/p50/p90 from that candidate's own backtest err
 
 Candidates (statsforecast): seasonal naive (weekly), the mean of the last four same weekdays,
 ETS (additive weekly season; and with a damped trend), Theta, three ensembles of those, and, for
-up to ``THOROUGH_MAX_SERIES`` series, the full AutoETS and AutoTheta searches. Each series is cut at
-``BACKTEST_WINDOWS`` origins, ``h`` days apart; each candidate forecasts the next ``h`` days from
-each origin; the one with the lowest mean MASE (m=7) is chosen, ties going to the simpler one.
+up to ``THOROUGH_MAX_SERIES`` series, the full AutoETS and AutoTheta searches. Each series is
+cut at up to ``BACKTEST_WINDOWS`` origins (as many as its history affords), ``h`` days apart;
+each candidate forecasts the next ``h`` days from each origin; the one with the lowest mean MASE
+(m=7) is chosen, ties going to the simpler one.
 
 Quantiles are conformal: the chosen candidate's backtest errors (actual minus forecast, over
 every origin and step) give the offsets of p10 and p90 around p50, so the band is as wide as this
@@ -18,8 +19,8 @@ holidays is scaled by its observed holiday ratio (``_holiday_ratio``).
 Series the backtest cannot judge get rules instead of a choice:
 - fewer than 7 days (a new office): the mean, band from the observed spread;
 - all zeros: zeros;
-- too short for the backtest windows: seasonal naive (or the mean below two weeks), band from
-  its own one-week-back errors.
+- too short for even one backtest origin (``MIN_TRAIN`` days plus the horizon): seasonal naive
+  (or the mean below two weeks), band from its own one-week-back errors.
 """
 
 from __future__ import annotations
@@ -158,7 +159,10 @@ def forecast(
     n_jobs = n_jobs or max(1, os.cpu_count() or 1)
     lengths = series.groupby("unique_id")["y"].size()
     zero = series.groupby("unique_id")["y"].apply(lambda y: not np.any(y.to_numpy()))
-    judged = lengths[(lengths >= MIN_TRAIN + BACKTEST_WINDOWS * h) & ~zero].index
+    # Backtest origins each series can afford (its history past MIN_TRAIN, in horizons), at most
+    # BACKTEST_WINDOWS: a long horizon on a short history still gets a choice from one origin.
+    windows_of = ((lengths - MIN_TRAIN) // h).clip(upper=BACKTEST_WINDOWS)
+    judged = windows_of[(windows_of >= 1) & ~zero].index
     result = ForecastResult(frame=pd.DataFrame())
     parts: list[pd.DataFrame] = []
     last_days = series.groupby("unique_id")["ds"].max()
@@ -181,45 +185,71 @@ def forecast(
         if holiday_ratios:
             progress(f"{len(holiday_ratios)} series close or slow down on national holidays: modelled apart")
         thorough = len(judged) <= THOROUGH_MAX_SERIES
-        engine = _statsforecast(n_jobs, thorough=thorough)
-        candidates = CANDIDATE_ORDER if thorough else CANDIDATE_ORDER[:-2]
-        windows = f"{BACKTEST_WINDOWS} origins x {h} days"
-        progress(f"backtest of {len(judged)} series: {windows}, {len(candidates)} candidates")
-        cv = _add_ensembles(
-            engine.cross_validation(  # type: ignore[attr-defined]
-                df=data,
-                h=h,
-                n_windows=BACKTEST_WINDOWS,
-                step_size=h,
-                input_size=None if thorough else BACKTEST_FIT_DAYS,
+        for windows in sorted(set(windows_of[judged].tolist()), reverse=True):
+            members = windows_of[judged][windows_of[judged] == windows].index
+            chosen = _choose_and_forecast(
+                data[data["unique_id"].isin(members)],
+                h,
+                int(windows),
+                n_jobs=n_jobs,
+                thorough=thorough,
+                progress=progress,
             )
-        )
-        first_cutoff = cv.groupby("unique_id")["cutoff"].min()
-        scales = {
-            uid: mase_scale(part.loc[part["ds"] <= first_cutoff[uid], "y"].to_numpy(dtype=float))
-            for uid, part in data.groupby("unique_id")
-        }
-        errors_by_model = {name: (cv["y"] - cv[name]).abs() for name in candidates}
-        mase = pd.DataFrame(
-            {name: errors.groupby(cv["unique_id"]).mean() for name, errors in errors_by_model.items()}
-        )
-        mase = mase.div(pd.Series(scales), axis=0)
-        progress(f"forecast of {len(judged)} series, {h} days")
-        horizon_start = data.groupby("unique_id")["ds"].transform("max") - pd.Timedelta(days=FIT_DAYS)
-        recent = data if thorough else data[data["ds"] > horizon_start]
-        future = _add_ensembles(engine.forecast(df=recent, h=h))  # type: ignore[attr-defined]
-        for uid, row in mase.iterrows():
-            scores = {name: round(float(row[name]), 9) for name in candidates}
-            best = min(candidates, key=lambda name: (scores[name], candidates.index(name)))
-            result.chosen[str(uid)] = best
-            result.backtest_mase[str(uid)] = float(row[best])
-            mine = cv["unique_id"] == uid
-            errors = (cv.loc[mine, "y"] - cv.loc[mine, best]).to_numpy(dtype=float)
-            p50 = future.loc[future["unique_id"] == uid, best].to_numpy(dtype=float)
-            emit(str(uid), p50, errors, holiday_ratios.get(str(uid)))
+            for uid, (best, mase, errors, p50) in chosen.items():
+                result.chosen[uid] = best
+                result.backtest_mase[uid] = mase
+                emit(uid, p50, errors, holiday_ratios.get(uid))
 
     result.frame = pd.concat(parts, ignore_index=True).sort_values(["unique_id", "ds"]).reset_index(drop=True)
     return result
+
+
+def _choose_and_forecast(
+    data: pd.DataFrame,
+    h: int,
+    windows: int,
+    *,
+    n_jobs: int,
+    thorough: bool,
+    progress: Callable[[str], None],
+) -> dict[str, tuple[str, float, np.ndarray, np.ndarray]]:
+    """For series that afford ``windows`` backtest origins: uid -> (chosen candidate, its MASE,
+    its backtest errors, its forecast)."""
+    engine = _statsforecast(n_jobs, thorough=thorough)
+    candidates = CANDIDATE_ORDER if thorough else CANDIDATE_ORDER[:-2]
+    count = data["unique_id"].nunique()
+    progress(f"backtest of {count} series: {windows} origin(s) x {h} days, {len(candidates)} candidates")
+    cv = _add_ensembles(
+        engine.cross_validation(  # type: ignore[attr-defined]
+            df=data,
+            h=h,
+            n_windows=windows,
+            step_size=h,
+            input_size=None if thorough else BACKTEST_FIT_DAYS,
+        )
+    )
+    first_cutoff = cv.groupby("unique_id")["cutoff"].min()
+    scales = {
+        uid: mase_scale(part.loc[part["ds"] <= first_cutoff[uid], "y"].to_numpy(dtype=float))
+        for uid, part in data.groupby("unique_id")
+    }
+    mase = pd.DataFrame(
+        {name: (cv["y"] - cv[name]).abs().groupby(cv["unique_id"]).mean() for name in candidates}
+    ).div(pd.Series(scales), axis=0)
+    progress(f"forecast of {count} series, {h} days")
+    fit_start = data.groupby("unique_id")["ds"].transform("max") - pd.Timedelta(days=FIT_DAYS)
+    future = _add_ensembles(
+        engine.forecast(df=data if thorough else data[data["ds"] > fit_start], h=h)  # type: ignore[attr-defined]
+    )
+    chosen = {}
+    for uid, row in mase.iterrows():
+        scores = {name: round(float(row[name]), 9) for name in candidates}
+        best = min(candidates, key=lambda name: (scores[name], candidates.index(name)))
+        mine = cv["unique_id"] == uid
+        errors = (cv.loc[mine, "y"] - cv.loc[mine, best]).to_numpy(dtype=float)
+        p50 = future.loc[future["unique_id"] == uid, best].to_numpy(dtype=float)
+        chosen[str(uid)] = (best, float(row[best]), errors, p50)
+    return chosen
 
 
 def _holiday_ratio(days: pd.Series, values: np.ndarray) -> tuple[float | None, np.ndarray]:
