@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from acogida.local.events import SqsMessage, sqs_event
 from acogida.local.functions import LocalFunctions
+from acogida.local.pump import BackgroundPump, SqsEventSource
 
 STREAM_BATCH_SIZE = 100
 MAX_RETRIES = 5  # maximum_retry_attempts of the mapping (terraform/modules/bi/export.tf)
@@ -62,7 +62,9 @@ class _ShardCursor:
     attempts: int = 0
 
 
-class LakePump:
+class LakePump(BackgroundPump):
+    thread_name = "local-lake-pump"
+
     def __init__(
         self,
         functions: LocalFunctions,
@@ -73,20 +75,19 @@ class LakePump:
         uploads_queue_url: str,
         export_dlq_url: str,
     ) -> None:
+        super().__init__()
         self._functions = functions
         self._streams = streams
         self._sqs = sqs
         self._stream_arn = stream_arn
         self._region = stream_arn.split(":")[3]
-        self._uploads_queue_url = uploads_queue_url
-        self._uploads_queue_arn = sqs.get_queue_attributes(
-            QueueUrl=uploads_queue_url, AttributeNames=["QueueArn"]
-        )["Attributes"]["QueueArn"]
+        # An upload can take minutes: one message per invocation (batch_size 1 in module bi).
+        self._uploads = SqsEventSource(
+            functions, "bulk_upload", sqs=sqs, queue_url=uploads_queue_url, batch_size=1
+        )
         self._export_dlq_url = export_dlq_url
         self._cursors: dict[str, _ShardCursor] = {}
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def run_once(self) -> LakePumpReport:
         report = LakePumpReport()
@@ -100,27 +101,11 @@ class LakePump:
         total = LakePumpReport()
         for _ in range(max_rounds):
             report = self.run_once()
-            total.exported_batches += report.exported_batches
-            total.exported_records += report.exported_records
-            total.failed_batches += report.failed_batches
-            total.upload_messages += report.upload_messages
-            total.upload_failures += report.upload_failures
+            for name in (item.name for item in fields(LakePumpReport)):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
             if not (report.exported_batches or report.upload_messages or report.failed_batches):
                 break
         return total
-
-    def start(self, interval_s: float = 1.0) -> None:
-        def loop() -> None:
-            while not self._stop.wait(interval_s):
-                self.run_once()
-
-        self._thread = threading.Thread(target=loop, name="local-lake-pump", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
 
     # --- the intakes stream → export_submissions --------------------------------------------------
 
@@ -190,22 +175,6 @@ class LakePump:
     # --- the bulk-uploads queue → bulk_upload -----------------------------------------------------
 
     def _deliver_uploads(self, report: LakePumpReport) -> None:
-        received = self._sqs.receive_message(
-            QueueUrl=self._uploads_queue_url,
-            MaxNumberOfMessages=1,
-            WaitTimeSeconds=0,
-            MessageSystemAttributeNames=["ApproximateReceiveCount"],
-        ).get("Messages", [])
-        for message in received:
-            sqs_message = SqsMessage(
-                message["MessageId"],
-                message["ReceiptHandle"],
-                message["Body"],
-                int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1")),
-            )
-            result = self._functions.invoke("bulk_upload", sqs_event([sqs_message], self._uploads_queue_arn))
-            report.upload_messages += 1
-            if result.get("batchItemFailures"):
-                report.upload_failures += 1
-                continue  # back to the queue after its visibility timeout
-            self._sqs.delete_message(QueueUrl=self._uploads_queue_url, ReceiptHandle=message["ReceiptHandle"])
+        messages, failures = self._uploads.deliver()
+        report.upload_messages += messages
+        report.upload_failures += failures

@@ -30,7 +30,90 @@ class PumpReport:
     job_events: list[tuple[str, str]] = field(default_factory=list)  # (job name, outcome)
 
 
-class TranscriptionPump:
+class BackgroundPump:
+    """Calls ``run_once`` every ``interval_s`` seconds on a daemon thread between start and stop."""
+
+    thread_name = "local-pump"
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> object:
+        raise NotImplementedError
+
+    def start(self, interval_s: float = 1.0) -> None:
+        def loop() -> None:
+            while not self._stop.wait(interval_s):
+                self.run_once()
+
+        self._thread = threading.Thread(target=loop, name=self.thread_name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+
+class SqsEventSource:
+    """An SQS event source mapping of one queue and one function: up to ``batch_size`` messages
+    go to the function as one event; those it does not report as failed are deleted, the others
+    return to the queue after their visibility timeout (and past the queue's maxReceiveCount the
+    emulator moves them to the DLQ)."""
+
+    def __init__(
+        self,
+        functions: LocalFunctions,
+        function: str,
+        *,
+        sqs: Any,  # noqa: ANN401 - a boto3 client in the queue's region
+        queue_url: str,
+        batch_size: int,
+    ) -> None:
+        self._functions = functions
+        self._function = function
+        self._sqs = sqs
+        self._queue_url = queue_url
+        self._batch_size = batch_size
+        self.queue_arn: str = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+
+    def deliver(self) -> tuple[int, int]:
+        """One poll: (messages delivered, messages the function reported as failed)."""
+        received = self._sqs.receive_message(
+            QueueUrl=self._queue_url,
+            MaxNumberOfMessages=self._batch_size,
+            WaitTimeSeconds=0,
+            MessageSystemAttributeNames=["ApproximateReceiveCount"],
+        ).get("Messages", [])
+        if not received:
+            return 0, 0
+        messages = [
+            SqsMessage(
+                message["MessageId"],
+                message["ReceiptHandle"],
+                message["Body"],
+                int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1")),
+            )
+            for message in received
+        ]
+        result = self._functions.invoke(self._function, sqs_event(messages, self.queue_arn))
+        failed = {failure["itemIdentifier"] for failure in result.get("batchItemFailures", [])}
+        done = [
+            {"Id": str(index), "ReceiptHandle": message.receipt_handle}
+            for index, message in enumerate(messages)
+            if message.message_id not in failed
+        ]
+        if done:
+            self._sqs.delete_message_batch(QueueUrl=self._queue_url, Entries=done)
+        return len(messages), len(failed)
+
+
+class TranscriptionPump(BackgroundPump):
+    thread_name = "local-transcription-pump"
+
     def __init__(
         self,
         functions: LocalFunctions,
@@ -41,19 +124,16 @@ class TranscriptionPump:
         job_prefix: str,
         account: str,
     ) -> None:
+        super().__init__()
         self._functions = functions
-        self._sqs = sqs
         self._transcribe = transcribe
-        self._queue_url = queue_url
-        self._queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
+        self._uploads = SqsEventSource(
+            functions, "transcription_start", sqs=sqs, queue_url=queue_url, batch_size=10
+        )
         self._job_prefix = job_prefix
         self._account = account
-        self._region = self._queue_arn.split(":")[3]
+        self._region = self._uploads.queue_arn.split(":")[3]
         self._delivered: set[str] = set()  # jobs whose final state went to transcription_done
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def run_once(self) -> PumpReport:
         report = PumpReport()
@@ -61,48 +141,11 @@ class TranscriptionPump:
         self._deliver_job_changes(report)
         return report
 
-    def start(self, interval_s: float = 1.0) -> None:
-        def loop() -> None:
-            while not self._stop.wait(interval_s):
-                self.run_once()
-
-        self._thread = threading.Thread(target=loop, name="local-transcription-pump", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
     def _deliver_uploads(self, report: PumpReport) -> None:
-        received = self._sqs.receive_message(
-            QueueUrl=self._queue_url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=0,
-            MessageSystemAttributeNames=["ApproximateReceiveCount"],
-        ).get("Messages", [])
-        if not received:
-            return
-        messages = [
-            SqsMessage(
-                message["MessageId"],
-                message["ReceiptHandle"],
-                message["Body"],
-                int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1")),
-            )
-            for message in received
-        ]
-        result = self._functions.invoke("transcription_start", sqs_event(messages, self._queue_arn))
-        failed = {failure["itemIdentifier"] for failure in result.get("batchItemFailures", [])}
-        done = [
-            {"Id": str(index), "ReceiptHandle": message.receipt_handle}
-            for index, message in enumerate(messages)
-            if message.message_id not in failed
-        ]
-        if done:
-            self._sqs.delete_message_batch(QueueUrl=self._queue_url, Entries=done)
-        report.upload_batches += 1
-        report.upload_failures += len(failed)
+        messages, failures = self._uploads.deliver()
+        if messages:
+            report.upload_batches += 1
+            report.upload_failures += failures
 
     def _deliver_job_changes(self, report: PumpReport) -> None:
         summaries = self._transcribe.list_transcription_jobs(JobNameContains=self._job_prefix).get(
