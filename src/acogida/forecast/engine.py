@@ -133,16 +133,24 @@ def _band(p50: np.ndarray, errors: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     return p10, p50, p90
 
 
+def _last_week_repeated(values: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seasonal naive: (the last week repeated over ``h`` days, its one-week-back errors)."""
+    return np.resize(values[-SEASON:], h).astype(float), (values[SEASON:] - values[:-SEASON]).astype(float)
+
+
+def _mean_of(values: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the mean over ``h`` days, the deviations from it); zeros for an empty series."""
+    mean = float(values.mean()) if len(values) else 0.0
+    return np.full(h, mean), (values - mean if len(values) else np.zeros(1)).astype(float)
+
+
 def _rule_forecast(values: np.ndarray, h: int) -> tuple[str, np.ndarray, np.ndarray]:
     """(rule, p50, errors) for a series the backtest cannot judge."""
     if not np.any(values):
         return "zeros", np.zeros(h), np.zeros(1)
     if len(values) < 2 * SEASON:
-        mean = float(values.mean())
-        return "mean", np.full(h, mean), values - mean
-    week = values[-SEASON:]
-    p50 = np.resize(week, h)
-    return "seasonal_naive", p50, values[SEASON:] - values[:-SEASON]
+        return "mean", *_mean_of(values, h)
+    return "seasonal_naive", *_last_week_repeated(values, h)
 
 
 def forecast(
@@ -304,10 +312,4 @@ def pinball_loss(actual: np.ndarray, predicted: np.ndarray, quantile: float) -> 
 
 def seasonal_naive_baseline(values: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The yardstick: last week repeated, band from its one-week-back errors."""
-    if len(values) >= SEASON:
-        p50 = np.resize(values[-SEASON:], h)
-        errors = values[SEASON:] - values[:-SEASON]
-    else:
-        p50 = np.full(h, float(values.mean()) if len(values) else 0.0)
-        errors = values - p50[0] if len(values) else np.zeros(1)
-    return _band(p50.astype(float), errors.astype(float))
+    return _band(*(_last_week_repeated(values, h) if len(values) >= SEASON else _mean_of(values, h)))
