@@ -53,6 +53,14 @@ class ObjectStore:
         body = json.dumps(document, ensure_ascii=False).encode("utf-8")
         return self.put_encrypted(key, body, kms_key_arn, "application/json")
 
+    def keys(self, prefix: str) -> list[str]:
+        """Every current key under ``prefix``."""
+        return [
+            item["Key"]
+            for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+            for item in page.get("Contents", [])
+        ]
+
     def delete_every_version(self, prefix: str) -> int:
         """Delete every version and delete marker of ``prefix`` (a key, or a folder ending in "/"):
         the buckets are versioned, so a plain delete would leave the data in a noncurrent version.

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from acogida.adapters.aws import AwsTarget
+from acogida.adapters.object_store import ObjectStore
 from acogida.etl.run import EtlSummary, run_etl
 from acogida.etl.workforce import load_workforce_config
 from acogida.local.history import history_upload_csv
@@ -48,25 +49,17 @@ def latest_upload_notice(sqs: Any, inbox_url: str) -> dict[str, Any] | None:  # 
     return notices[-1] if notices else None
 
 
-def list_keys(s3: Any, bucket: str, prefix: str) -> list[str]:  # noqa: ANN401
-    return [
-        item["Key"]
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-        for item in page.get("Contents", [])
-    ]
-
-
-def download_prefix(s3: Any, bucket: str, prefix: str, target: Path) -> int:  # noqa: ANN401
+def download_prefix(store: ObjectStore, prefix: str, target: Path) -> int:
     """Copy every object under ``prefix`` into ``target`` (keys as paths); returns the count."""
-    keys = list_keys(s3, bucket, prefix)
+    keys = store.keys(prefix)
     for key in keys:
         path = target / key
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        path.write_bytes(store.get(key).body)
     return len(keys)
 
 
-def upload_demand(s3: Any, bucket: str, kms_key_arn: str, output: Path) -> list[str]:  # noqa: ANN401
+def upload_demand(store: ObjectStore, kms_key_arn: str, output: Path) -> list[str]:
     """The ETL's outputs into curated/demand/, where the Glue job writes them."""
     keys = []
     files = [
@@ -74,15 +67,13 @@ def upload_demand(s3: Any, bucket: str, kms_key_arn: str, output: Path) -> list[
         *sorted((output / "workforce_demand.parquet").glob("*.parquet")),
     ]
     for path in files:
-        folder = "forecast_import" if path.suffix == ".csv" else "parquet"
-        key = f"demand/{folder}/{path.name}"
-        s3.put_object(
-            Bucket=bucket,
-            Key=key,
-            Body=path.read_bytes(),
-            ServerSideEncryption="aws:kms",
-            SSEKMSKeyId=kms_key_arn,
+        folder, content_type = (
+            ("forecast_import", "text/csv; charset=utf-8")
+            if path.suffix == ".csv"
+            else ("parquet", "application/vnd.apache.parquet")
         )
+        key = f"demand/{folder}/{path.name}"
+        store.put_encrypted(key, path.read_bytes(), kms_key_arn, content_type)
         keys.append(key)
     return keys
 
@@ -93,6 +84,7 @@ def run_lake_demo(
     s3, sqs, sns = target.client("s3"), target.client("sqs"), target.client("sns")
     buckets = outputs["s3_bucket_names"]
     raw, curated = buckets["raw"], buckets["curated"]
+    raw_store, curated_store = ObjectStore(s3, raw), ObjectStore(s3, curated)
     # Read the uploads topic the way a coordinator's mailbox would: a queue subscribed to it.
     inbox = sqs.create_queue(QueueName="acogida-local-demo-upload-notices")["QueueUrl"]
     inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"][
@@ -102,7 +94,7 @@ def run_lake_demo(
 
     lake.drain()  # the runtime's pump may already have delivered some; this waits for the rest
     exported = [
-        key for key in list_keys(s3, raw, "submissions/") if not key.rsplit("/", 1)[-1].startswith("upload-")
+        key for key in raw_store.keys("submissions/") if not key.rsplit("/", 1)[-1].startswith("upload-")
     ]
     emit(f"    stream → export_submissions: {len(exported)} submitted intake(s) in raw/submissions/")
 
@@ -117,14 +109,14 @@ def run_lake_demo(
         f"into {notice['objects_written']} daily files, "
         f"{notice['rejected_lines']} rejected (report s3://{raw}/{notice['report']}); the upload is deleted"
     )
-    report = s3.get_object(Bucket=raw, Key=notice["report"])["Body"].read().decode("utf-8")
+    report = raw_store.get(notice["report"]).body.decode("utf-8")
     for line in report.splitlines()[1:]:
         emit(f"      {line}")
 
     # A fresh copy each run: an earlier demo's files (another emulator) must not count twice.
     shutil.rmtree(workdir, ignore_errors=True)
     local_raw = workdir / "raw"
-    count = download_prefix(s3, raw, "submissions/", local_raw)
+    count = download_prefix(raw_store, "submissions/", local_raw)
     emit(f"    ETL (Spark local mode, the Glue job's functions) over {count} raw object(s)")
     summary = run_etl(
         local_raw / "submissions",
@@ -133,7 +125,7 @@ def run_lake_demo(
         engine="spark",
         progress=lambda message: emit(f"      {message}"),
     )
-    keys = upload_demand(s3, curated, outputs["kms_key_arns"]["s3"], workdir / "curated")
+    keys = upload_demand(curated_store, outputs["kms_key_arns"]["s3"], workdir / "curated")
     emit(
         f"    demand: {summary.series} series (office x workforce type), "
         f"{summary.first_day} .. {summary.last_day}, "
