@@ -20,6 +20,9 @@ INTAKES_TABLE = "acogida-test-intakes"
 OFFICE_INDEX = "by_office_created_at"
 IDEMPOTENCY_TABLE = "acogida-test-idempotency"
 TRANSCRIPTS_BUCKET = "acogida-test-transcripts-123456789012"
+RAW_BUCKET = "acogida-test-raw-123456789012"
+# The pseudonymisation key the lake fixture stores in Secrets Manager.
+LAKE_SECRET = b"s" * 48
 JOB_PREFIX = "acogida-test-"
 
 
@@ -135,3 +138,33 @@ def intake_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[IntakeStores]:
         dependencies.cache_clear()
         yield stores
         dependencies.cache_clear()
+
+
+@dataclass
+class LakeStores:
+    s3: Any
+    raw_bucket: str
+    kms_key_arn: str
+    secret_arn: str
+
+
+@pytest.fixture
+def lake_stores(intake_stores: IntakeStores, monkeypatch: pytest.MonkeyPatch) -> Iterator[LakeStores]:
+    """The raw bucket (versioned, as the landing zone makes it), its key and the pseudonymisation
+    secret, and the lake functions' environment (RAW_BUCKET, RAW_KMS_KEY_ARN,
+    PSEUDONYMISATION_SECRET_ARN) pointing at them."""
+    from acogida.adapters.lake import lake_target  # noqa: PLC0415 - after moto is in place
+
+    kms_key_arn = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+    s3 = intake_stores.s3
+    s3.create_bucket(Bucket=RAW_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_versioning(Bucket=RAW_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    secret_arn = boto3.client("secretsmanager", region_name=REGION).create_secret(
+        Name="acogida-test-pseudonymisation", SecretString=LAKE_SECRET.decode()
+    )["ARN"]
+    monkeypatch.setenv("RAW_BUCKET", RAW_BUCKET)
+    monkeypatch.setenv("RAW_KMS_KEY_ARN", kms_key_arn)
+    monkeypatch.setenv("PSEUDONYMISATION_SECRET_ARN", secret_arn)
+    lake_target.cache_clear()
+    yield LakeStores(s3, RAW_BUCKET, kms_key_arn, secret_arn)
+    lake_target.cache_clear()

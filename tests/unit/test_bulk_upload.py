@@ -24,11 +24,10 @@ from acogida.export.submission import SUBMISSION_COLUMNS, person_key
 from acogida.handlers import bulk_upload
 from acogida.local.events import SqsMessage, s3_object_created_record, sqs_event
 from acogida.local.lambda_context import LocalLambdaContext
-from tests.unit.aws_fixtures import REGION
+from tests.unit.aws_fixtures import LAKE_SECRET, RAW_BUCKET, REGION
 
-SECRET = b"s" * 48
+SECRET = LAKE_SECRET
 NOW = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
-RAW_BUCKET = "acogida-test-raw-123456789012"
 GOOD = {
     "intake_id": "h-1",
     "submitted_at": "2025-03-03T10:15:00+01:00",
@@ -187,15 +186,7 @@ def test_report_keys_cannot_leave_rejected() -> None:
 
 
 @pytest.fixture
-def upload_env(intake_stores, monkeypatch):
-    kms = boto3.client("kms", region_name=REGION)
-    raw_key = kms.create_key()["KeyMetadata"]["Arn"]
-    s3 = intake_stores.s3
-    s3.create_bucket(Bucket=RAW_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-    s3.put_bucket_versioning(Bucket=RAW_BUCKET, VersioningConfiguration={"Status": "Enabled"})
-    secret_arn = boto3.client("secretsmanager", region_name=REGION).create_secret(
-        Name="acogida-test-pseudonymisation", SecretString=SECRET.decode()
-    )["ARN"]
+def upload_env(lake_stores, monkeypatch):
     sns = boto3.client("sns", region_name=REGION)
     topic_arn = sns.create_topic(Name="acogida-test-uploads")["TopicArn"]
     sqs = boto3.client("sqs", region_name=REGION)
@@ -204,18 +195,10 @@ def upload_env(intake_stores, monkeypatch):
         "QueueArn"
     ]
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=inbox_arn)
-    for name, value in {
-        "RAW_BUCKET": RAW_BUCKET,
-        "RAW_KMS_KEY_ARN": raw_key,
-        "PSEUDONYMISATION_SECRET_ARN": secret_arn,
-        "UPLOADS_TOPIC_ARN": topic_arn,
-        "OFFICE_TIMEZONE": "Europe/Madrid",
-    }.items():
-        monkeypatch.setenv(name, value)
-    lake_target.cache_clear()
+    monkeypatch.setenv("UPLOADS_TOPIC_ARN", topic_arn)
+    monkeypatch.setenv("OFFICE_TIMEZONE", "Europe/Madrid")
     bulk_upload.upload_settings.cache_clear()
-    yield {"s3": s3, "sqs": sqs, "inbox": inbox}
-    lake_target.cache_clear()
+    yield {"s3": lake_stores.s3, "sqs": sqs, "inbox": inbox}
     bulk_upload.upload_settings.cache_clear()
 
 

@@ -9,10 +9,8 @@ import hmac
 import io
 import json
 
-import boto3
 import pytest
 
-from acogida.adapters.lake import lake_target
 from acogida.export.submission import (
     SUBMISSION_COLUMNS,
     age_band,
@@ -25,10 +23,9 @@ from acogida.handlers import export_submissions, intake_api
 from acogida.handlers.runtime import dependencies
 from acogida.local.events import dynamodb_stream_record, http_api_event
 from acogida.local.lambda_context import LocalLambdaContext
-from tests.unit.aws_fixtures import INTAKES_TABLE, REGION
+from tests.unit.aws_fixtures import INTAKES_TABLE, RAW_BUCKET
 
 SECRET = b"k" * 32
-RAW_BUCKET = "acogida-test-raw-123456789012"
 VALUES = {
     "given_name": "Fatima Zahra",
     "surnames": "El Amrani",
@@ -115,21 +112,8 @@ def test_cells_are_safe_against_formula_injection_and_rows_are_deterministic():
 
 
 @pytest.fixture
-def export_env(intake_stores, monkeypatch):
-    kms = boto3.client("kms", region_name=REGION)
-    raw_key = kms.create_key()["KeyMetadata"]["Arn"]
-    intake_stores.s3.create_bucket(
-        Bucket=RAW_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
-    )
-    secret_arn = boto3.client("secretsmanager", region_name=REGION).create_secret(
-        Name="acogida-test-pseudonymisation", SecretString="s" * 48
-    )["ARN"]
-    monkeypatch.setenv("RAW_BUCKET", RAW_BUCKET)
-    monkeypatch.setenv("RAW_KMS_KEY_ARN", raw_key)
-    monkeypatch.setenv("PSEUDONYMISATION_SECRET_ARN", secret_arn)
-    lake_target.cache_clear()
-    yield intake_stores
-    lake_target.cache_clear()
+def export_env(intake_stores, lake_stores):
+    return intake_stores
 
 
 def submit_one() -> str:
