@@ -185,16 +185,17 @@ def daily_demand(workload: DataFrame, config: WorkforceConfig, *, end: dt.date |
 
 def write_demand_local(demand: DataFrame, output: Path) -> tuple[Path, Path]:
     """``workforce_demand.csv`` (one file, header, sorted: the Forecast import) and
-    ``workforce_demand.parquet/`` in ``output``; returns both paths."""
+    ``workforce_demand.parquet/`` in ``output``: ``write_demand``'s two outputs, renamed.
+    Returns both paths."""
     output.mkdir(parents=True, exist_ok=True)
-    ordered = demand.orderBy("location", "workforce_type", "timestamp")
     csv_path = output / "workforce_demand.csv"
     parquet_path = output / "workforce_demand.parquet"
     with tempfile.TemporaryDirectory(dir=output, prefix=".spark-") as scratch:
-        ordered.coalesce(1).write.mode("overwrite").option("header", True).csv(scratch + "/csv")
-        (part,) = Path(scratch, "csv").glob("part-*.csv")
+        write_demand(demand, scratch)
+        (part,) = Path(scratch, "forecast_import").glob("part-*.csv")
         shutil.move(part, csv_path)
-    ordered.write.mode("overwrite").parquet(str(parquet_path))
+        shutil.rmtree(parquet_path, ignore_errors=True)
+        shutil.move(Path(scratch, "parquet"), parquet_path)
     return csv_path, parquet_path
 
 
