@@ -21,6 +21,7 @@ from acogida.etl.workforce import (
     parse_workforce_config,
 )
 from acogida.export.bulk_upload import accepted_objects, validate_upload
+from acogida.export.submission import SUBMISSION_COLUMNS
 from acogida.local.history import history_upload_csv, history_upload_rows
 
 pyspark = pytest.importorskip("pyspark")
@@ -213,8 +214,20 @@ def test_a_bad_workforce_configuration_is_refused_with_the_reason(document: dict
 def test_the_packaged_configuration_maps_every_need() -> None:
     config = load_workforce_config()
     assert "social_worker" in config.workforce_types
-    assert config.minutes_for([]) == {"social_worker": 45.0}
-    assert config.minutes_for(["legal", "psychological"]) == {
+
+    def minutes_for(needs: str) -> dict[str, float]:
+        row = dict.fromkeys(SUBMISSION_COLUMNS, "") | {
+            "intake_id": "i",
+            "submitted_at": "2026-03-02T09:00:00Z",
+            "office": "getafe",
+            "needs": needs,
+            "_malformed": "",
+        }
+        workload = pandas_demand.intake_workload(pd.DataFrame([row]), config)
+        return dict(zip(workload["workforce_type"], workload["minutes"], strict=True))
+
+    assert minutes_for("") == {"social_worker": 45.0}
+    assert minutes_for("legal|psychological") == {
         "social_worker": 45.0,
         "lawyer": 60.0,
         "psychologist": 50.0,

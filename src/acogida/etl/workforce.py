@@ -54,14 +54,6 @@ class WorkforceConfig:
     def workforce_types(self) -> tuple[str, ...]:
         return tuple(sorted({rule.workforce_type for rule in self.rules}))
 
-    def minutes_for(self, needs: list[str]) -> dict[str, float]:
-        """Minutes per workforce type of one intake with these needs (unknown needs add nothing)."""
-        minutes: dict[str, float] = {}
-        for rule in self.rules:
-            if rule.need == EVERY_INTAKE or rule.need in needs:
-                minutes[rule.workforce_type] = minutes.get(rule.workforce_type, 0.0) + rule.minutes
-        return minutes
-
 
 def _minutes_table(where: str, table: object) -> list[tuple[str, float]]:
     if not isinstance(table, dict) or not table:
