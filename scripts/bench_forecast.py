@@ -53,7 +53,7 @@ def bike_series() -> pd.DataFrame:
 def workforce_series(end: dt.date) -> pd.DataFrame:
     upload = history_upload_csv(end - dt.timedelta(days=2 * 365), end, seed=21)
     result = validate_upload(upload, secret=b"b" * 32, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    submissions = pd.DataFrame(result.accepted, columns=list(SUBMISSION_COLUMNS)).assign(_malformed="")
+    submissions = pd.DataFrame(result.accepted, columns=list(SUBMISSION_COLUMNS))
     config = load_workforce_config()
     demand = pandas_demand.daily_demand(pandas_demand.intake_workload(submissions, config), config)
     return pd.DataFrame(

@@ -221,7 +221,6 @@ def test_the_packaged_configuration_maps_every_need() -> None:
             "submitted_at": "2026-03-02T09:00:00Z",
             "office": "getafe",
             "needs": needs,
-            "_malformed": "",
         }
         workload = pandas_demand.intake_workload(pd.DataFrame([row]), config)
         return dict(zip(workload["workforce_type"], workload["minutes"], strict=True))

@@ -64,6 +64,13 @@ def read_submissions(path: Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _malformed(submissions: pd.DataFrame) -> pd.Series:
+    """Rows read_submissions marked; a frame built elsewhere (no such column) has none."""
+    if MALFORMED_COLUMN in submissions:
+        return submissions[MALFORMED_COLUMN] != ""
+    return pd.Series(False, index=submissions.index)
+
+
 def _submitted_at(submissions: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(submissions["submitted_at"], format="%Y-%m-%dT%H:%M:%SZ", utc=True, errors="coerce")
 
@@ -74,16 +81,14 @@ def invalid_submissions(submissions: pd.DataFrame) -> pd.DataFrame:
     reason = reason.mask(_submitted_at(submissions).isna(), "submitted_at is not yyyy-mm-ddThh:mm:ssZ")
     reason = reason.mask(submissions["office"].str.strip() == "", "office is empty")
     reason = reason.mask(submissions["intake_id"].str.strip() == "", "intake_id is empty")
-    reason = reason.mask(
-        submissions[MALFORMED_COLUMN] != "", "malformed CSV row: its cells do not match the header"
-    )
+    reason = reason.mask(_malformed(submissions), "malformed CSV row: its cells do not match the header")
     return submissions.assign(reason=reason)[reason.notna()]
 
 
 def intake_workload(submissions: pd.DataFrame, config: WorkforceConfig) -> pd.DataFrame:
     submitted = _submitted_at(submissions)
     valid = submissions.assign(_submitted=submitted, location=submissions["office"].str.strip())[
-        (submissions[MALFORMED_COLUMN] == "")
+        ~_malformed(submissions)
         & (submissions["intake_id"].str.strip() != "")
         & (submissions["office"].str.strip() != "")
         & submitted.notna()
