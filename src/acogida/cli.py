@@ -80,6 +80,24 @@ def _build_parser() -> argparse.ArgumentParser:
     predict.add_argument(
         "--output", required=True, type=Path, help="timestamp, workforce_type, [location,] p10, p50, p90"
     )
+    predict.add_argument(
+        "--engine",
+        choices=["statsforecast", "amazon_forecast"],
+        default="statsforecast",
+        help="default: statsforecast; amazon_forecast runs Amazon Forecast (accounts that still have it)",
+    )
+    amazon = predict.add_argument_group("amazon_forecast engine (region from the AWS configuration)")
+    amazon.add_argument("--forecast-role-arn", help="IAM role Forecast assumes (default: $FORECAST_ROLE_ARN)")
+    amazon.add_argument("--bucket", help="S3 bucket for the training CSV (default: $FORECAST_BUCKET)")
+    amazon.add_argument("--kms-key-arn", help="KMS key for S3 and Forecast (default: $FORECAST_KMS_KEY_ARN)")
+    amazon.add_argument("--prefix", default="forecast/amazon_forecast", help="S3 prefix of the run's objects")
+    amazon.add_argument(
+        "--run-id", help="names the run's resources; rerun with it to resume (default: UTC time)"
+    )
+    amazon.add_argument("--read", choices=["query", "export"], default="query", help="default: query")
+    amazon.add_argument(
+        "--cleanup", action="store_true", help="delete the run's resources and objects at the end"
+    )
     backtest = forecast_commands.add_parser(
         "backtest",
         help="hide the last H days of each series; MASE, coverage, quantile loss vs seasonal naive",
@@ -150,7 +168,22 @@ def _forecast(arguments: argparse.Namespace) -> int:
     from acogida.forecast import commands  # noqa: PLC0415 - statsforecast loads only for this command
 
     if arguments.forecast_command == "predict":
-        return commands.predict_command(arguments.input, arguments.horizon, arguments.output)
+        amazon = commands.AmazonForecastOptions(
+            role_arn=arguments.forecast_role_arn,
+            bucket=arguments.bucket,
+            kms_key_arn=arguments.kms_key_arn,
+            prefix=arguments.prefix,
+            run_id=arguments.run_id,
+            read=arguments.read,
+            cleanup=arguments.cleanup,
+        )
+        try:
+            return commands.predict_command(
+                arguments.input, arguments.horizon, arguments.output, arguments.engine, amazon
+            )
+        except commands.ENGINE_ERRORS as error:
+            print(f"acogida: error: {arguments.engine}: {error}", file=sys.stderr)
+            return 1
     return commands.backtest_command(arguments.input, arguments.horizon)
 
 

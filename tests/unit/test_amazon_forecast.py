@@ -5,8 +5,12 @@ The S3 side (training CSV, export files) runs in moto."""
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -14,7 +18,9 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from acogida.adapters.aws import AwsTarget
 from acogida.adapters.object_store import ObjectStore
+from acogida.cli import main
 from acogida.forecast.amazon_forecast import (
     AmazonForecastEngine,
     AmazonForecastError,
@@ -499,3 +505,94 @@ def test_a_query_answer_without_a_quantile_names_the_series(aws: Aws) -> None:
 def test_bad_run_ids_are_refused() -> None:
     with pytest.raises(ValueError, match="run id 'run-1'"):
         AmazonForecastSettings(role_arn=ROLE, kms_key_arn="k", run_id="run-1")
+
+
+# --- the CLI ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_aws(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> Aws:
+    """acogida forecast predict --engine amazon_forecast on the stubbed clients, without sleeping."""
+    from acogida.forecast import commands  # noqa: PLC0415
+
+    clients = {"s3": aws.s3, "forecast": aws.forecast, "forecastquery": aws.query}
+    monkeypatch.setattr(AwsTarget, "client", lambda _target, service: clients[service])
+    monkeypatch.setattr(
+        commands,
+        "AmazonForecastEngine",
+        functools.partial(AmazonForecastEngine, sleep=aws.time.sleep, clock=aws.time.clock),
+    )
+    monkeypatch.setenv("FORECAST_ROLE_ARN", ROLE)
+    monkeypatch.setenv("FORECAST_BUCKET", BUCKET)
+    return aws
+
+
+def predict(tmp_path: Path, text: str, *options: str) -> tuple[int, Path]:
+    train = tmp_path / "train.csv"
+    train.write_text(text, encoding="utf-8")
+    out = tmp_path / "out" / "forecast.csv"
+    arguments = ["forecast", "predict", "--input", str(train), "--horizon", "2", "--output", str(out)]
+    return main([*arguments, "--engine", "amazon_forecast", *options]), out
+
+
+def test_cli_writes_the_contract_with_a_location(cli_aws: Aws, tmp_path: Path, capsys) -> None:
+    expect_run(cli_aws, location=True, horizon=2)
+    expect_query(
+        cli_aws, {"workforce_type": "lawyer", "location": "Madrid"}, [-1.0, 0.0], [0.5, 1.0], [2.0, 3.0]
+    )
+    expect_query(
+        cli_aws,
+        {"workforce_type": "social_worker", "location": "Madrid"},
+        [2.0, 2.0],
+        [3.123456, 3.0],
+        [4.0, 4.0],
+    )
+    expect_query(
+        cli_aws,
+        {"workforce_type": "social_worker", "location": "Sevilla"},
+        [5.0, 5.0],
+        [6.0, 6.0],
+        [7.0, 7.0],
+    )
+
+    code, out = predict(tmp_path, WITH_LOCATION, "--kms-key-arn", cli_aws.kms_key_arn, "--run-id", RUN)
+
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows == [
+        ["timestamp", "workforce_type", "location", "p10", "p50", "p90"],
+        ["2024-01-04", "lawyer", "Madrid", "0.0", "0.5", "2.0"],
+        ["2024-01-05", "lawyer", "Madrid", "0.0", "1.0", "3.0"],
+        ["2024-01-04", "social_worker", "Madrid", "2.0", "3.1235", "4.0"],
+        ["2024-01-05", "social_worker", "Madrid", "2.0", "3.0", "4.0"],
+        ["2024-01-04", "social_worker", "Sevilla", "5.0", "6.0", "7.0"],
+        ["2024-01-05", "social_worker", "Sevilla", "5.0", "6.0", "7.0"],
+    ]
+    err = capsys.readouterr().err
+    assert f"amazon_forecast run {RUN} in {REGION}" in err
+    assert "models: amazon_forecast 3" in err
+
+
+def test_cli_reports_a_failed_resource_as_an_error(cli_aws: Aws, tmp_path: Path, capsys) -> None:
+    expect_run(cli_aws, location=False, horizon=2, predictor_statuses=("CREATE_FAILED",))
+    code, out = predict(tmp_path, WITHOUT_LOCATION, "--kms-key-arn", cli_aws.kms_key_arn, "--run-id", RUN)
+    assert code == 1
+    assert not out.exists()
+    assert "acogida: error: amazon_forecast: predictor acogida_run1_predictor is CREATE_FAILED: Too few" in (
+        capsys.readouterr().err
+    )
+
+
+def test_cli_names_the_missing_amazon_forecast_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    for name in ("FORECAST_ROLE_ARN", "FORECAST_BUCKET", "FORECAST_KMS_KEY_ARN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FORECAST_BUCKET", BUCKET)
+    code, out = predict(tmp_path, WITHOUT_LOCATION)
+    assert code == 1
+    assert not out.exists()
+    assert capsys.readouterr().err == (
+        "acogida: error: --engine amazon_forecast needs --forecast-role-arn (or FORECAST_ROLE_ARN), "
+        "--kms-key-arn (or FORECAST_KMS_KEY_ARN)\n"
+    )
