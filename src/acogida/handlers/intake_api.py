@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -30,6 +29,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
+from acogida.handlers.http import ApiError, Caller, caller_from_claims, json_response
 from acogida.handlers.runtime import dependencies
 from acogida.intake.record import (
     MAX_SEGMENT_CHARS,
@@ -84,22 +84,6 @@ class SubmitRequest(_Body):
     confirm_invalid_document: StrictBool = False
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:  # noqa: ANN401
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = details
-
-
-@dataclass(frozen=True)
-class Caller:
-    user: str
-    office: str
-    groups: frozenset[str]
-
-
 # --------------------------------------------------------------------------------------------------
 # Routes
 # --------------------------------------------------------------------------------------------------
@@ -119,7 +103,7 @@ def create_intake() -> Response[str]:
         view = _intake_view(dependencies().intakes.create_draft(caller.office, caller.user))
     logger.info("draft created", extra={"intake_id": view["intake_id"], "office": caller.office})
     metrics.add_metric(name="DraftsCreated", unit=MetricUnit.Count, value=1)
-    return _json(201, view)
+    return json_response(201, view)
 
 
 @app.get("/intakes")
@@ -130,14 +114,14 @@ def list_intakes() -> Response[str]:
     limit = _limit()
     cursor = app.current_event.get_query_string_value("cursor")
     page = dependencies().intakes.list_by_office(caller.office, start, end, limit, cursor)
-    return _json(200, _page_view(page))
+    return json_response(200, _page_view(page))
 
 
 @app.get("/intakes/<intake_id>")
 @tracer.capture_method
 def read_intake(intake_id: str) -> Response[str]:
     caller = _caller(READER_GROUPS)
-    return _json(200, _intake_view(dependencies().intakes.get(_intake_id(intake_id), caller.office)))
+    return json_response(200, _intake_view(dependencies().intakes.get(_intake_id(intake_id), caller.office)))
 
 
 @app.post("/intakes/<intake_id>/segments")
@@ -157,7 +141,7 @@ def append_segment(intake_id: str) -> Response[str]:
         },
     )
     metrics.add_metric(name="SegmentsAppended", unit=MetricUnit.Count, value=1)
-    return _json(200, _intake_view(intake))
+    return json_response(200, _intake_view(intake))
 
 
 @app.patch("/intakes/<intake_id>/fields")
@@ -168,7 +152,7 @@ def correct_fields(intake_id: str) -> Response[str]:
     intake = dependencies().intakes.correct(_intake_id(intake_id), caller.office, caller.user, request.fields)
     logger.info("fields corrected", extra={"intake_id": intake.intake_id, "fields": sorted(request.fields)})
     metrics.add_metric(name="FieldsCorrected", unit=MetricUnit.Count, value=len(request.fields))
-    return _json(200, _intake_view(intake))
+    return json_response(200, _intake_view(intake))
 
 
 @app.post("/intakes/<intake_id>/submit")
@@ -187,7 +171,7 @@ def submit_intake(intake_id: str) -> Response[str]:
     )
     logger.info("intake submitted", extra={"intake_id": view["intake_id"], "office": caller.office})
     metrics.add_metric(name="IntakesSubmitted", unit=MetricUnit.Count, value=1)
-    return _json(200, view)
+    return json_response(200, view)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -228,7 +212,7 @@ def _once(work: Callable[[dict[str, Any]], dict[str, Any]], request: dict[str, A
 @app.exception_handler(ApiError)
 def _api_error(error: ApiError) -> Response[str]:
     logger.info("request refused", extra={"status": error.status, "error": error.code})
-    return _json(error.status, {"error": error.code, "message": error.message, **error.details})
+    return json_response(error.status, {"error": error.code, "message": error.message, **error.details})
 
 
 _STATUS_BY_ERROR = {
@@ -253,7 +237,7 @@ def _intake_error(error: IntakeError) -> Response[str]:
     if isinstance(error, SubmissionRefusedError):
         body["problems"] = [{"field": p.field, "reason": p.reason} for p in error.problems]
     logger.info("request refused", extra={"status": status, "error": error.code})
-    return _json(status, body)
+    return json_response(status, body)
 
 
 @app.exception_handler(ClientError)
@@ -261,7 +245,9 @@ def _aws_error(error: ClientError) -> Response[str]:
     code = error.response.get("Error", {}).get("Code", "Unknown")
     logger.error("AWS call failed", extra={"aws_error_code": code, "operation": error.operation_name})
     metrics.add_metric(name="BackendErrors", unit=MetricUnit.Count, value=1)
-    return _json(503, {"error": "backend_unavailable", "message": "storage is unavailable; retry later"})
+    return json_response(
+        503, {"error": "backend_unavailable", "message": "storage is unavailable; retry later"}
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -270,28 +256,7 @@ def _aws_error(error: ClientError) -> Response[str]:
 
 
 def _caller(allowed_groups: frozenset[str]) -> Caller:
-    claims = app.current_event.request_context.authorizer.jwt_claim
-    user = claims.get("sub")
-    if not user:
-        raise ApiError(401, "unauthenticated", "a signed-in user is required")
-    groups = _groups(claims.get("cognito:groups"))
-    if not groups & allowed_groups:
-        raise ApiError(
-            403, "forbidden", f"this action needs one of the groups {', '.join(sorted(allowed_groups))}"
-        )
-    office = claims.get("custom:office")
-    if not isinstance(office, str) or not office.strip():
-        raise ApiError(403, "no_office", "your user has no office (custom:office); ask an administrator")
-    return Caller(user=str(user), office=office.strip(), groups=groups)
-
-
-def _groups(claim: Any) -> frozenset[str]:  # noqa: ANN401 - claim shapes vary
-    """HTTP API passes array claims as a string "[a b]"; tests and the local runtime may pass lists."""
-    if isinstance(claim, list):
-        return frozenset(str(group) for group in claim)
-    if isinstance(claim, str):
-        return frozenset(claim.strip("[]").replace(",", " ").split())
-    return frozenset()
+    return caller_from_claims(app.current_event.request_context.authorizer.jwt_claim, allowed_groups)
 
 
 def _body(model: type[BodyT]) -> BodyT:
@@ -393,15 +358,6 @@ def _page_view(page: IntakePage) -> dict[str, Any]:
         "intakes": [summary.__dict__ for summary in page.intakes],
         "next_cursor": page.next_cursor,
     }
-
-
-def _json(status: int, body: dict[str, Any]) -> Response[str]:
-    return Response(
-        status_code=status,
-        content_type="application/json",
-        body=json.dumps(body, ensure_ascii=False),
-        headers={"Cache-Control": "no-store"},
-    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -1,0 +1,65 @@
+"""What the HTTP API functions share: the caller from the JWT claims, refusals, JSON answers.
+
+API Gateway's Cognito authorizer has checked the token; the office and groups come from its
+claims (``custom:office``, ``cognito:groups``, ``sub``), never from the request.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+
+class ApiError(Exception):
+    """A refusal: answered as JSON ``{"error": code, "message": message, **details}``."""
+
+    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:  # noqa: ANN401
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: str
+    office: str
+    groups: frozenset[str]
+
+
+def groups_of(claim: Any) -> frozenset[str]:  # noqa: ANN401 - claim shapes vary
+    """HTTP API passes array claims as a string "[a b]"; tests and the local runtime may pass lists."""
+    if isinstance(claim, list):
+        return frozenset(str(group) for group in claim)
+    if isinstance(claim, str):
+        return frozenset(claim.strip("[]").replace(",", " ").split())
+    return frozenset()
+
+
+def caller_from_claims(claims: dict[str, Any], allowed_groups: frozenset[str]) -> Caller:
+    """The signed-in user, if they belong to one of ``allowed_groups`` and have an office."""
+    user = claims.get("sub")
+    if not user:
+        raise ApiError(401, "unauthenticated", "a signed-in user is required")
+    groups = groups_of(claims.get("cognito:groups"))
+    if not groups & allowed_groups:
+        raise ApiError(
+            403, "forbidden", f"this action needs one of the groups {', '.join(sorted(allowed_groups))}"
+        )
+    office = claims.get("custom:office")
+    if not isinstance(office, str) or not office.strip():
+        raise ApiError(403, "no_office", "your user has no office (custom:office); ask an administrator")
+    return Caller(user=str(user), office=office.strip(), groups=groups)
+
+
+def json_response(status: int, body: dict[str, Any]) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=json.dumps(body, ensure_ascii=False),
+        headers={"Cache-Control": "no-store"},
+    )
