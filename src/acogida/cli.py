@@ -105,6 +105,8 @@ def _build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--input", required=True, type=Path)
     backtest.add_argument("--horizon", required=True, type=int)
 
+    _add_mlops_parser(commands)
+
     local = commands.add_parser("local", help="the local AWS emulator (moto on 127.0.0.1)")
     local.add_argument(
         "action",
@@ -125,6 +127,38 @@ def _build_parser() -> argparse.ArgumentParser:
         "--auto-approve", action="store_true", help="apply/destroy without the interactive confirmation"
     )
     return parser
+
+
+def _add_mlops_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    mlops = commands.add_parser(
+        "mlops", help="the forecast pipeline's stages (settings from the environment, as in CodeBuild)"
+    )
+    mlops_commands = mlops.add_subparsers(dest="mlops_command", required=True)
+    mlops_commands.add_parser("prepare", help="start the Glue demand job ($GLUE_JOB_NAME) and wait for it")
+    mlops_train = mlops_commands.add_parser(
+        "train", help="backtest and forecast the curated demand ($CURATED_BUCKET, $CURATED_DEMAND_KEY)"
+    )
+    mlops_train.add_argument("--output-dir", required=True, type=Path, help="the model directory")
+    mlops_train.add_argument("--input", type=Path, help="a local demand CSV instead of the curated bucket")
+    mlops_gate = mlops_commands.add_parser(
+        "gate", help="exit 1 unless the model beats seasonal naive on the backtest"
+    )
+    mlops_gate.add_argument("--input-dir", required=True, type=Path, help="the model directory")
+    mlops_gate.add_argument(
+        "--min-improvement", type=float, default=0.0, help="required MASE gain, 0.05 = 5%% (default 0)"
+    )
+    mlops_publish = mlops_commands.add_parser(
+        "publish", help="forecast rows to DynamoDB, reports to S3, topic notice, coordinators' e-mail"
+    )
+    mlops_publish.add_argument("--input-dir", required=True, type=Path, help="the model directory")
+    mlops_publish.add_argument("--run-id", required=True, help="the pipeline execution id")
+    mlops_run = mlops_commands.add_parser("run", help="every stage in order against the local stack")
+    mlops_run.add_argument(
+        "--local", action="store_true", required=True, help="the applied local workspace (the only target)"
+    )
+    mlops_run.add_argument(
+        "--etl-engine", choices=["pandas", "spark"], default="pandas", help="prepare's ETL (default pandas)"
+    )
 
 
 def _iso_date(text: str) -> dt.date:
@@ -220,10 +254,10 @@ def _run(arguments: argparse.Namespace) -> int:
                 stream.reconfigure(encoding="utf-8")
         handler = _extract if arguments.command == "extract" else _redact
         return handler(arguments, sys.stdin, sys.stdout)
-    if arguments.command == "etl":
-        return _etl(arguments)
-    if arguments.command == "forecast":
-        return _forecast(arguments)
+    # Commands that need no toolchain (Terraform, emulator).
+    standalone = {"etl": _etl, "forecast": _forecast, "mlops": _mlops}
+    if arguments.command in standalone:
+        return standalone[arguments.command](arguments)
 
     toolchain = load_toolchain()
     port = getattr(arguments, "port", None)
@@ -235,6 +269,44 @@ def _run(arguments: argparse.Namespace) -> int:
         run_demo(toolchain)
         return 0
     return _infra(arguments, toolchain)
+
+
+def _mlops(arguments: argparse.Namespace) -> int:
+    if arguments.mlops_command == "run":
+        return _mlops_local_run(arguments)
+    from acogida.mlops import commands  # noqa: PLC0415 - statsforecast loads only for this command
+    from acogida.mlops.stages import StageError  # noqa: PLC0415
+
+    try:
+        if arguments.mlops_command == "prepare":
+            return commands.prepare_command()
+        if arguments.mlops_command == "train":
+            return commands.train_command(arguments.output_dir, arguments.input)
+        if arguments.mlops_command == "gate":
+            return commands.gate_command(arguments.input_dir, arguments.min_improvement)
+        return commands.publish_command(arguments.input_dir, arguments.run_id)
+    except StageError as error:
+        print(f"acogida mlops {arguments.mlops_command}: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _mlops_local_run(arguments: argparse.Namespace) -> int:
+    from acogida.mlops import commands  # noqa: PLC0415
+
+    toolchain = load_toolchain()
+    emulator = LocalEmulator(toolchain.local_state_dir, toolchain.moto_port)
+    if not emulator.status().running:
+        print("the emulator is not running: run `make demo` (or `make up` and apply) first", file=sys.stderr)
+        return 3
+    root = TerraformRoot(toolchain, "local", emulator_endpoint=emulator.endpoint, echo=False)
+    from acogida.mlops.stages import StageError  # noqa: PLC0415
+
+    workdir = toolchain.local_state_dir / "mlops"
+    try:
+        return commands.run_local_command(workdir, emulator.endpoint, root.outputs(), arguments.etl_engine)
+    except StageError as error:
+        print(f"acogida mlops run: error: {error}", file=sys.stderr)
+        return 1
 
 
 def _local(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
@@ -265,7 +337,10 @@ def _serve_local_api(toolchain: Toolchain, emulator: LocalEmulator) -> int:
         return 3
     root = TerraformRoot(toolchain, "local", emulator_endpoint=emulator.endpoint, echo=False)
     log_path = toolchain.local_state_dir / "logs" / "intake_api.jsonl"
-    with local_runtime(root.outputs(), emulator.endpoint, toolchain.local_api_port, log_path) as runtime:
+    mlops_workdir = toolchain.local_state_dir / "mlops"
+    with local_runtime(
+        root.outputs(), emulator.endpoint, toolchain.local_api_port, log_path, mlops_workdir=mlops_workdir
+    ) as runtime:
         print(
             f"intake API on {runtime.api.url}, audio uploads and Transcribe jobs delivered to their functions"
         )

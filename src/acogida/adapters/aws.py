@@ -24,8 +24,8 @@ class AwsTarget:
     region: str
     endpoint_url: str | None = None
 
-    def client(self, service: str) -> Any:  # noqa: ANN401 - boto3 clients are dynamically typed
-        config = Config(retries={"max_attempts": 3, "mode": "standard"})
+    def client(self, service: str, config: Config | None = None) -> Any:  # noqa: ANN401 - boto3 clients are dynamically typed
+        config = Config(retries={"max_attempts": 3, "mode": "standard"}).merge(config or Config())
         # boto3-stubs types client() per literal service name; ours is a runtime string.
         make_client: Any = boto3.client
         if self.endpoint_url is None:
@@ -39,3 +39,8 @@ class AwsTarget:
             aws_secret_access_key=EMULATOR_ACCESS_KEY,
             config=config,
         )
+
+    def link_signing_s3(self) -> Any:  # noqa: ANN401
+        """An S3 client for pre-signed links: Signature Version 4 (SSE-KMS objects need it) on the
+        bucket's regional host (a global-endpoint link to a newer region's bucket fails)."""
+        return self.client("s3", Config(signature_version="s3v4", s3={"addressing_style": "virtual"}))

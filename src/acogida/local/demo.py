@@ -121,7 +121,10 @@ def run_demo(toolchain: Toolchain, emit: Callable[[str], None] = print) -> list[
             emit(f"    {user.group:<12} {user.username}  password {DEMO_PASSWORD}  office {user.office}")
     conversations = demo_conversations()
     log_path = toolchain.local_state_dir / "logs" / "intake_api.jsonl"
-    with local_runtime(outputs, emulator.endpoint, toolchain.local_api_port, log_path) as runtime:
+    mlops_workdir = toolchain.local_state_dir / "mlops"
+    with local_runtime(
+        outputs, emulator.endpoint, toolchain.local_api_port, log_path, mlops_workdir=mlops_workdir
+    ) as runtime:
         with progress.step(
             f"{len(conversations)} conversations through the local intake API, segment by segment"
         ):

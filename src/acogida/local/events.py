@@ -13,20 +13,26 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-ROUTE_TEMPLATES = (
-    ("POST", "/intakes"),
-    ("GET", "/intakes"),
-    ("GET", "/intakes/{intake_id}"),
-    ("POST", "/intakes/{intake_id}/segments"),
-    ("PATCH", "/intakes/{intake_id}/fields"),
-    ("POST", "/intakes/{intake_id}/submit"),
-)
+# The HTTP API's routes and the function each proxies to (module app: intake_api; module ml:
+# forecast_api).
+ROUTE_FUNCTIONS = {
+    ("POST", "/intakes"): "intake_api",
+    ("GET", "/intakes"): "intake_api",
+    ("GET", "/intakes/{intake_id}"): "intake_api",
+    ("POST", "/intakes/{intake_id}/segments"): "intake_api",
+    ("PATCH", "/intakes/{intake_id}/fields"): "intake_api",
+    ("POST", "/intakes/{intake_id}/submit"): "intake_api",
+    ("GET", "/forecast"): "forecast_api",
+    ("GET", "/reports"): "forecast_api",
+    ("POST", "/mlops/runs"): "forecast_api",
+    ("GET", "/mlops/runs/{run_id}"): "forecast_api",
+}
 
 
 def route_key(method: str, path: str) -> str | None:
     """The HTTP API route a request matches (``"POST /intakes/{intake_id}/segments"``), or None."""
     parts = path.rstrip("/").split("/") if path != "/" else [""]
-    for route_method, template in ROUTE_TEMPLATES:
+    for route_method, template in ROUTE_FUNCTIONS:
         template_parts = template.split("/")
         if (
             route_method == method
@@ -35,6 +41,12 @@ def route_key(method: str, path: str) -> str | None:
         ):
             return f"{route_method} {template}"
     return None
+
+
+def route_function(route: str) -> str:
+    """The function behind a route key ("GET /forecast" → "forecast_api")."""
+    method, template = route.split(" ", 1)
+    return ROUTE_FUNCTIONS[(method, template)]
 
 
 def http_api_event(

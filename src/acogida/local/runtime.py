@@ -5,11 +5,15 @@ from ``terraform output`` of the local workspace (the same names the Lambdas get
 - the batch transcription path's event sources: the audio-uploads queue and the Transcribe job
   state changes (``acogida.local.pump``);
 - the data lake's event sources: the intakes stream and the bulk-uploads queue
-  (``acogida.local.lake_pump``).
+  (``acogida.local.lake_pump``);
+- the forecast pipeline's stand-in, when the workspace has the pipeline switched off (the emulator
+  cannot hold CodePipeline): ``POST /mlops/runs`` runs the stages in a thread
+  (``acogida.mlops.local``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from acogida.adapters.aws import AwsTarget
+from acogida.adapters.pipeline_runs import use_local_pipeline
 from acogida.local.api import JwtAuthorizer, LocalHttpApi
+from acogida.local.events import route_function
 from acogida.local.functions import LocalFunctions
 from acogida.local.lake_pump import LakePump
 from acogida.local.pump import TranscriptionPump
-
-INTAKE_API_FUNCTION = "intake_api"
 
 
 class RuntimeConfigurationError(RuntimeError):
@@ -50,15 +54,23 @@ class LocalRuntime:
     pump: TranscriptionPump
     lake: LakePump
     functions: LocalFunctions
+    pipeline: Any  # acogida.mlops.local.LocalPipelineRuns, or None without the stand-in
 
 
 @contextmanager
 def local_runtime(
-    outputs: dict[str, Any], emulator_endpoint: str, port: int, log_path: Path, pump_interval_s: float = 1.0
+    outputs: dict[str, Any],
+    emulator_endpoint: str,
+    port: int,
+    log_path: Path,
+    *,
+    pump_interval_s: float = 1.0,
+    mlops_workdir: Path | None = None,
 ) -> Iterator[LocalRuntime]:
     """The API on http://127.0.0.1:``port`` and the event pump while the block runs, then stopped.
 
-    What the functions print (JSON log lines, metrics) goes to ``log_path``.
+    What the functions print (JSON log lines, metrics) goes to ``log_path``. With ``mlops_workdir``
+    and no CodePipeline in the workspace, pipeline runs happen in this process, files under it.
     """
     authorizer = JwtAuthorizer.for_user_pool(
         emulator_endpoint,
@@ -74,7 +86,9 @@ def local_runtime(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("a", encoding="utf-8") as log:
         functions = LocalFunctions(environments, emulator_endpoint, log)
-        api = LocalHttpApi(lambda event: functions.invoke(INTAKE_API_FUNCTION, event), authorizer, port)
+        api = LocalHttpApi(
+            lambda event: functions.invoke(route_function(event["routeKey"]), event), authorizer, port
+        )
         pump = TranscriptionPump(
             functions,
             sqs=language.client("sqs"),
@@ -91,12 +105,26 @@ def local_runtime(
             uploads_queue_url=outputs["bulk_uploads_queue_url"],
             export_dlq_url=outputs["export_dlq_url"],
         )
+        pipeline = None
+        stand_in_needed = outputs.get("mlops_stage_environment") and not outputs.get("mlops_pipeline_name")
+        if mlops_workdir is not None and stand_in_needed:
+            # Imported here: the forecast engine (statsforecast) is slow to load.
+            from acogida.mlops.local import LocalPipeline, LocalPipelineRuns  # noqa: PLC0415
+
+            pipeline = LocalPipelineRuns(
+                LocalPipeline.from_outputs(outputs, emulator_endpoint, mlops_workdir),
+                log=lambda message: print(
+                    json.dumps({"service": "local_pipeline", "message": message}), file=log
+                ),
+            )
+        use_local_pipeline(pipeline)
         api.start()
         pump.start(pump_interval_s)
         lake.start(pump_interval_s)
         try:
-            yield LocalRuntime(api=api, pump=pump, lake=lake, functions=functions)
+            yield LocalRuntime(api=api, pump=pump, lake=lake, functions=functions, pipeline=pipeline)
         finally:
+            use_local_pipeline(None)
             lake.stop()
             pump.stop()
             api.stop()
