@@ -12,14 +12,20 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 IMAGES = ("intake", "analytics")
 # Handlers per image: the API and transcription path carry no pandas.
-HANDLERS = ("intake_api", "transcription_start", "transcription_done", "export_submissions")
+HANDLERS = ("intake_api", "forecast_api", "transcription_start", "transcription_done", "export_submissions")
 ANALYTICS_HANDLERS = ("bulk_upload",)
 
 
 @pytest.mark.parametrize("image", IMAGES)
 def test_every_path_the_dockerfile_copies_exists(image):
     dockerfile = REPO / "src" / "lambdas" / image / "Dockerfile"
-    sources = [line.split()[1] for line in dockerfile.read_text().splitlines() if line.startswith("COPY ")]
+    # Every source of every COPY (all words but the last, the destination).
+    sources = [
+        source
+        for line in dockerfile.read_text().splitlines()
+        if line.startswith("COPY ")
+        for source in line.split()[1:-1]
+    ]
     assert sources
     for source in sources:
         assert (REPO / source).exists(), source
