@@ -75,3 +75,13 @@ output "log_group_names" {
     { api_access = aws_cloudwatch_log_group.api_access.name },
   )
 }
+
+output "api_execution_arn" {
+  description = "Execution ARN of the intake HTTP API (other modules' routes scope their invoke permissions under it)."
+  value       = aws_apigatewayv2_api.this.execution_arn
+}
+
+output "authorizer_id" {
+  description = "Id of the API's Cognito JWT authorizer (other modules' routes use it)."
+  value       = aws_apigatewayv2_authorizer.cognito.id
+}
