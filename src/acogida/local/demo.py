@@ -5,7 +5,9 @@ local backend, select the ``local`` workspace, apply the real root module, run t
 create the demo users in the emulator's Cognito, serve the intake API on 127.0.0.1 and send five
 sample conversations through it segment by segment, print what was deployed and the filled
 forms; then the data lake: the intakes exported through the table's stream, two years of history
-through a coordinator's bulk upload, the ETL (Spark) over raw/ into curated/ demand with a chart.
+through a coordinator's bulk upload, the ETL (Spark) over raw/ into curated/ demand with a chart;
+then the forecast: the coordinator retrains through the API (the pipeline's stages in the local
+runtime), reads the published forecast of two workforce types and downloads the office's chart.
 Running it again changes no infrastructure (each run submits five new intakes).
 """
 
@@ -20,6 +22,7 @@ from acogida.adapters.aws import AwsTarget
 from acogida.adapters.object_store import ensure_bucket
 from acogida.infra.terraform import TerraformRoot
 from acogida.infra.toolchain import Toolchain
+from acogida.local.forecast_demo import run_forecast_demo
 from acogida.local.intake_demo import (
     DEMO_PASSWORD,
     ApiClient,
@@ -101,7 +104,7 @@ def print_summary(outputs: dict[str, Any], resource_count: int, emit: Callable[[
 
 
 def run_demo(toolchain: Toolchain, emit: Callable[[str], None] = print) -> list[CheckResult]:
-    progress = Progress(total_steps=7, emit=emit)
+    progress = Progress(total_steps=8, emit=emit)
     emulator = LocalEmulator(toolchain.local_state_dir, toolchain.moto_port)
     root = prepare_local_root(toolchain, emulator, progress)
     with progress.step("Terraform apply of the root module (config/local.tfvars)"):
@@ -141,6 +144,13 @@ def run_demo(toolchain: Toolchain, emit: Callable[[str], None] = print) -> list[
                     emit(line)
         with progress.step("Data lake: stream export, bulk upload of history, ETL into demand"):
             run_lake_demo(outputs, target, runtime.lake, toolchain.local_state_dir / "lake", emit)
+        with progress.step("Forecast: retrain through the API (prepare, train, gate, publish), read it back"):
+            coordinator = next(user for user in users if user.group == "coordinator")
+            token = sign_in(
+                cognito, outputs["cognito_user_pool_client_id"], coordinator.username, DEMO_PASSWORD
+            )
+            emit(f"    signed in as {coordinator.username} ({coordinator.group}, {coordinator.office})")
+            run_forecast_demo(ApiClient(runtime.api.url, token), toolchain.local_state_dir / "forecast", emit)
     emit(f"\nDemo finished in {progress.elapsed():.0f} s. The emulator keeps running: `make down` stops it.")
     emit("Serve the intake API again with `.venv/bin/acogida local api`.")
     return results
