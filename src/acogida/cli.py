@@ -104,6 +104,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     backtest.add_argument("--input", required=True, type=Path)
     backtest.add_argument("--horizon", required=True, type=int)
+    _add_pipeline_step_parsers(forecast_commands)
 
     _add_mlops_parser(commands)
 
@@ -129,30 +130,43 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_mlops_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    mlops = commands.add_parser(
-        "mlops", help="the forecast pipeline's stages (settings from the environment, as in CodeBuild)"
+def _add_pipeline_step_parsers(
+    forecast_commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    """train, gate, publish: the steps the forecast pipeline's CodeBuild stages run."""
+    train = forecast_commands.add_parser(
+        "train",
+        help="backtest and forecast into a model directory (pipeline stage; curated demand by default)",
     )
-    mlops_commands = mlops.add_subparsers(dest="mlops_command", required=True)
-    mlops_commands.add_parser("prepare", help="start the Glue demand job ($GLUE_JOB_NAME) and wait for it")
-    mlops_train = mlops_commands.add_parser(
-        "train", help="backtest and forecast the curated demand ($CURATED_BUCKET, $CURATED_DEMAND_KEY)"
+    train.add_argument("--output-dir", required=True, type=Path, help="the model directory")
+    train.add_argument(
+        "--input", type=Path, help="a demand CSV (default: $CURATED_BUCKET/$CURATED_DEMAND_KEY in S3)"
     )
-    mlops_train.add_argument("--output-dir", required=True, type=Path, help="the model directory")
-    mlops_train.add_argument("--input", type=Path, help="a local demand CSV instead of the curated bucket")
-    mlops_gate = mlops_commands.add_parser(
-        "gate", help="exit 1 unless the model beats seasonal naive on the backtest"
+    train.add_argument("--horizon", type=int, help="days to forecast (default: $FORECAST_HORIZON_DAYS)")
+    gate = forecast_commands.add_parser(
+        "gate", help="exit 1 unless the model beats seasonal naive on its backtest (pipeline stage)"
     )
-    mlops_gate.add_argument("--input-dir", required=True, type=Path, help="the model directory")
-    mlops_gate.add_argument(
+    gate.add_argument("--model-dir", required=True, type=Path)
+    gate.add_argument(
         "--min-improvement", type=float, default=0.0, help="required MASE gain, 0.05 = 5%% (default 0)"
     )
-    mlops_publish = mlops_commands.add_parser(
-        "publish", help="forecast rows to DynamoDB, reports to S3, topic notice, coordinators' e-mail"
+    publish = forecast_commands.add_parser(
+        "publish",
+        help="forecast rows to DynamoDB, reports to S3, topic notice, coordinators' e-mail (pipeline stage)",
     )
-    mlops_publish.add_argument("--input-dir", required=True, type=Path, help="the model directory")
-    mlops_publish.add_argument("--run-id", required=True, help="the pipeline execution id")
-    mlops_run = mlops_commands.add_parser("run", help="every stage in order against the local stack")
+    publish.add_argument("--model-dir", required=True, type=Path)
+    publish.add_argument("--run-id", required=True, help="the pipeline execution id")
+
+
+def _add_mlops_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    mlops = commands.add_parser("mlops", help="the forecast pipeline: its prepare stage, a local run")
+    mlops_commands = mlops.add_subparsers(dest="mlops_command", required=True)
+    mlops_commands.add_parser(
+        "prepare", help="start the Glue demand job ($GLUE_JOB_NAME) and wait for it (pipeline stage)"
+    )
+    mlops_run = mlops_commands.add_parser(
+        "run", help="prepare, train, gate and publish in order against the local stack"
+    )
     mlops_run.add_argument(
         "--local", action="store_true", required=True, help="the applied local workspace (the only target)"
     )
@@ -201,6 +215,8 @@ def _etl(arguments: argparse.Namespace) -> int:
 def _forecast(arguments: argparse.Namespace) -> int:
     from acogida.forecast import commands  # noqa: PLC0415 - statsforecast loads only for this command
 
+    if arguments.forecast_command in ("train", "gate", "publish"):
+        return _pipeline_step(arguments.forecast_command, arguments)
     if arguments.forecast_command == "predict":
         amazon = commands.AmazonForecastOptions(
             role_arn=arguments.forecast_role_arn,
@@ -271,23 +287,27 @@ def _run(arguments: argparse.Namespace) -> int:
     return _infra(arguments, toolchain)
 
 
-def _mlops(arguments: argparse.Namespace) -> int:
-    if arguments.mlops_command == "run":
-        return _mlops_local_run(arguments)
+def _pipeline_step(step: str, arguments: argparse.Namespace) -> int:
     from acogida.mlops import commands  # noqa: PLC0415 - statsforecast loads only for this command
     from acogida.mlops.stages import StageError  # noqa: PLC0415
 
     try:
-        if arguments.mlops_command == "prepare":
+        if step == "prepare":
             return commands.prepare_command()
-        if arguments.mlops_command == "train":
-            return commands.train_command(arguments.output_dir, arguments.input)
-        if arguments.mlops_command == "gate":
-            return commands.gate_command(arguments.input_dir, arguments.min_improvement)
-        return commands.publish_command(arguments.input_dir, arguments.run_id)
+        if step == "train":
+            return commands.train_command(arguments.output_dir, arguments.input, arguments.horizon)
+        if step == "gate":
+            return commands.gate_command(arguments.model_dir, arguments.min_improvement)
+        return commands.publish_command(arguments.model_dir, arguments.run_id)
     except StageError as error:
-        print(f"acogida mlops {arguments.mlops_command}: error: {error}", file=sys.stderr)
+        print(f"acogida: error: {step}: {error}", file=sys.stderr)
         return 1
+
+
+def _mlops(arguments: argparse.Namespace) -> int:
+    if arguments.mlops_command == "run":
+        return _mlops_local_run(arguments)
+    return _pipeline_step("prepare", arguments)
 
 
 def _mlops_local_run(arguments: argparse.Namespace) -> int:

@@ -81,7 +81,7 @@ def test_train_writes_a_model_directory_the_later_stages_read(model_dir):
 def test_the_gate_passes_a_model_that_beats_seasonal_naive(model_dir):
     decision = gate(read_model(model_dir).backtest)
     assert decision.passed, decision.reason
-    assert main(["mlops", "gate", "--input-dir", str(model_dir)]) == 0
+    assert main(["forecast", "gate", "--model-dir", str(model_dir)]) == 0
 
 
 def test_the_gate_blocks_a_model_that_loses_to_seasonal_naive(model_dir, tmp_path, capsys):
@@ -93,7 +93,7 @@ def test_the_gate_blocks_a_model_that_loses_to_seasonal_naive(model_dir, tmp_pat
     document["overall"]["mase"] = document["overall"]["naive_mase"] * 1.05
     (losing / BACKTEST_FILE).write_text(json.dumps(document))
 
-    assert main(["mlops", "gate", "--input-dir", str(losing)]) == 1
+    assert main(["forecast", "gate", "--model-dir", str(losing)]) == 1
     assert "does not beat seasonal naive" in capsys.readouterr().out
     # A tie is not a win, and a required margin raises the bar.
     assert not gate({"overall": {"mase": 0.9, "naive_mase": 0.9}}).passed
@@ -104,7 +104,7 @@ def test_the_gate_blocks_a_model_that_loses_to_seasonal_naive(model_dir, tmp_pat
 
 
 def test_gate_and_publish_name_a_missing_model_directory(tmp_path, capsys):
-    assert main(["mlops", "gate", "--input-dir", str(tmp_path / "nowhere")]) == 1
+    assert main(["forecast", "gate", "--model-dir", str(tmp_path / "nowhere")]) == 1
     assert "backtest.json: missing" in capsys.readouterr().err
 
 
@@ -475,3 +475,36 @@ def test_an_unknown_codepipeline_run_is_none():
     stubber.add_client_error("get_pipeline_execution", "PipelineExecutionNotFoundException")
     stubber.activate()
     assert CodePipelineRuns(client, "p").status("3f8d7a2e-1b2c-4d5e-8f90-123456789abc") is None
+
+
+def test_forecast_train_from_a_file_then_gate_from_the_command_line(tmp_path, capsys):
+    demand = tmp_path / "demand.csv"
+    demand.write_text(demand_csv(days=120))
+    model = tmp_path / "model"
+    assert (
+        main(["forecast", "train", "--input", str(demand), "--horizon", "7", "--output-dir", str(model)]) == 0
+    )
+    assert (model / "forecast.csv").read_text().count("\n") == 1 + len(OFFICES) * len(TYPES) * 7
+    expected = gate(read_model(model).backtest)
+    assert main(["forecast", "gate", "--model-dir", str(model)]) == (0 if expected.passed else 1)
+    assert expected.reason in capsys.readouterr().out
+    assert (
+        main(
+            [
+                "forecast",
+                "train",
+                "--input",
+                str(tmp_path / "missing.csv"),
+                "--horizon",
+                "7",
+                "--output-dir",
+                str(model),
+            ]
+        )
+        == 1
+    )
+    assert "missing.csv: no such file" in capsys.readouterr().err
+    assert (
+        main(["forecast", "train", "--input", str(demand), "--horizon", "400", "--output-dir", str(model)])
+        == 1
+    )

@@ -1,5 +1,6 @@
-"""``acogida mlops prepare|train|gate|publish``: the commands the pipeline's buildspecs run, with
-the settings of their CodeBuild project's environment; and ``acogida mlops run --local``."""
+"""The commands the pipeline's buildspecs run (``acogida mlops prepare``, ``acogida forecast
+train|gate|publish``), with the settings of their CodeBuild project's environment; and
+``acogida mlops run --local``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from acogida.adapters.aws import AwsTarget
 from acogida.adapters.object_store import ObjectStore
 from acogida.forecast.pipeline import gate, read_model
 from acogida.mlops.stages import (
+    MAX_HORIZON_DAYS,
     PublishSettings,
+    StageError,
     horizon_setting,
     prepare,
     publish,
@@ -37,10 +40,15 @@ def prepare_command() -> int:
     return 0
 
 
-def train_command(output_dir: Path, input_path: Path | None) -> int:
+def train_command(output_dir: Path, input_path: Path | None, horizon: int | None = None) -> int:
     environment = dict(os.environ)
-    horizon = horizon_setting(environment)
+    if horizon is None:
+        horizon = horizon_setting(environment)
+    elif not 1 <= horizon <= MAX_HORIZON_DAYS:
+        raise StageError(f"--horizon must be between 1 and {MAX_HORIZON_DAYS} days, got {horizon}")
     if input_path is not None:
+        if not input_path.is_file():
+            raise StageError(f"{input_path}: no such file")
         text, source = input_path.read_text(encoding="utf-8-sig"), str(input_path)
     else:
         store = ObjectStore(_aws().client("s3"), setting(environment, "CURATED_BUCKET"))
