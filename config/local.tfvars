@@ -42,3 +42,20 @@ emulator_services = [
 export_trigger_enabled      = false
 bulk_upload_trigger_enabled = false
 quicksight_enabled          = false # no QuickSight subscription in the emulator
+
+# Forecast (module ml). The emulator holds no CodePipeline, CodeBuild or CodeStar connection, so
+# the pipeline is off (the root refuses it on in local mode); `acogida mlops run --local` runs the
+# same stage commands with terraform output mlops_stage_environment. The table, topic, SES sender,
+# forecast_api and its routes are applied to the emulator as to AWS.
+mlops_pipeline_enabled       = false
+mlops_source_provider        = "S3"
+forecast_horizon_days        = 28
+forecast_ttl_days            = 400
+report_link_ttl_seconds      = 3600
+forecast_notification_emails = []
+# The emulator records the e-mails SES would send (no mail leaves the machine).
+report_sender_email = "informes@acogida.example"
+coordinator_emails = {
+  getafe          = ["coordinacion.getafe@acogida.example"]
+  "madrid-centro" = ["coordinacion.madrid-centro@acogida.example"]
+}

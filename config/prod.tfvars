@@ -25,3 +25,17 @@ draft_ttl_days     = 7
 comprehend_enabled = true
 # The front's origin (https://...) once the front is deployed; empty means no browser origin.
 cors_allowed_origins = []
+
+# Forecast (module ml): the pipeline takes the repository archive s3://<artifacts bucket>/mlops/source.zip
+# (or a GitHub/GitLab repository: mlops_source_provider = "CodeStarSourceConnection" with
+# mlops_repository_id); prod adds a manual approval before publish.
+mlops_pipeline_enabled       = true
+mlops_source_provider        = "S3"
+forecast_horizon_days        = 28
+forecast_ttl_days            = 400
+report_link_ttl_seconds      = 3600
+forecast_notification_emails = []
+# No report e-mail until the office's sender address is set (SES verifies it) and its
+# coordinators are listed by office: report_sender_email = "...", coordinator_emails = { ... }.
+report_sender_email = null
+coordinator_emails  = {}

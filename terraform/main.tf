@@ -1,6 +1,7 @@
 # Root module: one module per area. landing_zone, database, app (intake API), transcription
-# (batch transcription path) and bi (export, bulk upload, Glue, Athena, QuickSight) exist today;
-# ml (forecast pipeline) follows.
+# (batch transcription path), bi (export, bulk upload, Glue, Athena, QuickSight) and ml (the
+# forecast API on the intake API's routes, the forecasts table and the forecast MLOps pipeline:
+# CodePipeline with a CodeBuild project per stage, off in local mode).
 #
 # Two regions: aws_region (eu-south-2, the home region) holds the data and the intake API;
 # language_region (eu-west-1) holds what needs Amazon Transcribe or Amazon Comprehend, which
@@ -38,6 +39,7 @@ locals {
   app_functions           = ["intake_api"]
   transcription_functions = ["transcription_start", "transcription_done"]
   bi_functions            = ["export_submissions", "bulk_upload"]
+  ml_functions            = ["forecast_api"]
 }
 
 module "landing_zone" {
@@ -187,6 +189,59 @@ module "bi" {
 
   force_destroy_workgroup = local.disposable
   quicksight_enabled      = var.quicksight_enabled
+}
+
+# The forecast: forecast_api on four routes of the intake API (behind its JWT authorizer), the
+# forecasts table, the forecast-published topic and SES sender, and the pipeline the "retrain"
+# button starts (source → prepare: the bi Glue job → train → gate → approval in prod → publish).
+module "ml" {
+  source = "./modules/ml"
+
+  name_prefix = local.name_prefix
+  environment = var.environment
+
+  artifacts_bucket_name = module.landing_zone.s3_bucket_names["artifacts"]
+  curated_bucket_name   = module.landing_zone.s3_bucket_names["curated"]
+  reports_bucket_name   = module.landing_zone.s3_bucket_names["reports"]
+  # The Glue job writes the demand CSV as the one part file Spark names under
+  # <curated_demand_prefix>forecast_import/ (acogida.etl.spark_demand.write_demand).
+  curated_demand_key = "${trimprefix(module.bi.curated_demand_prefix, "s3://${module.landing_zone.s3_bucket_names["curated"]}/")}forecast_import/"
+  glue_job_name      = module.bi.glue_job_name
+
+  s3_kms_key_arn        = module.landing_zone.kms_key_arns["s3"]
+  dynamodb_kms_key_arn  = module.landing_zone.kms_key_arns["dynamodb"]
+  messaging_kms_key_arn = module.landing_zone.kms_key_arns["messaging"]
+  lambda_kms_key_arn    = module.landing_zone.kms_key_arns["lambda"]
+  logs_kms_key_arn      = module.landing_zone.kms_key_arns["logs"]
+  ecr_kms_key_arn       = module.landing_zone.kms_key_arns["ecr"]
+  alerts_topic_arn      = module.landing_zone.sns_alerts_topic_arn
+
+  api_id            = module.app.api_id
+  api_execution_arn = module.app.api_execution_arn
+  authorizer_id     = module.app.authorizer_id
+
+  image_tag                 = var.image_tag
+  image_tags                = { for name, tag in var.image_tags : name => tag if contains(local.ml_functions, name) }
+  force_delete_repositories = local.disposable
+  log_level                 = var.log_level
+  log_retention_days        = var.log_retention_days
+
+  deletion_protection     = !local.disposable
+  forecast_horizon_days   = var.forecast_horizon_days
+  forecast_ttl_days       = var.forecast_ttl_days
+  report_link_ttl_seconds = var.report_link_ttl_seconds
+  notification_emails     = var.forecast_notification_emails
+  report_sender_email     = var.report_sender_email
+  coordinator_emails      = var.coordinator_emails
+
+  pipeline_enabled           = var.mlops_pipeline_enabled
+  manual_approval_enabled    = var.environment == "prod"
+  source_provider            = var.mlops_source_provider
+  source_object_key          = var.mlops_source_object_key
+  connection_provider_type   = var.mlops_connection_provider_type
+  repository_id              = var.mlops_repository_id
+  branch_name                = var.mlops_branch_name
+  codecommit_repository_name = var.mlops_codecommit_repository_name
 }
 
 # --- The split of module app (2026-11): state moves ------------------------------------------------

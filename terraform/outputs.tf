@@ -129,13 +129,13 @@ output "cognito_issuer" {
 }
 
 output "lambda_function_names" {
-  description = "Lambda function names by function key (intake_api, export_submissions, bulk_upload in aws_region; transcription_start, transcription_done in language_region)."
-  value       = merge(module.app.function_names, module.transcription.function_names, module.bi.function_names)
+  description = "Lambda function names by function key (intake_api, export_submissions, bulk_upload, forecast_api in aws_region; transcription_start, transcription_done in language_region)."
+  value       = merge(module.app.function_names, module.transcription.function_names, module.bi.function_names, module.ml.function_names)
 }
 
 output "lambda_function_arns" {
   description = "Lambda function ARNs by function key (the ARN names each function's region)."
-  value       = merge(module.app.function_arns, module.transcription.function_arns, module.bi.function_arns)
+  value       = merge(module.app.function_arns, module.transcription.function_arns, module.bi.function_arns, module.ml.function_arns)
 }
 
 output "lambda_regions" {
@@ -144,17 +144,18 @@ output "lambda_regions" {
     { for name, _ in module.app.function_names : name => var.aws_region },
     { for name, _ in module.transcription.function_names : name => module.transcription.region },
     { for name, _ in module.bi.function_names : name => var.aws_region },
+    { for name, _ in module.ml.function_names : name => var.aws_region },
   )
 }
 
 output "lambda_environments" {
   description = "Environment variables of each function by key (the local runtime runs the handlers in-process with them)."
-  value       = merge(module.app.function_environments, module.transcription.function_environments, module.bi.function_environments)
+  value       = merge(module.app.function_environments, module.transcription.function_environments, module.bi.function_environments, module.ml.function_environments)
 }
 
 output "ecr_repository_urls" {
   description = "Image repository URL by function key, each in its function's region (Lambda pulls images from its own region)."
-  value       = merge(module.app.ecr_repository_urls, module.transcription.ecr_repository_urls, module.bi.ecr_repository_urls)
+  value       = merge(module.app.ecr_repository_urls, module.transcription.ecr_repository_urls, module.bi.ecr_repository_urls, module.ml.ecr_repository_urls)
 }
 
 output "audio_uploads_queue_url" {
@@ -174,7 +175,7 @@ output "transcription_job_prefix" {
 
 output "log_group_names" {
   description = "Log group names by function key, plus api_access (each in its function's region)."
-  value       = merge(module.app.log_group_names, module.transcription.log_group_names)
+  value       = merge(module.app.log_group_names, module.transcription.log_group_names, module.ml.log_group_names)
 }
 
 # --- Data lake (module bi) ---------------------------------------------------------------------
@@ -222,4 +223,31 @@ output "curated_demand_prefix" {
 output "bulk_uploads_topic_arn" {
   description = "ARN of the topic each processed bulk upload is announced on."
   value       = module.bi.bulk_uploads_topic_arn
+}
+
+# --- Forecast and MLOps pipeline (module ml) ---------------------------------------------------------
+
+output "forecasts_table_name" {
+  description = "Forecasts table (hash key series = \"<location>#<workforce_type>\", range key date = \"YYYY-MM-DD\")."
+  value       = module.ml.forecasts_table_name
+}
+
+output "forecast_topic_arn" {
+  description = "ARN of the forecast-published topic."
+  value       = module.ml.forecast_topic_arn
+}
+
+output "mlops_pipeline_name" {
+  description = "Name of the forecast pipeline (null when mlops_pipeline_enabled is false, as in local mode)."
+  value       = module.ml.pipeline_name
+}
+
+output "mlops_stage_environment" {
+  description = "Environment of each pipeline stage command (prepare, train, publish): acogida mlops run --local runs the same commands with it."
+  value       = module.ml.stage_environment
+}
+
+output "forecast_api_routes" {
+  description = "Routes module ml adds to the intake API (all behind the Cognito JWT authorizer)."
+  value       = module.ml.api_routes
 }

@@ -138,13 +138,13 @@ variable "image_tag" {
 }
 
 variable "image_tags" {
-  description = "Per-function image tags overriding image_tag (keys intake_api, transcription_start, transcription_done, export_submissions, bulk_upload)."
+  description = "Per-function image tags overriding image_tag (keys intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api)."
   type        = map(string)
   default     = {}
 
   validation {
-    condition     = alltrue([for name in keys(var.image_tags) : contains(["intake_api", "transcription_start", "transcription_done", "export_submissions", "bulk_upload"], name)])
-    error_message = "image_tags keys must be function names: intake_api, transcription_start, transcription_done, export_submissions, bulk_upload."
+    condition     = alltrue([for name in keys(var.image_tags) : contains(["intake_api", "transcription_start", "transcription_done", "export_submissions", "bulk_upload", "forecast_api"], name)])
+    error_message = "image_tags keys must be function names: intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api."
   }
 }
 
@@ -253,6 +253,159 @@ variable "quicksight_enabled" {
   description = "Create the QuickSight data source, datasets, analysts group and dashboard (needs a QuickSight subscription)."
   type        = bool
   default     = false
+}
+
+# --- Forecast and MLOps pipeline (module ml) ------------------------------------------------------
+
+variable "mlops_pipeline_enabled" {
+  description = "Create the forecast pipeline (CodePipeline, a CodeBuild project per stage, their roles and log groups). false only in local mode: the emulator holds no CodePipeline, CodeBuild or CodeStar connection (forecast_api then gets PIPELINE_NAME empty)."
+  type        = bool
+  default     = true
+
+  validation {
+    condition     = !(var.environment == "local" && var.mlops_pipeline_enabled)
+    error_message = "The emulator holds no CodePipeline, CodeBuild project or CodeStar connection: mlops_pipeline_enabled must be false in local mode."
+  }
+}
+
+variable "mlops_source_provider" {
+  description = "Where the pipeline takes the repository from: S3 (s3://<artifacts bucket>/<mlops_source_object_key>), CodeStarSourceConnection (GitHub or GitLab) or CodeCommit (legacy: closed to new customers)."
+  type        = string
+  default     = "S3"
+
+  validation {
+    condition     = contains(["S3", "CodeStarSourceConnection", "CodeCommit"], var.mlops_source_provider)
+    error_message = "mlops_source_provider must be S3, CodeStarSourceConnection or CodeCommit."
+  }
+}
+
+variable "mlops_source_object_key" {
+  description = "S3 source: key of the repository archive (zip) in the artifacts bucket."
+  type        = string
+  default     = "mlops/source.zip"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.=/-]+\\.zip$", var.mlops_source_object_key)) && !startswith(var.mlops_source_object_key, "/")
+    error_message = "mlops_source_object_key must be a key ending in .zip, without a leading /."
+  }
+}
+
+variable "mlops_connection_provider_type" {
+  description = "CodeStarSourceConnection source: GitHub or GitLab."
+  type        = string
+  default     = "GitHub"
+
+  validation {
+    condition     = contains(["GitHub", "GitLab"], var.mlops_connection_provider_type)
+    error_message = "mlops_connection_provider_type must be GitHub or GitLab."
+  }
+}
+
+variable "mlops_repository_id" {
+  description = "CodeStarSourceConnection source: the repository, owner/name. null with the other providers."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.mlops_repository_id == null || can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$", var.mlops_repository_id))
+    error_message = "mlops_repository_id must be owner/name (GitLab groups: group/subgroup/name)."
+  }
+}
+
+variable "mlops_branch_name" {
+  description = "CodeStarSourceConnection and CodeCommit sources: the branch a run takes."
+  type        = string
+  default     = "main"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_./-]{1,255}$", var.mlops_branch_name))
+    error_message = "mlops_branch_name must be a branch name."
+  }
+}
+
+variable "mlops_codecommit_repository_name" {
+  description = "CodeCommit source (legacy): the existing repository. null with the other providers."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.mlops_codecommit_repository_name == null || can(regex("^[A-Za-z0-9_.-]{1,100}$", var.mlops_codecommit_repository_name))
+    error_message = "mlops_codecommit_repository_name must be a CodeCommit repository name."
+  }
+}
+
+variable "forecast_horizon_days" {
+  description = "Days ahead each run forecasts (the API answers at most 90)."
+  type        = number
+  default     = 28
+
+  validation {
+    condition     = var.forecast_horizon_days >= 7 && var.forecast_horizon_days <= 90 && floor(var.forecast_horizon_days) == var.forecast_horizon_days
+    error_message = "forecast_horizon_days must be a whole number between 7 and 90."
+  }
+}
+
+variable "forecast_ttl_days" {
+  description = "Days a published forecast row lives in the forecasts table before its TTL removes it."
+  type        = number
+  default     = 400
+
+  validation {
+    condition     = var.forecast_ttl_days >= 1 && var.forecast_ttl_days <= 3650 && floor(var.forecast_ttl_days) == var.forecast_ttl_days
+    error_message = "forecast_ttl_days must be a whole number between 1 and 3650."
+  }
+}
+
+variable "report_link_ttl_seconds" {
+  description = "Lifetime of the pre-signed report links (API and e-mail); links signed with temporary credentials end with them (terraform/modules/ml/README.md)."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.report_link_ttl_seconds >= 60 && var.report_link_ttl_seconds <= 604800 && floor(var.report_link_ttl_seconds) == var.report_link_ttl_seconds
+    error_message = "report_link_ttl_seconds must be a whole number between 60 and 604800."
+  }
+}
+
+variable "forecast_notification_emails" {
+  description = "E-mail addresses subscribed to the forecast-published topic (publications; approval requests in prod)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for address in var.forecast_notification_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", address))])
+    error_message = "forecast_notification_emails must be e-mail addresses."
+  }
+}
+
+variable "report_sender_email" {
+  description = "Address the report e-mail is sent from (an SES identity is created; follow the link SES mails to it). null: no report e-mail."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.report_sender_email == null || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.report_sender_email))
+    error_message = "report_sender_email must be an e-mail address or null."
+  }
+}
+
+variable "coordinator_emails" {
+  description = "Coordinators who get the report e-mail, by office key (as in the intakes' office). Needs report_sender_email."
+  type        = map(list(string))
+  default     = {}
+
+  validation {
+    condition = alltrue([for office, addresses in var.coordinator_emails :
+      can(regex("^[a-z0-9][a-z0-9_-]{0,63}$", office)) && length(addresses) > 0 &&
+      alltrue([for address in addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", address))])
+    ])
+    error_message = "coordinator_emails maps office keys (lowercase letters, digits, _ or -) to at least one e-mail address each."
+  }
+
+  validation {
+    condition     = length(var.coordinator_emails) == 0 || var.report_sender_email != null
+    error_message = "coordinator_emails needs report_sender_email: without a sender no report e-mail is sent."
+  }
 }
 
 variable "cors_allowed_origins" {

@@ -57,7 +57,11 @@ mock_provider "aws" {
     defaults = { id = "eu-south-2_MockPool1" }
   }
   mock_resource "aws_apigatewayv2_api" {
-    defaults = { execution_arn = "arn:aws:execute-api:eu-south-2:222222222222:mockapi123" }
+    defaults = { id = "mockapi123", execution_arn = "arn:aws:execute-api:eu-south-2:222222222222:mockapi123" }
+  }
+  # module ml's routes name the authorizer by id (lowercase letters and digits, as AWS's)
+  mock_resource "aws_apigatewayv2_authorizer" {
+    defaults = { id = "auth42" }
   }
   mock_resource "aws_apigatewayv2_stage" {
     defaults = { invoke_url = "https://mockapi123.execute-api.eu-south-2.amazonaws.com/" }
@@ -144,6 +148,7 @@ run "matching_workspace_plans_with_env_names" {
       transcription_done  = "acogida-test-transcription-done"
       export_submissions  = "acogida-test-export-submissions"
       bulk_upload         = "acogida-test-bulk-upload"
+      forecast_api        = "acogida-test-forecast-api"
     }
     error_message = "Functions are acogida-<environment>-<function>."
   }
@@ -154,8 +159,8 @@ run "matching_workspace_plans_with_env_names" {
   }
 
   assert {
-    condition     = toset(keys(output.dead_letter_queue_urls)) == toset(["audio_uploads", "transcription_done"]) && toset(keys(output.log_group_names)) == toset(["intake_api", "api_access", "transcription_start", "transcription_done"])
-    error_message = "The outputs expose both DLQs and the four log groups of both modules."
+    condition     = toset(keys(output.dead_letter_queue_urls)) == toset(["audio_uploads", "transcription_done"]) && toset(keys(output.log_group_names)) == toset(["intake_api", "api_access", "transcription_start", "transcription_done", "forecast_api"])
+    error_message = "The outputs expose both DLQs and the log groups of modules app, transcription and ml."
   }
 
   assert {
@@ -197,7 +202,7 @@ run "transcription_path_lives_in_the_language_region" {
   }
 
   assert {
-    condition     = output.lambda_regions == { intake_api = "eu-south-2", transcription_start = "eu-west-1", transcription_done = "eu-west-1", export_submissions = "eu-south-2", bulk_upload = "eu-south-2" }
+    condition     = output.lambda_regions == { intake_api = "eu-south-2", transcription_start = "eu-west-1", transcription_done = "eu-west-1", export_submissions = "eu-south-2", bulk_upload = "eu-south-2", forecast_api = "eu-south-2" }
     error_message = "lambda_regions names each function's region."
   }
 
@@ -348,4 +353,58 @@ run "the_data_lake_is_wired_to_the_landing_zone_and_the_table_stream" {
     condition     = length(module.bi.function_environments) == 2 && output.lambda_environments["bulk_upload"].OFFICE_TIMEZONE == "Europe/Madrid"
     error_message = "The lake's functions are in lambda_environments, as the local runtime reads them."
   }
+}
+
+run "the_forecast_is_wired_to_the_lake_the_api_and_the_landing_zone" {
+  command = plan
+
+  assert {
+    condition = (
+      output.forecasts_table_name == "acogida-test-forecasts" &&
+      output.mlops_pipeline_name == "acogida-test-forecast" &&
+      output.mlops_stage_environment.prepare.GLUE_JOB_NAME == output.glue_job_name &&
+      output.mlops_stage_environment.train.CURATED_BUCKET == "acogida-test-curated-222222222222" &&
+      output.mlops_stage_environment.train.CURATED_DEMAND_KEY == "demand/forecast_import/" &&
+      output.mlops_stage_environment.publish.REPORTS_BUCKET == "acogida-test-reports-222222222222"
+    )
+    error_message = "The pipeline runs the lake's Glue job, trains on the curated demand CSV and publishes to the reports bucket."
+  }
+
+  assert {
+    condition     = output.lambda_environments["forecast_api"].PIPELINE_NAME == "acogida-test-forecast" && output.lambda_environments["forecast_api"].MAX_FORECAST_DAYS == "90"
+    error_message = "forecast_api is in lambda_environments and starts the environment's pipeline."
+  }
+
+  assert {
+    condition     = output.forecast_api_routes == tolist(["GET /forecast", "GET /mlops/runs/{run_id}", "GET /reports", "POST /mlops/runs"])
+    error_message = "module ml adds the four forecast routes to the intake API."
+  }
+
+  assert {
+    condition     = !contains(module.ml.pipeline_stage_names, "Approval") && module.ml.pipeline_stage_names[0] == "Source"
+    error_message = "Only prod waits for a manual approval."
+  }
+}
+
+run "image_tags_reach_forecast_api" {
+  command = plan
+
+  variables {
+    image_tags = { forecast_api = "0.4.0" }
+  }
+
+  assert {
+    condition     = endswith(module.ml.function_image_uris["forecast_api"], ":0.4.0") && endswith(module.app.function_image_uris["intake_api"], ":0.1.0")
+    error_message = "forecast_api runs its own image tag when image_tags names it."
+  }
+}
+
+run "coordinators_need_a_report_sender" {
+  command = plan
+
+  variables {
+    coordinator_emails = { getafe = ["coordinacion.getafe@acogida.example"] }
+  }
+
+  expect_failures = [var.coordinator_emails]
 }
