@@ -1,5 +1,9 @@
-"""The forecast engine: for every daily series, the candidate that forecast it best in a
+"""The forecast engine: for every series, the candidate that forecast it best in a
 rolling-origin backtest, with p10/p50/p90 from that candidate's own backtest errors.
+
+The sampling is a ``Frequency``: ``DAILY`` (the default, weekly seasonality, Spain's holidays)
+is what follows; ``HOURLY`` (seasons 24 and 168) and ``WEEKLY`` (season 52) change the
+candidates, the backtest origins and the rules as described at ``_candidates``.
 
 Candidates (statsforecast): seasonal naive (weekly), the mean of the last four same weekdays,
 ETS (additive weekly season; and with a damped trend), Theta, three ensembles of those, and, for
@@ -74,6 +78,48 @@ CANDIDATE_ORDER = (
 )
 
 
+@dataclass(frozen=True)
+class Frequency:
+    """How a set of series is sampled, and what the engine makes of it.
+
+    ``ds`` holds dates at ``freq`` or plain integer steps (1, 2, ...); either way without gaps.
+    """
+
+    name: str
+    freq: str  # the pandas frequency of ds when ds are dates
+    season: int  # the seasonality of the models and of seasonal naive
+    mase_season: int  # the lag of MASE's in-sample scale (M4 scored weekly data with 1)
+    long_season: int | None = None  # a second, longer seasonality (hourly: 168, the week)
+    holidays: bool = False  # Spain's national holidays matter (daily data with real dates)
+    min_train: int = MIN_TRAIN  # the shortest history a candidate is fitted on in the backtest
+    backtest_windows: int = BACKTEST_WINDOWS
+    # Beyond THOROUGH_MAX_SERIES, the history models see in the backtest and in the final fit
+    # (None: all of it).
+    backtest_fit: int | None = None
+    fit: int | None = None
+    short_rule: str = "mean"  # below two seasons of history (and no backtest): "mean" or "naive"
+    decomposition: str = "multiplicative"  # Theta's seasonal decomposition (M4's was multiplicative)
+
+
+DAILY = Frequency(
+    "daily",
+    "D",
+    SEASON,
+    SEASON,
+    holidays=True,
+    backtest_fit=BACKTEST_FIT_DAYS,
+    fit=FIT_DAYS,
+    decomposition="additive",
+)
+# Hourly: a day (24) and a week (168) of seasonality; four days is the shortest backtest fit.
+HOURLY = Frequency("hourly", "h", 24, 24, long_season=168, min_train=4 * 24, short_rule="naive")
+# Weekly: a year of 52 weeks, which statsforecast's ETS cannot take (it stops at 24), and many
+# series too short for it: half a year is the shortest backtest fit, and six origins judge
+# short horizons better than three.
+WEEKLY = Frequency("weekly", "W", 52, 1, min_train=26, backtest_windows=6, short_rule="naive")
+FREQUENCIES = {frequency.name: frequency for frequency in (DAILY, HOURLY, WEEKLY)}
+
+
 @dataclass
 class ForecastResult:
     frame: pd.DataFrame  # unique_id, ds, p10, p50, p90
@@ -81,42 +127,114 @@ class ForecastResult:
     backtest_mase: dict[str, float] = field(default_factory=dict)  # unique_id -> chosen's MASE
 
 
-def _statsforecast(n_jobs: int, *, thorough: bool) -> object:
-    from statsforecast import StatsForecast  # noqa: PLC0415 - numba compiles on first import
-    from statsforecast.models import (  # noqa: PLC0415
+@dataclass(frozen=True)
+class _Candidates:
+    models: list[object]  # statsforecast models, each with its alias
+    ensembles: dict[str, tuple[str, ...]]
+    order: tuple[str, ...]  # simpler first: a tie goes to the earlier one
+
+
+def _candidates(frequency: Frequency, *, thorough: bool, shortest: int) -> _Candidates:
+    """The candidates for series whose shortest backtest fit is ``shortest`` steps.
+
+    - daily: as the module says (seasonal naive, seasonal mean, ETS, damped ETS, Theta, three
+      ensembles; AutoETS and AutoTheta when ``thorough``);
+    - hourly: the same at season 24, plus seasonal naive at 168 (last week), MSTL on both
+      seasons with an ETS trend, and ensembles of those, when the history holds two weeks;
+    - weekly: naive, seasonal naive at 52 (scored as missing where the history holds less than a
+      year), drift, simple and damped-trend exponential smoothing (non-seasonal: ETS stops at
+      season 24), Theta (which deseasonalises at 52 when its seasonality test passes), MSTL at
+      52 when the history holds two years, and ensembles; AutoTheta when ``thorough``.
+    """
+    from statsforecast.models import (  # noqa: PLC0415 - numba compiles on first import
+        MSTL,
         AutoETS,
         AutoTheta,
+        Naive,
+        RandomWalkWithDrift,
         SeasonalNaive,
         SeasonalWindowAverage,
         Theta,
     )
 
-    # Fixed ETS forms and the standard Theta always; the full searches only for few series.
-    models = [
-        SeasonalNaive(season_length=SEASON, alias="seasonal_naive"),
-        SeasonalWindowAverage(season_length=SEASON, window_size=4, alias="seasonal_mean"),
-        AutoETS(season_length=SEASON, model="ANA", alias="ets"),
-        AutoETS(season_length=SEASON, model="AAA", damped=True, alias="ets_damped"),
-        Theta(season_length=SEASON, decomposition_type="additive", alias="theta"),
-    ]
-    if thorough:
-        models += [
-            AutoETS(season_length=SEASON, alias="auto_ets"),
-            AutoTheta(season_length=SEASON, decomposition_type="additive", alias="auto_theta"),
+    m = frequency.season
+    models: list[object]
+    if frequency.season <= 24:
+        # Fixed ETS forms and the standard Theta always; the full searches only for few series.
+        decomposition = frequency.decomposition
+        models = [
+            SeasonalNaive(season_length=m, alias="seasonal_naive"),
+            SeasonalWindowAverage(season_length=m, window_size=4, alias="seasonal_mean"),
+            AutoETS(season_length=m, model="ANA", alias="ets"),
+            AutoETS(season_length=m, model="AAA", damped=True, alias="ets_damped"),
+            Theta(season_length=m, decomposition_type=decomposition, alias="theta"),
         ]
-    return StatsForecast(models=models, freq="D", n_jobs=n_jobs)
+        ensembles = dict(ENSEMBLES)
+        order = list(CANDIDATE_ORDER[:8])
+        long = frequency.long_season
+        if long is not None and shortest >= 2 * long:
+            models += [
+                SeasonalNaive(season_length=long, alias="seasonal_naive_long"),
+                MSTL(season_length=[m, long], trend_forecaster=AutoETS(model="ZZN"), alias="mstl"),
+            ]
+            ensembles |= {
+                "mstl_ets": ("mstl", "ets"),
+                "mstl_seasonal_naive_long": ("mstl", "seasonal_naive_long"),
+                "mstl_ets_theta": ("mstl", "ets", "theta"),
+            }
+            order[1:1] = ["seasonal_naive_long"]
+            order += ["mstl", *list(ensembles)[len(ENSEMBLES) :]]
+        if thorough:
+            models += [
+                AutoETS(season_length=m, alias="auto_ets"),
+                AutoTheta(season_length=m, decomposition_type=decomposition, alias="auto_theta"),
+            ]
+            order += ["auto_ets", "auto_theta"]
+        return _Candidates(models, ensembles, tuple(order))
+    models = [
+        Naive(alias="naive"),
+        SeasonalNaive(season_length=m, alias="seasonal_naive"),
+        RandomWalkWithDrift(alias="drift"),
+        AutoETS(model="ANN", alias="ses"),
+        AutoETS(model="AAN", damped=True, alias="damped"),
+        Theta(season_length=m, decomposition_type=frequency.decomposition, alias="theta"),
+    ]
+    ensembles = {
+        "ses_damped_theta": ("ses", "damped", "theta"),
+        "damped_theta": ("damped", "theta"),
+        "naive_theta": ("naive", "theta"),
+    }
+    order = ["naive", "seasonal_naive", "drift", "ses", "damped", "theta", *ensembles]
+    if shortest >= 2 * m:
+        models.append(MSTL(season_length=m, trend_forecaster=AutoETS(model="ZZN"), alias="mstl"))
+        ensembles |= {"mstl_theta": ("mstl", "theta"), "mstl_damped_theta": ("mstl", "damped", "theta")}
+        order += ["mstl", "mstl_theta", "mstl_damped_theta"]
+    if thorough:
+        models.append(
+            AutoTheta(season_length=m, decomposition_type=frequency.decomposition, alias="auto_theta")
+        )
+        order.append("auto_theta")
+    return _Candidates(models, ensembles, tuple(order))
 
 
-def _add_ensembles(frame: pd.DataFrame) -> pd.DataFrame:
-    for name, members in ENSEMBLES.items():
-        frame[name] = frame[list(members)].mean(axis=1)
+def _statsforecast(models: list[object], freq: str | int, n_jobs: int) -> object:
+    from statsforecast import StatsForecast  # noqa: PLC0415 - numba compiles on first import
+
+    return StatsForecast(models=models, freq=freq, n_jobs=n_jobs)
+
+
+def _add_ensembles(frame: pd.DataFrame, ensembles: dict[str, tuple[str, ...]] = ENSEMBLES) -> pd.DataFrame:
+    for name, members in ensembles.items():
+        # A member without a forecast (NaN) leaves the ensemble without one too.
+        frame[name] = frame[list(members)].mean(axis=1, skipna=False)
     return frame
 
 
-def mase_scale(values: np.ndarray) -> float:
-    """Mean absolute one-week-back difference (the seasonal naive's in-sample error); a series
-    that never changes from week to week falls back to the one-day difference, then to 1."""
-    for lag in (SEASON, 1):
+def mase_scale(values: np.ndarray, season: int = SEASON) -> float:
+    """Mean absolute one-season-back difference (the seasonal naive's in-sample error; one week
+    back by default); a series that never changes from season to season falls back to the
+    one-step difference, then to 1."""
+    for lag in (season, 1):
         if len(values) > lag:
             scale = float(np.mean(np.abs(values[lag:] - values[:-lag])))
             if scale > 0:
@@ -133,9 +251,14 @@ def _band(p50: np.ndarray, errors: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     return p10, p50, p90
 
 
+def _last_season_repeated(values: np.ndarray, h: int, season: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seasonal naive: (the last season repeated over ``h`` steps, its one-season-back errors)."""
+    return np.resize(values[-season:], h).astype(float), (values[season:] - values[:-season]).astype(float)
+
+
 def _last_week_repeated(values: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
     """Seasonal naive: (the last week repeated over ``h`` days, its one-week-back errors)."""
-    return np.resize(values[-SEASON:], h).astype(float), (values[SEASON:] - values[:-SEASON]).astype(float)
+    return _last_season_repeated(values, h, SEASON)
 
 
 def _mean_of(values: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
@@ -144,32 +267,42 @@ def _mean_of(values: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
     return np.full(h, mean), (values - mean if len(values) else np.zeros(1)).astype(float)
 
 
-def _rule_forecast(values: np.ndarray, h: int) -> tuple[str, np.ndarray, np.ndarray]:
+def _rule_forecast(
+    values: np.ndarray, h: int, frequency: Frequency = DAILY
+) -> tuple[str, np.ndarray, np.ndarray]:
     """(rule, p50, errors) for a series the backtest cannot judge."""
     if not np.any(values):
         return "zeros", np.zeros(h), np.zeros(1)
-    if len(values) < 2 * SEASON:
+    if len(values) < 2 * frequency.season:
+        if frequency.short_rule == "naive" and len(values) >= 2:
+            return "naive", np.full(h, float(values[-1])), np.diff(values).astype(float)
         return "mean", *_mean_of(values, h)
-    return "seasonal_naive", *_last_week_repeated(values, h)
+    return "seasonal_naive", *_last_season_repeated(values, h, frequency.season)
+
+
+def _integer_steps(ds: pd.Series) -> bool:
+    return bool(pd.api.types.is_integer_dtype(ds))
 
 
 def forecast(
     series: pd.DataFrame,
     h: int,
     *,
+    frequency: Frequency = DAILY,
     n_jobs: int | None = None,
     progress: Callable[[str], None] = lambda _message: None,
 ) -> ForecastResult:
-    """p10/p50/p90 for the ``h`` days after each series' last day. ``series``: unique_id, ds, y
-    (daily, no gaps)."""
+    """p10/p50/p90 for the ``h`` steps after each series' last one. ``series``: unique_id, ds, y
+    (daily by default; no gaps; ds dates, or integer steps for data without dates)."""
     if h < 1:
         raise ValueError("the horizon must be at least 1 day")
     n_jobs = n_jobs or max(1, os.cpu_count() or 1)
+    integer_steps = _integer_steps(series["ds"])
     lengths = series.groupby("unique_id")["y"].size()
     zero = series.groupby("unique_id")["y"].apply(lambda y: not np.any(y.to_numpy()))
-    # Backtest origins each series can afford (its history past MIN_TRAIN, in horizons), at most
-    # BACKTEST_WINDOWS: a long horizon on a short history still gets a choice from one origin.
-    windows_of = ((lengths - MIN_TRAIN) // h).clip(upper=BACKTEST_WINDOWS)
+    # Backtest origins each series can afford (its history past min_train, in horizons), at most
+    # backtest_windows: a long horizon on a short history still gets a choice from one origin.
+    windows_of = ((lengths - frequency.min_train) // h).clip(upper=frequency.backtest_windows)
     judged = windows_of[(windows_of >= 1) & ~zero].index
     result = ForecastResult(frame=pd.DataFrame())
     parts: list[pd.DataFrame] = []
@@ -177,19 +310,30 @@ def forecast(
 
     def emit(unique_id: str, p50: np.ndarray, errors: np.ndarray, holiday_ratio: float | None = None) -> None:
         p10, p50, p90 = _band(p50, errors)
-        days = pd.date_range(last_days[unique_id] + pd.Timedelta(days=1), periods=h, freq="D")
+        last = last_days[unique_id]
+        if integer_steps:
+            days: pd.Index = pd.Index(np.arange(int(last) + 1, int(last) + h + 1))
+        elif frequency.freq == "D":
+            days = pd.date_range(last + pd.Timedelta(days=1), periods=h, freq="D")
+        else:
+            days = pd.date_range(last, periods=h + 1, freq=frequency.freq)[1:]
         if holiday_ratio is not None:
             factor = np.where([is_national_holiday(day.date()) for day in days], holiday_ratio, 1.0)
             p10, p50, p90 = p10 * factor, p50 * factor, p90 * factor
         parts.append(pd.DataFrame({"unique_id": unique_id, "ds": days, "p10": p10, "p50": p50, "p90": p90}))
 
     for unique_id, part in series[~series["unique_id"].isin(judged)].groupby("unique_id", sort=True):
-        rule, p50, errors = _rule_forecast(part["y"].to_numpy(dtype=float), h)
+        rule, p50, errors = _rule_forecast(part["y"].to_numpy(dtype=float), h, frequency)
         result.chosen[str(unique_id)] = rule
         emit(str(unique_id), p50, errors)
 
     if len(judged):
-        data, holiday_ratios = _without_holidays(series[series["unique_id"].isin(judged)])
+        judged_series = series[series["unique_id"].isin(judged)]
+        holiday_ratios: dict[str, float] = {}
+        if frequency.holidays and not integer_steps:
+            data, holiday_ratios = _without_holidays(judged_series)
+        else:
+            data = judged_series
         if holiday_ratios:
             progress(f"{len(holiday_ratios)} series close or slow down on national holidays: modelled apart")
         thorough = len(judged) <= THOROUGH_MAX_SERIES
@@ -199,6 +343,8 @@ def forecast(
                 data[data["unique_id"].isin(members)],
                 h,
                 int(windows),
+                frequency=frequency,
+                freq=1 if integer_steps else frequency.freq,
                 n_jobs=n_jobs,
                 thorough=thorough,
                 progress=progress,
@@ -212,50 +358,75 @@ def forecast(
     return result
 
 
+def _last_steps(data: pd.DataFrame, count: int | None) -> pd.DataFrame:
+    """Each series' last ``count`` rows (all of them for None)."""
+    if count is None:
+        return data
+    return data[data.groupby("unique_id").cumcount(ascending=False) < count]
+
+
 def _choose_and_forecast(
     data: pd.DataFrame,
     h: int,
     windows: int,
     *,
+    frequency: Frequency = DAILY,
+    freq: str | int = "D",
     n_jobs: int,
     thorough: bool,
     progress: Callable[[str], None],
 ) -> dict[str, tuple[str, float, np.ndarray, np.ndarray]]:
     """For series that afford ``windows`` backtest origins: uid -> (chosen candidate, its MASE,
-    its backtest errors, its forecast)."""
-    engine = _statsforecast(n_jobs, thorough=thorough)
-    candidates = CANDIDATE_ORDER if thorough else CANDIDATE_ORDER[:-2]
-    count = data["unique_id"].nunique()
-    progress(f"backtest of {count} series: {windows} origin(s) x {h} days, {len(candidates)} candidates")
+    its backtest errors, its forecast). A candidate without a forecast (NaN) at some origin is
+    never chosen for that series."""
+    lengths = data.groupby("unique_id").size()
+    backtest_fit = None if thorough else frequency.backtest_fit
+    shortest = int(lengths.min()) - windows * h
+    if backtest_fit is not None:
+        shortest = min(shortest, backtest_fit)
+    candidates = _candidates(frequency, thorough=thorough, shortest=shortest)
+    engine = _statsforecast(candidates.models, freq, n_jobs)
+    names = candidates.order
+    count = len(lengths)
+    unit = "days" if frequency is DAILY else "steps"
+    progress(f"backtest of {count} series: {windows} origin(s) x {h} {unit}, {len(names)} candidates")
     cv = _add_ensembles(
         engine.cross_validation(  # type: ignore[attr-defined]
-            df=data,
-            h=h,
-            n_windows=windows,
-            step_size=h,
-            input_size=None if thorough else BACKTEST_FIT_DAYS,
-        )
+            df=data, h=h, n_windows=windows, step_size=h, input_size=backtest_fit
+        ),
+        candidates.ensembles,
     )
     first_cutoff = cv.groupby("unique_id")["cutoff"].min()
     scales = {
-        uid: mase_scale(part.loc[part["ds"] <= first_cutoff[uid], "y"].to_numpy(dtype=float))
+        uid: mase_scale(
+            part.loc[part["ds"] <= first_cutoff[uid], "y"].to_numpy(dtype=float), frequency.mase_season
+        )
         for uid, part in data.groupby("unique_id")
     }
+    by_series = cv["unique_id"]
     mase = pd.DataFrame(
-        {name: (cv["y"] - cv[name]).abs().groupby(cv["unique_id"]).mean() for name in candidates}
+        {
+            name: (cv["y"] - cv[name])
+            .abs()
+            .groupby(by_series)
+            .mean()
+            .where(cv[name].notna().groupby(by_series).all(), np.inf)
+            for name in names
+        }
     ).div(pd.Series(scales), axis=0)
-    progress(f"forecast of {count} series, {h} days")
-    fit_start = data.groupby("unique_id")["ds"].transform("max") - pd.Timedelta(days=FIT_DAYS)
+    progress(f"forecast of {count} series, {h} {unit}")
     future = _add_ensembles(
-        engine.forecast(df=data if thorough else data[data["ds"] > fit_start], h=h)  # type: ignore[attr-defined]
+        engine.forecast(df=data if thorough else _last_steps(data, frequency.fit), h=h),  # type: ignore[attr-defined]
+        candidates.ensembles,
     )
     chosen = {}
     for uid, row in mase.iterrows():
-        scores = {name: round(float(row[name]), 9) for name in candidates}
-        best = min(candidates, key=lambda name: (scores[name], candidates.index(name)))
+        p50s = future.loc[future["unique_id"] == uid]
+        scores = {name: round(float(row[name]), 9) if p50s[name].notna().all() else np.inf for name in names}
+        best = min(names, key=lambda name: (scores[name], names.index(name)))
         mine = cv["unique_id"] == uid
         errors = (cv.loc[mine, "y"] - cv.loc[mine, best]).to_numpy(dtype=float)
-        p50 = future.loc[future["unique_id"] == uid, best].to_numpy(dtype=float)
+        p50 = p50s[best].to_numpy(dtype=float)
         chosen[str(uid)] = (best, float(row[best]), errors, p50)
     return chosen
 
@@ -310,6 +481,11 @@ def pinball_loss(actual: np.ndarray, predicted: np.ndarray, quantile: float) -> 
     return float(np.mean(np.maximum(quantile * difference, (quantile - 1) * difference)))
 
 
-def seasonal_naive_baseline(values: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The yardstick: last week repeated, band from its one-week-back errors."""
-    return _band(*(_last_week_repeated(values, h) if len(values) >= SEASON else _mean_of(values, h)))
+def seasonal_naive_baseline(
+    values: np.ndarray, h: int, season: int = SEASON
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The yardstick: last season (week by default) repeated, band from its one-season-back
+    errors."""
+    return _band(
+        *(_last_season_repeated(values, h, season) if len(values) >= season else _mean_of(values, h))
+    )

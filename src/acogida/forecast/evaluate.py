@@ -1,7 +1,8 @@
-"""Holdout backtest of the engine against seasonal naive: the last ``h`` days of every series
-are hidden, both forecast them from the rest, and each is scored.
+"""Holdout backtest of the engine against seasonal naive: the last ``h`` days (steps) of every
+series are hidden, both forecast them from the rest, and each is scored.
 
-- MASE (m=7): mean absolute error of p50 over the series' in-sample seasonal-naive error;
+- MASE (m=7 for daily data; the frequency's ``mase_season`` otherwise): mean absolute error of
+  p50 over the series' in-sample seasonal-naive error;
 - coverage: share of hidden days inside [p10, p90] (80% is calibrated);
 - quantile loss: pinball loss averaged over p10, p50, p90, scaled like MASE.
 """
@@ -14,7 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from acogida.forecast.engine import QUANTILES, forecast, mase_scale, pinball_loss, seasonal_naive_baseline
+from acogida.forecast.engine import (
+    DAILY,
+    QUANTILES,
+    Frequency,
+    forecast,
+    mase_scale,
+    pinball_loss,
+    seasonal_naive_baseline,
+)
 
 
 @dataclass(frozen=True)
@@ -65,25 +74,36 @@ def backtest(
     series: pd.DataFrame,
     h: int,
     *,
+    frequency: Frequency = DAILY,
     n_jobs: int | None = None,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> BacktestReport:
     lengths = series.groupby("unique_id")["y"].size()
     skipped = sorted(str(uid) for uid in lengths[lengths <= h].index)
     usable = series[~series["unique_id"].isin(skipped)]
-    last = usable.groupby("unique_id")["ds"].transform("max")
-    hidden = usable["ds"] > last - pd.Timedelta(days=h)
+    if pd.api.types.is_datetime64_any_dtype(usable["ds"]):
+        last = usable.groupby("unique_id")["ds"].transform("max")
+        step = (
+            pd.Timedelta(days=1)
+            if frequency.freq == "D"
+            else pd.tseries.frequencies.to_offset(frequency.freq)
+        )
+        hidden = usable["ds"] > last - h * step
+    else:  # integer steps: the last h rows
+        hidden = usable.groupby("unique_id").cumcount(ascending=False) < h
     train, test = usable[~hidden], usable[hidden]
-    result = forecast(train, h, n_jobs=n_jobs, progress=progress)
+    result = forecast(train, h, frequency=frequency, n_jobs=n_jobs, progress=progress)
     scores = []
     for uid, actual_part in test.groupby("unique_id", sort=True):
         history = train.loc[train["unique_id"] == uid, "y"].to_numpy(dtype=float)
         actual = actual_part["y"].to_numpy(dtype=float)
         predicted = result.frame[result.frame["unique_id"] == uid]
         bands = tuple(predicted[column].to_numpy(dtype=float) for column in ("p10", "p50", "p90"))
-        scale = mase_scale(history)
+        scale = mase_scale(history, frequency.mase_season)
         mase, coverage, loss = _scores(actual, bands, scale)  # type: ignore[arg-type]
-        naive_mase, naive_coverage, naive_loss = _scores(actual, seasonal_naive_baseline(history, h), scale)
+        naive_mase, naive_coverage, naive_loss = _scores(
+            actual, seasonal_naive_baseline(history, h, frequency.season), scale
+        )
         scores.append(
             SeriesScore(
                 str(uid),
