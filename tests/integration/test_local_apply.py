@@ -36,8 +36,15 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 # perpetual diff cannot slip in.
 EMULATOR_DIFF_ALLOWLIST: dict[tuple[str, str], str] = {}
 
-FUNCTIONS = ("intake_api", "transcription_start", "transcription_done", "export_submissions", "bulk_upload")
-HOME_FUNCTIONS = ("intake_api", "export_submissions", "bulk_upload")
+FUNCTIONS = (
+    "intake_api",
+    "transcription_start",
+    "transcription_done",
+    "export_submissions",
+    "bulk_upload",
+    "forecast_api",
+)
+HOME_FUNCTIONS = ("intake_api", "export_submissions", "bulk_upload", "forecast_api")
 INTAKE_FUNCTIONS = ("intake_api", "transcription_start", "transcription_done")
 ROUTE_KEYS = (
     "POST /intakes",
@@ -46,6 +53,11 @@ ROUTE_KEYS = (
     "POST /intakes/{intake_id}/segments",
     "PATCH /intakes/{intake_id}/fields",
     "POST /intakes/{intake_id}/submit",
+    # module ml: the forecast API on the same HTTP API and authorizer
+    "GET /forecast",
+    "GET /reports",
+    "POST /mlops/runs",
+    "GET /mlops/runs/{run_id}",
 )
 # The names src/acogida reads from each function's environment (terraform/modules/app and
 # terraform/modules/transcription).
@@ -79,6 +91,19 @@ LAKE_ENVIRONMENT = {
     "PSEUDONYMISATION_SECRET_ARN",
 }
 BULK_UPLOAD_ENVIRONMENT = {"UPLOADS_TOPIC_ARN", "OFFICE_TIMEZONE"}
+# The forecast API (terraform/modules/ml): the published forecasts, the reports and the pipeline.
+FORECAST_API_ENVIRONMENT = {
+    "POWERTOOLS_SERVICE_NAME",
+    "POWERTOOLS_METRICS_NAMESPACE",
+    "POWERTOOLS_LOG_LEVEL",
+    "LOG_LEVEL",
+    "ACOGIDA_ENVIRONMENT",
+    "FORECASTS_TABLE",
+    "REPORTS_BUCKET",
+    "PIPELINE_NAME",
+    "REPORT_LINK_TTL_SECONDS",
+    "MAX_FORECAST_DAYS",
+}
 
 
 class LocalDeployment:
@@ -153,7 +178,7 @@ def test_inventory(deployment):
 
     assert count(".aws_kms_key.this[") == 9
     assert len(deployment.outputs["s3_bucket_names"]) == 7
-    assert count("aws_dynamodb_table.") == 2
+    assert count("aws_dynamodb_table.") == 3  # intakes, idempotency, forecasts
     # module app (home region): the intake API
     assert count_per_function("module.app", "aws_lambda_function.this") == 1
     assert count_per_function("module.app", "aws_ecr_repository.this") == 1
@@ -212,7 +237,29 @@ def test_inventory(deployment):
         "transcription_done": deployment.outputs["language_region"],
         "export_submissions": deployment.outputs["aws_region"],
         "bulk_upload": deployment.outputs["aws_region"],
+        "forecast_api": deployment.outputs["aws_region"],
     }
+
+
+def test_forecast_inventory_without_the_pipeline(deployment):
+    """module ml (home region): the forecast store, topic, sender, API function and routes; the
+    pipeline is off in local mode (mlops_pipeline_enabled = false: moto cannot hold it)."""
+    addresses = deployment.root.resource_addresses()
+
+    def count(fragment: str) -> int:
+        return len([a for a in addresses if fragment in a])
+
+    assert count("module.ml.aws_dynamodb_table.forecasts") == 1
+    assert count("module.ml.aws_sns_topic.forecast_published") == 1
+    assert count("module.ml.aws_ses_email_identity.report_sender[") == 1
+    assert count('module.ml.module.function["forecast_api"].aws_lambda_function.this') == 1
+    assert count("module.ml.aws_apigatewayv2_route.forecast_api[") == 4
+    assert count("module.ml.aws_lambda_permission.api[") == 4
+    switched_off = ("aws_codepipeline.", "aws_codebuild_project.", "aws_codestarconnections_connection.")
+    assert [count(resource) for resource in switched_off] == [0, 0, 0]
+    assert count("module.ml.aws_iam_role.") == 0  # the stage and pipeline roles go with the pipeline
+    # A null output is not kept in the state, so `terraform output` has no mlops_pipeline_name.
+    assert deployment.outputs.get("mlops_pipeline_name") is None
 
 
 def test_each_module_lives_in_its_region(deployment):
@@ -290,6 +337,72 @@ def test_lake_functions_carry_their_environment_contract(deployment):
         assert configuration["ImageConfigResponse"]["ImageConfig"]["Command"] == [
             f"acogida.handlers.{key}.handler"
         ]
+
+
+def test_forecast_api_carries_its_environment_contract(deployment):
+    outputs = deployment.outputs
+    configuration = deployment.target.client("lambda").get_function(
+        FunctionName=outputs["lambda_function_names"]["forecast_api"]
+    )["Configuration"]
+    variables = configuration["Environment"]["Variables"]
+    assert set(variables) == FORECAST_API_ENVIRONMENT
+    assert variables == outputs["lambda_environments"]["forecast_api"]
+    assert variables["FORECASTS_TABLE"] == outputs["forecasts_table_name"]
+    assert variables["REPORTS_BUCKET"] == outputs["s3_bucket_names"]["reports"]
+    assert variables["PIPELINE_NAME"] == ""  # no pipeline in local mode
+    assert variables["MAX_FORECAST_DAYS"] == "90"
+    assert configuration["ImageConfigResponse"]["ImageConfig"]["Command"] == [
+        "acogida.handlers.forecast_api.handler"
+    ]
+
+
+def test_forecasts_table_and_stage_environment(deployment):
+    """The table publish writes and the API reads, and the environment `acogida mlops run --local`
+    gives the stage commands, pointing at what was applied."""
+    outputs = deployment.outputs
+    dynamodb = deployment.target.client("dynamodb")
+    table = dynamodb.describe_table(TableName=outputs["forecasts_table_name"])["Table"]
+    assert {key["AttributeName"]: key["KeyType"] for key in table["KeySchema"]} == {
+        "series": "HASH",
+        "date": "RANGE",
+    }
+    assert table["SSEDescription"]["KMSMasterKeyArn"] == outputs["kms_key_arns"]["dynamodb"]
+    ttl = dynamodb.describe_time_to_live(TableName=outputs["forecasts_table_name"])
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"
+    stages = outputs["mlops_stage_environment"]
+    assert set(stages) == {"prepare", "train", "publish"}
+    assert stages["prepare"] == {"GLUE_JOB_NAME": outputs["glue_job_name"]}
+    assert stages["train"]["CURATED_BUCKET"] == outputs["s3_bucket_names"]["curated"]
+    assert stages["train"]["CURATED_DEMAND_KEY"] == "demand/forecast_import/"
+    assert stages["publish"]["FORECASTS_TABLE"] == outputs["forecasts_table_name"]
+    assert stages["publish"]["FORECAST_TOPIC_ARN"] == outputs["forecast_topic_arn"]
+    assert stages["publish"]["S3_KMS_KEY_ARN"] == outputs["kms_key_arns"]["s3"]
+    assert json.loads(stages["publish"]["COORDINATOR_EMAILS_JSON"])["getafe"]
+    sender = stages["publish"]["REPORT_SENDER_EMAIL"]
+    identities = deployment.target.client("ses").list_identities(IdentityType="EmailAddress")["Identities"]
+    assert sender in identities
+
+
+def test_pipeline_is_refused_in_local_mode(deployment, toolchain):
+    root = deployment.root
+    completed = subprocess.run(
+        [
+            "terraform",
+            f"-chdir={toolchain.terraform_dir}",
+            "plan",
+            "-input=false",
+            "-no-color",
+            *root.variable_arguments(),
+            "-var=mlops_pipeline_enabled=true",
+        ],
+        env=root.process_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1
+    message = " ".join(completed.stderr.split())  # terraform wraps long messages
+    assert "mlops_pipeline_enabled must be false in local mode" in message
 
 
 def test_every_api_route_requires_the_cognito_jwt(deployment):
