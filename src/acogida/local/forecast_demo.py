@@ -74,7 +74,7 @@ def forecast_table(client: ApiClient, start: dt.date, days: int = TABLE_DAYS) ->
                 if value
                 else f"{'-':>32}"
             )
-        lines.append(f"    {day:<12}" + "".join(cells))
+        lines.append((f"    {day:<12}" + "".join(cells)).rstrip())
     return lines
 
 
