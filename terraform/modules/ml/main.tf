@@ -100,6 +100,7 @@ locals {
       description = "Forecast API: daily p10/p50/p90 by workforce type and office, report links, retrain runs"
       memory_size = 512
       timeout     = 15
+      image       = "intake" # src/lambdas/intake, the image intake_api runs
     }
   }
   function_names = { for name, _ in local.functions : name => "${var.name_prefix}-${replace(name, "_", "-")}" }

@@ -18,9 +18,11 @@ locals {
       PollForSourceChanges = "false"
     } :
     var.source_provider == "CodeStarSourceConnection" ? {
-      ConnectionArn        = one(aws_codestarconnections_connection.repository[*].arn)
-      FullRepositoryId     = var.repository_id
-      BranchName           = var.branch_name
+      ConnectionArn    = one(aws_codestarconnections_connection.repository[*].arn)
+      FullRepositoryId = var.repository_id
+      BranchName       = var.branch_name
+      # false: runs start from the API only; it also keeps AWS from adding a default push trigger,
+      # which Terraform would see as a change on every plan (terraform-provider-aws issue 38409).
       DetectChanges        = "false"
       OutputArtifactFormat = "CODE_ZIP"
     } :
