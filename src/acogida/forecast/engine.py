@@ -1,9 +1,11 @@
 """The forecast engine: for every series, the candidate that forecast it best in a
 rolling-origin backtest, with p10/p50/p90 from that candidate's own backtest errors.
 
-The sampling is a ``Frequency``: ``DAILY`` (the default, weekly seasonality, Spain's holidays)
-is what follows; ``HOURLY`` (seasons 24 and 168) and ``WEEKLY`` (season 52) change the
-candidates, the backtest origins and the rules as described at ``_candidates``.
+The sampling is a ``Frequency``: ``DAILY`` (the default: weekly seasonality, Spain's holidays)
+is what this docstring describes; ``HOURLY`` (seasons 24 and 168) and ``WEEKLY`` (season 52,
+MASE at lag 1 as M4 scored it) change the candidates (see ``_candidates``), the number of
+backtest origins, the shortest backtest fit and the rules for short series; the choice is by
+backtest in every case. Series without dates take integer steps in ``ds``.
 
 Candidates (statsforecast): seasonal naive (weekly), the mean of the last four same weekdays,
 ETS (additive weekly season; and with a damped trend), Theta, three ensembles of those, and, for
@@ -93,12 +95,16 @@ class Frequency:
     holidays: bool = False  # Spain's national holidays matter (daily data with real dates)
     min_train: int = MIN_TRAIN  # the shortest history a candidate is fitted on in the backtest
     backtest_windows: int = BACKTEST_WINDOWS
-    # Beyond THOROUGH_MAX_SERIES, the history models see in the backtest and in the final fit
+    # Beyond thorough_max_series, the history models see in the backtest and in the final fit
     # (None: all of it).
     backtest_fit: int | None = None
     fit: int | None = None
     short_rule: str = "mean"  # below two seasons of history (and no backtest): "mean" or "naive"
     decomposition: str = "multiplicative"  # Theta's seasonal decomposition (M4's was multiplicative)
+    # Up to this many series the full AutoETS/AutoTheta searches join the candidates (daily
+    # only: at seasons 24 and 52 they cost 15-100x the fixed forms per series, and a quick run
+    # on a few series should judge the same candidates as the full one).
+    thorough_max_series: int = 0
 
 
 DAILY = Frequency(
@@ -110,13 +116,18 @@ DAILY = Frequency(
     backtest_fit=BACKTEST_FIT_DAYS,
     fit=FIT_DAYS,
     decomposition="additive",
+    thorough_max_series=THOROUGH_MAX_SERIES,
 )
 # Hourly: a day (24) and a week (168) of seasonality; four days is the shortest backtest fit.
 HOURLY = Frequency("hourly", "h", 24, 24, long_season=168, min_train=4 * 24, short_rule="naive")
 # Weekly: a year of 52 weeks, which statsforecast's ETS cannot take (it stops at 24), and many
 # series too short for it: half a year is the shortest backtest fit, and six origins judge
-# short horizons better than three.
-WEEKLY = Frequency("weekly", "W", 52, 1, min_train=26, backtest_windows=6, short_rule="naive")
+# short horizons better than three. Models see at most ten years (as daily ones see two): M4
+# weekly series run to 50 years, and Theta's seasonality test and MSTL grow with the length
+# (on M4 weekly the cap halves the run time).
+WEEKLY = Frequency(
+    "weekly", "W", 52, 1, min_train=26, backtest_windows=6, backtest_fit=520, fit=520, short_rule="naive"
+)
 FREQUENCIES = {frequency.name: frequency for frequency in (DAILY, HOURLY, WEEKLY)}
 
 
@@ -336,7 +347,7 @@ def forecast(
             data = judged_series
         if holiday_ratios:
             progress(f"{len(holiday_ratios)} series close or slow down on national holidays: modelled apart")
-        thorough = len(judged) <= THOROUGH_MAX_SERIES
+        thorough = len(judged) <= frequency.thorough_max_series
         for windows in sorted(set(windows_of[judged].tolist()), reverse=True):
             members = windows_of[judged][windows_of[judged] == windows].index
             chosen = _choose_and_forecast(
