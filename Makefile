@@ -103,8 +103,8 @@ bench-api: $(VENV)/.installed ## Latency per request of the intake API handler o
 bench-etl: $(VENV)/.installed ## Rows/s of the demand ETL, Spark (local mode) vs pandas, at 1M and 5M submissions
 	@$(BIN)/python scripts/bench_etl.py --rows 1000000 5000000
 
-bench-forecast: $(VENV)/.installed ## Forecast engine vs seasonal naive on bike sharing and workforce demand; 1,000-series fit time
-	@$(BIN)/python scripts/bench_forecast.py --horizon 28 --timing-series 1000
+bench-forecast: $(VENV)/.installed ## Forecast engine vs seasonal naive on bike sharing and workforce demand; 1,000-series fit time; M4 hourly and weekly vs published scores
+	@$(BIN)/python scripts/bench_forecast.py --horizon 28 --timing-series 1000 --m4 Hourly Weekly
 
 bench-redact: $(VENV)/.installed ## Char-level recall/precision of redaction on MEDDOCAN dev (../shared/data)
 	@$(BIN)/python scripts/bench_redact.py --split dev

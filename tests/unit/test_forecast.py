@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from acogida.cli import main
-from acogida.forecast.engine import forecast, seasonal_naive_baseline
+from acogida.forecast.engine import HOURLY, WEEKLY, forecast, mase_scale, seasonal_naive_baseline
 from acogida.forecast.evaluate import backtest
+from acogida.forecast.m4 import load_m4, published
+from acogida.forecast.m4 import score as m4_score
 from acogida.forecast.series import SeriesInputError, parse_series
 from acogida.holidays import is_national_holiday
 
@@ -175,3 +177,94 @@ def test_a_long_horizon_on_a_short_history_still_chooses_by_backtest() -> None:
     assert result.chosen["s"] not in ("mean", "zeros")
     assert "s" in result.backtest_mase
     assert len(result.frame) == 60
+
+
+def hourly_frame(hours: int, *, seed: int, level: float = 100.0) -> pd.DataFrame:
+    """A day shape (24) times a weekday shape (168), on integer steps, with noise."""
+    rng = np.random.default_rng(seed)
+    step = np.arange(hours)
+    day = 1 + 0.5 * np.sin(2 * np.pi * step / 24)
+    week = np.where((step // 24) % 7 >= 5, 0.6, 1.0)
+    values = level * day * week + rng.normal(0, level * 0.03, hours)
+    return pd.DataFrame({"unique_id": f"h{seed}", "ds": step + 1, "y": values})
+
+
+def test_hourly_series_use_seasons_24_and_168_on_integer_steps() -> None:
+    hours = 24 * 33  # the next 48 hours are days 33 and 34: a weekend
+    series = pd.concat([hourly_frame(hours, seed=seed) for seed in (1, 2)], ignore_index=True)
+    result = forecast(series, 48, frequency=HOURLY)
+    assert set(result.chosen) == {"h1", "h2"}
+    assert set(result.backtest_mase) == {"h1", "h2"}
+    frame = result.frame[result.frame["unique_id"] == "h1"]
+    assert frame["ds"].tolist() == list(range(hours + 1, hours + 49))
+    # The weekend's lower level is kept, which a 24-hour season alone would miss.
+    expected = hourly_frame(hours + 48, seed=1)["y"].to_numpy()[-48:]
+    assert np.mean(np.abs(frame["p50"].to_numpy() - expected)) < 0.1 * 100
+    assert (frame["p10"] <= frame["p50"]).all()
+    assert (frame["p50"] <= frame["p90"]).all()
+
+
+def test_weekly_candidates_skip_seasonal_forms_a_short_history_cannot_fit() -> None:
+    rng = np.random.default_rng(6)
+    short = 40 + np.cumsum(rng.normal(0.2, 1.0, 60))  # just over a year: no 52-week season twice
+    series = pd.DataFrame({"unique_id": "w", "ds": np.arange(1, 61), "y": short})
+    result = forecast(series, 13, frequency=WEEKLY)
+    assert result.chosen["w"] not in ("seasonal_naive", "mstl", "zeros", "mean")
+    assert np.isfinite(result.frame[["p10", "p50", "p90"]].to_numpy()).all()
+    assert len(result.frame) == 13
+
+
+def test_a_weekly_series_too_short_to_backtest_gets_naive() -> None:
+    series = pd.DataFrame({"unique_id": "w", "ds": np.arange(1, 31), "y": np.linspace(10, 20, 30)})
+    result = forecast(series, 13, frequency=WEEKLY)
+    assert result.chosen == {"w": "naive"}
+    assert result.frame["p50"].tolist() == pytest.approx([20.0] * 13)
+
+
+def test_backtest_takes_the_frequency_and_scores_its_mase_season() -> None:
+    series = hourly_frame(24 * 7 * 4 + 48, seed=3)
+    report = backtest(series, 48, frequency=HOURLY)
+    (score,) = report.scores
+    assert score.mase < score.naive_mase  # the week shape beats yesterday repeated
+    assert 0.5 <= score.coverage <= 1.0
+
+
+def test_seasonal_naive_baseline_takes_the_season() -> None:
+    values = np.arange(48, dtype=float)
+    _p10, p50, _p90 = seasonal_naive_baseline(values, 30, 24)
+    assert p50.tolist() == [*range(24, 48), *range(24, 30)]
+    assert mase_scale(values, 24) == 24.0
+    assert mase_scale(values) == 7.0
+
+
+def test_m4_files_are_read_and_scored_as_m4_did(tmp_path: Path) -> None:
+    (tmp_path / "Weekly-train.csv").write_text(
+        '"V1","V2","V3","V4","V5"\n"W1","1","2","4",""\n"W2","5","5","6","8"\n', encoding="utf-8"
+    )
+    (tmp_path / "Weekly-test.csv").write_text('"V1","V2"\n"W1","5"\n"W2","10"\n', encoding="utf-8")
+    data = load_m4(tmp_path, "Weekly")
+    assert data.train.groupby("unique_id")["ds"].max().to_dict() == {"W1": 3, "W2": 4}
+    assert data.history("W2").tolist() == [5.0, 5.0, 6.0, 8.0]
+    forecasts = pd.DataFrame(
+        {"unique_id": ["W1", "W2"], "p10": [3.0, 8.0], "p50": [4.0, 8.0], "p90": [6.0, 9.0]}
+    )
+    scores = m4_score(
+        type(data)("Weekly", data.train, {"W1": np.array([5.0]), "W2": np.array([10.0])}), forecasts
+    )
+    # MASE with m=1: W1 |5-4| / mean(1, 2) = 2/3; W2 |10-8| / mean(0, 1, 2) = 2.
+    assert scores.mase == pytest.approx((2 / 3 + 2) / 2)
+    assert scores.smape == pytest.approx((200 * 1 / 9 + 200 * 2 / 18) / 2)
+    assert scores.coverage == pytest.approx(0.5)
+
+
+def test_published_m4_rows_come_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "published.csv"
+    path.write_text(
+        "method,weekly_smape,weekly_mase,hourly_smape,hourly_mase\n"
+        "sNaive,9.1,2.7,13.9,1.19\nTheta,9.0,2.6,18.1,2.45\n12,8.0,2.2,9.0,0.9\n"
+        "sMAPE: symmetric mean absolute percentage error,,,,\n",
+        encoding="utf-8",
+    )
+    rows = published(path, "Hourly")
+    assert rows["method"].tolist() == ["sNaive", "Theta", "best entry (12)"]
+    assert rows["mase"].tolist() == [1.19, 2.45, 0.9]
