@@ -579,3 +579,53 @@ def test_submitted_intakes_and_uploads_reach_the_lake_pseudonymised(deployment, 
         check=True,
     ).stdout
     assert secret["SecretString"] not in state
+
+
+def test_the_forecast_pipeline_publishes_what_the_forecast_api_serves(deployment, tmp_path):
+    """train → gate → publish with the settings Terraform gives the stages, against the applied
+    workspace's curated bucket, forecasts table, reports bucket, topic and SES sender; then
+    forecast_api, with its Terraform environment, serves the rows and a working pre-signed link."""
+    import urllib.request  # noqa: PLC0415
+
+    from acogida.mlops.local import LocalPipeline  # noqa: PLC0415 - statsforecast only here
+    from tests.unit.test_mlops import demand_csv  # noqa: PLC0415
+
+    outputs = deployment.outputs
+    pipeline = LocalPipeline.from_outputs(outputs, deployment.emulator.endpoint, tmp_path)
+    train_env = pipeline.stage_environment["train"]
+    publish_env = pipeline.stage_environment["publish"]
+    s3 = deployment.target.client("s3")
+    s3.put_object(
+        Bucket=train_env["CURATED_BUCKET"],
+        Key=f"{train_env['CURATED_DEMAND_KEY']}part-00000-integration.csv",
+        Body=demand_csv(days=150).encode("utf-8"),
+        ServerSideEncryption="aws:kms",
+        SSEKMSKeyId=publish_env["S3_KMS_KEY_ARN"],
+    )
+    model_dir = tmp_path / "model"
+    pipeline.train(model_dir, progress=lambda _m: None)
+    assert pipeline.gate(model_dir).passed
+    receipt = pipeline.publish(model_dir, "00000000-0000-4000-8000-000000000001", progress=lambda _m: None)
+    assert receipt.emails_sent == 2  # local.tfvars names coordinators for getafe and madrid-centro
+
+    environments = {"forecast_api": function_variables(outputs, "forecast_api")}
+    claims = {"sub": "c-1", "cognito:groups": "[coordinator]", "custom:office": "getafe"}
+    with (tmp_path / "functions.log").open("w", encoding="utf-8") as log:
+        functions = LocalFunctions(environments, deployment.emulator.endpoint, log)
+        first_day = sorted(
+            line.split(",")[0] for line in (model_dir / "forecast.csv").read_text().splitlines()[1:]
+        )[0]
+        query = {"workforce_type": "lawyer", "start": first_day, "end": first_day}
+        answer = functions.invoke(
+            "forecast_api", http_api_event("GET", "/forecast", claims=claims, query=query)
+        )
+        assert answer["statusCode"] == 200, answer
+        days = json.loads(answer["body"])["days"]
+        assert [day["date"] for day in days] == [first_day]
+        answer = functions.invoke("forecast_api", http_api_event("GET", "/reports", claims=claims))
+        assert answer["statusCode"] == 200, answer
+        (report,) = json.loads(answer["body"])["reports"]
+        png = next(item for item in report["files"] if item["name"].endswith(".png"))
+        functions.close()
+    with urllib.request.urlopen(png["url"], timeout=30) as response:  # noqa: S310 - the emulator
+        assert response.read().startswith(b"\x89PNG")

@@ -183,7 +183,7 @@ class PublishSettings:
             topic_arn=setting(environment, "FORECAST_TOPIC_ARN"),
             sender=environment.get("REPORT_SENDER_EMAIL", "").strip() or None,
             coordinator_emails={str(office): list(addresses) for office, addresses in emails.items()},
-            link_ttl_s=whole("REPORT_LINK_TTL_SECONDS", "604800"),
+            link_ttl_s=whole("REPORT_LINK_TTL_SECONDS", "3600"),
             forecast_ttl_days=whole("FORECAST_TTL_DAYS", "400"),
         )
 
