@@ -251,3 +251,12 @@ output "forecast_api_routes" {
   description = "Routes module ml adds to the intake API (all behind the Cognito JWT authorizer)."
   value       = module.ml.api_routes
 }
+
+output "mlops_source" {
+  description = "Where `acogida infra mlops-source` puts the repository zip the pipeline's S3 source reads (null for the CodeConnections and CodeCommit sources)."
+  value = var.mlops_source_provider == "S3" ? {
+    bucket      = module.landing_zone.s3_bucket_names["artifacts"]
+    key         = var.mlops_source_object_key
+    kms_key_arn = module.landing_zone.kms_key_arns["s3"]
+  } : null
+}

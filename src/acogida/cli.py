@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from acogida.infra.terraform import TerraformError, TerraformRoot
 from acogida.infra.toolchain import ENVIRONMENTS, RepositoryNotFoundError, Toolchain, load_toolchain
@@ -122,7 +122,11 @@ def _build_parser() -> argparse.ArgumentParser:
     infra = commands.add_parser(
         "infra", help="terraform init/plan/apply/destroy/output for a real environment"
     )
-    infra.add_argument("action", choices=["init", "plan", "apply", "destroy", "output"])
+    infra.add_argument(
+        "action",
+        choices=["init", "plan", "apply", "destroy", "output", "mlops-source"],
+        help="mlops-source: zip the repository for the forecast pipeline's S3 source and upload it",
+    )
     infra.add_argument("--env", required=True, choices=REAL_ENVIRONMENTS, help="environment = workspace")
     infra.add_argument(
         "--auto-approve", action="store_true", help="apply/destroy without the interactive confirmation"
@@ -385,6 +389,24 @@ def _infra(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
     elif arguments.action == "output":
         for name, value in root.outputs().items():
             print(f"{name} = {value}")
+    elif arguments.action == "mlops-source":
+        return _upload_mlops_source(toolchain, root.outputs())
+    return 0
+
+
+def _upload_mlops_source(toolchain: Toolchain, outputs: dict[str, Any]) -> int:
+    from acogida.adapters.aws import AwsTarget  # noqa: PLC0415
+    from acogida.infra.mlops_source import source_zip, upload_source  # noqa: PLC0415
+
+    location = outputs.get("mlops_source")
+    if not location:
+        print(
+            "this environment's pipeline does not read an S3 source (mlops_source_provider)", file=sys.stderr
+        )
+        return 3
+    content = source_zip(toolchain.repo_root)
+    version = upload_source(AwsTarget(str(outputs["aws_region"])).client("s3"), location, content)
+    print(f"s3://{location['bucket']}/{location['key']} ({len(content):,} bytes, version {version})")
     return 0
 
 

@@ -10,10 +10,10 @@ Terraform re-uploads the zip only when the code changed.
 
 from __future__ import annotations
 
-import io
 import sys
-import zipfile
 from pathlib import Path
+
+from acogida.infra.archive import deterministic_zip
 
 PACKAGE_FILES = (
     "acogida/__init__.py",
@@ -25,7 +25,6 @@ PACKAGE_FILES = (
     "acogida/intake/*.py",
     "acogida/intake/data/*",
 )
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ZIP_RELATIVE_PATH = Path("build") / "glue" / "acogida-glue.zip"
 
 
@@ -35,14 +34,7 @@ def package_members(source_root: Path) -> list[Path]:
 
 
 def package_bytes(source_root: Path) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in package_members(source_root):
-            info = zipfile.ZipInfo(path.relative_to(source_root).as_posix(), date_time=ZIP_DATE)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
-    return buffer.getvalue()
+    return deterministic_zip(source_root, package_members(source_root))
 
 
 def build_glue_package(repo_root: Path) -> Path:

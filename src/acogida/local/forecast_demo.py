@@ -88,7 +88,7 @@ def download_chart(client: ApiClient, run_id: str, target_dir: Path) -> Path:
     if chart is None:
         raise DemoError(f"GET /reports lists no chart for run {run_id}")
     target_dir.mkdir(parents=True, exist_ok=True)
-    path = target_dir / chart["name"]
+    path = target_dir / str(chart["name"])
     with urllib.request.urlopen(chart["url"], timeout=30) as response:  # noqa: S310 - the emulator's pre-signed link
         path.write_bytes(response.read())
     return path
