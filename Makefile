@@ -27,7 +27,7 @@ endif
 
 REAL_ENVS := dev test pre prod
 
-.PHONY: help venv up down status demo test unit integration lint tf-check fmt plan apply destroy clean bench-extract bench-redact bench-api bench-etl bench-forecast
+.PHONY: help venv up down status demo test unit integration lint tf-check fmt plan apply destroy mlops-source clean bench-extract bench-redact bench-api bench-etl bench-forecast
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -131,6 +131,10 @@ apply: $(VENV)/.installed ## terraform apply ENV=<env>
 destroy: $(VENV)/.installed ## terraform destroy ENV=<env>
 	$(require_env)
 	@$(BIN)/acogida infra destroy --env $(ENV) $(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,)
+
+mlops-source: $(VENV)/.installed ## upload the repository zip the forecast pipeline builds from, ENV=<env>
+	$(require_env)
+	@$(BIN)/acogida infra mlops-source --env $(ENV)
 
 clean: ## Stop the emulator and remove virtualenvs, Terraform data dirs and local runtime files
 	@if [ -x $(BIN)/acogida ]; then $(BIN)/acogida local down || true; fi
