@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from acogida.holidays import is_national_holiday
+from acogida.holidays import is_national_holiday, national_holidays
 
 SEASON = 7
 BACKTEST_WINDOWS = 3
@@ -431,12 +431,14 @@ def _choose_and_forecast(
         candidates.ensembles,
     )
     chosen = {}
+    backtests = {str(uid): part for uid, part in cv.groupby("unique_id", sort=False)}
+    futures = {str(uid): part for uid, part in future.groupby("unique_id", sort=False)}
     for uid, row in mase.iterrows():
-        p50s = future.loc[future["unique_id"] == uid]
+        p50s = futures[str(uid)]
         scores = {name: round(float(row[name]), 9) if p50s[name].notna().all() else np.inf for name in names}
         best = min(names, key=lambda name: (scores[name], names.index(name)))
-        mine = cv["unique_id"] == uid
-        errors = (cv.loc[mine, "y"] - cv.loc[mine, best]).to_numpy(dtype=float)
+        mine = backtests[str(uid)]
+        errors = (mine["y"] - mine[best]).to_numpy(dtype=float)
         p50 = p50s[best].to_numpy(dtype=float)
         chosen[str(uid)] = (best, float(row[best]), errors, p50)
     return chosen
@@ -452,12 +454,18 @@ def _holiday_ratio(days: pd.Series, values: np.ndarray) -> tuple[float | None, n
     ordinary weeks and the ratio is applied to future holidays. Otherwise (None) nothing changes.
     """
     index = pd.DatetimeIndex(days)
+    if len(index) == 0:
+        return None, values
     position = {day: number for number, day in enumerate(index)}
     ratios: list[float] = []
     baselines: dict[int, float] = {}
-    for day in index:
-        if day.weekday() == 6 or not is_national_holiday(day.date()):
-            continue
+    holiday_dates = frozenset().union(
+        *(national_holidays(year) for year in range(index.min().year, index.max().year + 1))
+    )
+    # Only the holidays from Monday to Saturday, in order (checking every day costs seconds on
+    # 1,000 series).
+    flags = np.fromiter((date in holiday_dates for date in index.date), dtype=bool, count=len(index))
+    for day in index[flags & (index.weekday != 6)]:
         neighbours = [day + pd.Timedelta(weeks=k) for k in (-3, -2, -1, 1, 2, 3)]
         usable = [
             values[position[n]] for n in neighbours if n in position and not is_national_holiday(n.date())
