@@ -204,6 +204,13 @@ def test_hourly_series_use_seasons_24_and_168_on_integer_steps() -> None:
     assert (frame["p50"] <= frame["p90"]).all()
 
 
+def test_hourly_dates_continue_hour_by_hour() -> None:
+    series = hourly_frame(24 * 20, seed=4)
+    series["ds"] = pd.date_range("2025-03-01", periods=len(series), freq="h")
+    frame = forecast(series, 5, frequency=HOURLY).frame
+    assert frame["ds"].tolist() == list(pd.date_range("2025-03-21", periods=5, freq="h"))
+
+
 def test_weekly_candidates_skip_seasonal_forms_a_short_history_cannot_fit() -> None:
     rng = np.random.default_rng(6)
     short = 40 + np.cumsum(rng.normal(0.2, 1.0, 60))  # just over a year: no 52-week season twice

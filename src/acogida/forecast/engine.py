@@ -84,7 +84,8 @@ CANDIDATE_ORDER = (
 class Frequency:
     """How a set of series is sampled, and what the engine makes of it.
 
-    ``ds`` holds dates at ``freq`` or plain integer steps (1, 2, ...); either way without gaps.
+    ``ds`` holds dates at ``freq`` (on its anchor: weekly "W" dates are Sundays) or plain
+    integer steps (1, 2, ...); either way without gaps.
     """
 
     name: str
