@@ -250,7 +250,7 @@ def test_forecast_inventory_without_the_pipeline(deployment):
         return len([a for a in addresses if fragment in a])
 
     assert count("module.ml.aws_dynamodb_table.forecasts") == 1
-    assert count("module.ml.aws_sns_topic.forecast_published") == 1
+    assert count("module.ml.module.forecast_published_topic.aws_sns_topic.this") == 1
     assert count("module.ml.aws_ses_email_identity.report_sender[") == 1
     assert count('module.ml.module.function["forecast_api"].aws_lambda_function.this') == 1
     assert count("module.ml.aws_apigatewayv2_route.forecast_api[") == 4

@@ -30,10 +30,10 @@ output "s3_bucket_kms_key_arns" {
 
 output "sns_alerts_topic_arn" {
   description = "ARN of the operational alerts topic."
-  value       = aws_sns_topic.alerts.arn
+  value       = module.alerts_topic.topic_arn
 }
 
 output "sns_alerts_topic_name" {
   description = "Name of the operational alerts topic."
-  value       = aws_sns_topic.alerts.name
+  value       = module.alerts_topic.topic_name
 }

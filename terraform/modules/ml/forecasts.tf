@@ -38,46 +38,33 @@ resource "aws_dynamodb_table" "forecasts" {
   }
 }
 
-# --- The forecast-published topic ----------------------------------------------------------------
+# --- The forecast-published topic (module notification_topic) ------------------------------------
 # One message per publication (run id, series count, report key; no personal data) and, in prod,
-# the approval requests of the pipeline.
+# the approval requests of the pipeline (sent with the pipeline's role: this account's).
 
-resource "aws_sns_topic" "forecast_published" {
-  name              = "${var.name_prefix}-forecast-published"
-  display_name      = "Acogida forecast (${var.name_prefix})"
-  kms_master_key_id = var.messaging_kms_key_arn
+module "forecast_published_topic" {
+  source = "../notification_topic"
+
+  name            = "${var.name_prefix}-forecast-published"
+  display_name    = "Acogida forecast (${var.name_prefix})"
+  kms_key_arn     = var.messaging_kms_key_arn
+  email_addresses = var.notification_emails
 }
 
-resource "aws_sns_topic_policy" "forecast_published" {
-  arn = aws_sns_topic.forecast_published.arn
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountManagesTheTopic"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"]
-        Resource  = aws_sns_topic.forecast_published.arn
-      },
-      {
-        Sid       = "DenyRequestsWithoutTls"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = ["sns:Publish", "sns:Subscribe"]
-        Resource  = aws_sns_topic.forecast_published.arn
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
-  })
+# The topic, its policy and its subscriptions were this module's own until the module above.
+moved {
+  from = aws_sns_topic.forecast_published
+  to   = module.forecast_published_topic.aws_sns_topic.this
 }
 
-resource "aws_sns_topic_subscription" "notification_emails" {
-  for_each = toset(var.notification_emails)
+moved {
+  from = aws_sns_topic_policy.forecast_published
+  to   = module.forecast_published_topic.aws_sns_topic_policy.this
+}
 
-  topic_arn = aws_sns_topic.forecast_published.arn
-  protocol  = "email"
-  endpoint  = each.value
+moved {
+  from = aws_sns_topic_subscription.notification_emails
+  to   = module.forecast_published_topic.aws_sns_topic_subscription.email
 }
 
 # --- SES: the report e-mail's sender ---------------------------------------------------------------

@@ -168,7 +168,7 @@ locals {
           Sid      = "AnnouncePublication"
           Effect   = "Allow"
           Action   = ["sns:Publish"]
-          Resource = aws_sns_topic.forecast_published.arn
+          Resource = module.forecast_published_topic.topic_arn
         },
         {
           Sid      = "UseMessagingKey"
@@ -267,7 +267,7 @@ locals {
           Sid      = "NotifyApprovers"
           Effect   = "Allow"
           Action   = ["sns:Publish"]
-          Resource = aws_sns_topic.forecast_published.arn
+          Resource = module.forecast_published_topic.topic_arn
         },
         {
           Sid      = "UseMessagingKey"

@@ -86,7 +86,7 @@ locals {
       FORECASTS_TABLE         = aws_dynamodb_table.forecasts.name
       REPORTS_BUCKET          = var.reports_bucket_name
       S3_KMS_KEY_ARN          = var.s3_kms_key_arn
-      FORECAST_TOPIC_ARN      = aws_sns_topic.forecast_published.arn
+      FORECAST_TOPIC_ARN      = module.forecast_published_topic.topic_arn
       REPORT_SENDER_EMAIL     = var.report_sender_email == null ? "" : var.report_sender_email
       COORDINATOR_EMAILS_JSON = jsonencode(var.coordinator_emails)
       REPORT_LINK_TTL_SECONDS = tostring(var.report_link_ttl_seconds)

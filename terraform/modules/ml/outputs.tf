@@ -15,7 +15,7 @@ output "forecasts_ttl_attribute" {
 
 output "forecast_topic_arn" {
   description = "ARN of the forecast-published topic (publication notices; approval requests in prod)."
-  value       = aws_sns_topic.forecast_published.arn
+  value       = module.forecast_published_topic.topic_arn
 }
 
 output "report_sender_identity_arn" {

@@ -138,7 +138,7 @@ resource "aws_codepipeline" "forecast" {
           provider = "Manual"
           version  = "1"
           configuration = {
-            NotificationArn = aws_sns_topic.forecast_published.arn
+            NotificationArn = module.forecast_published_topic.topic_arn
             CustomData      = "The forecast passed the gate against seasonal naive. Review the backtest (model/backtest.json of this run) and approve to publish it."
           }
         }

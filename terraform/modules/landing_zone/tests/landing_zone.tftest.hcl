@@ -123,7 +123,7 @@ run "every_bucket_policy_denies_plain_http" {
   }
 
   assert {
-    condition = anytrue([for statement in jsondecode(aws_sns_topic_policy.alerts.policy).Statement :
+    condition = anytrue([for statement in jsondecode(module.alerts_topic.policy_json).Statement :
     statement.Effect == "Deny" && try(statement.Condition.Bool["aws:SecureTransport"], "") == "false"])
     error_message = "The alerts topic denies publishing without TLS."
   }
@@ -162,12 +162,19 @@ run "alerts_topic_encrypted_with_messaging_key" {
   }
 
   assert {
-    condition     = aws_sns_topic.alerts.kms_master_key_id == aws_kms_key.this["messaging"].arn && aws_sns_topic.alerts.name == "acogida-test-alerts"
+    condition     = module.alerts_topic.kms_key_arn == aws_kms_key.this["messaging"].arn && output.sns_alerts_topic_name == "acogida-test-alerts" && output.sns_alerts_topic_arn == module.alerts_topic.topic_arn
     error_message = "The alerts topic is acogida-<env>-alerts, encrypted with the messaging key."
   }
 
   assert {
-    condition     = aws_sns_topic_subscription.alert_emails["guardia@example.org"].protocol == "email"
+    condition = one([for statement in jsondecode(module.alerts_topic.policy_json).Statement : statement if statement.Sid == "AlarmsAndEventsOfThisAccountPublish"]).Principal == {
+      Service = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+    }
+    error_message = "CloudWatch alarms and EventBridge (of this account) may publish alerts."
+  }
+
+  assert {
+    condition     = module.alerts_topic.email_endpoints == tolist(["guardia@example.org"])
     error_message = "Alert addresses are subscribed by e-mail."
   }
 }

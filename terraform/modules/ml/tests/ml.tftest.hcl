@@ -220,14 +220,14 @@ run "approval_between_gate_and_publish_when_enabled" {
     condition = (
       one(aws_codepipeline.forecast[0].stage[4].action).category == "Approval" &&
       one(aws_codepipeline.forecast[0].stage[4].action).provider == "Manual" &&
-      one(aws_codepipeline.forecast[0].stage[4].action).configuration.NotificationArn == aws_sns_topic.forecast_published.arn
+      one(aws_codepipeline.forecast[0].stage[4].action).configuration.NotificationArn == module.forecast_published_topic.topic_arn
     )
     error_message = "A manual approval, announced on the forecast topic."
   }
 
   assert {
     condition = (
-      one([for s in jsondecode(aws_iam_role_policy.pipeline[0].policy).Statement : s if s.Sid == "NotifyApprovers"]).Resource == aws_sns_topic.forecast_published.arn &&
+      one([for s in jsondecode(aws_iam_role_policy.pipeline[0].policy).Statement : s if s.Sid == "NotifyApprovers"]).Resource == module.forecast_published_topic.topic_arn &&
       one([for s in jsondecode(aws_iam_role_policy.pipeline[0].policy).Statement : s if s.Sid == "UseMessagingKey"]).Resource == var.messaging_kms_key_arn
     )
     error_message = "The pipeline may publish the approval request on the (encrypted) forecast topic."
@@ -363,12 +363,12 @@ run "forecasts_table_keys_ttl_pitr_cmk" {
   }
 
   assert {
-    condition     = aws_sns_topic.forecast_published.name == "acogida-test-forecast-published" && aws_sns_topic.forecast_published.kms_master_key_id == var.messaging_kms_key_arn
+    condition     = module.forecast_published_topic.topic_name == "acogida-test-forecast-published" && module.forecast_published_topic.kms_key_arn == var.messaging_kms_key_arn
     error_message = "The forecast topic is encrypted with the messaging key."
   }
 
   assert {
-    condition     = length(aws_ses_email_identity.report_sender) == 0 && length(aws_sns_topic_subscription.notification_emails) == 0
+    condition     = length(aws_ses_email_identity.report_sender) == 0 && length(module.forecast_published_topic.email_endpoints) == 0
     error_message = "No sender, no SES identity; no addresses, no subscriptions."
   }
 }
@@ -434,7 +434,7 @@ run "sender_and_coordinators_reach_publish" {
   }
 
   assert {
-    condition     = aws_ses_email_identity.report_sender[0].email == "informes@acogida.example" && length(aws_sns_topic_subscription.notification_emails) == 1
+    condition     = aws_ses_email_identity.report_sender[0].email == "informes@acogida.example" && module.forecast_published_topic.email_endpoints == tolist(["mlops@acogida.example"])
     error_message = "The sender gets an SES identity; the topic an e-mail subscription."
   }
 
@@ -491,7 +491,7 @@ run "each_role_may_do_only_its_stage" {
     condition = (
       one([for s in jsondecode(aws_iam_role_policy.stage["publish"].policy).Statement : s if s.Sid == "WriteForecastRows"]).Resource == aws_dynamodb_table.forecasts.arn &&
       one([for s in jsondecode(aws_iam_role_policy.stage["publish"].policy).Statement : s if s.Sid == "WriteReports"]).Resource == "arn:aws:s3:::acogida-test-reports-123456789012/reports/*" &&
-      one([for s in jsondecode(aws_iam_role_policy.stage["publish"].policy).Statement : s if s.Sid == "AnnouncePublication"]).Resource == aws_sns_topic.forecast_published.arn
+      one([for s in jsondecode(aws_iam_role_policy.stage["publish"].policy).Statement : s if s.Sid == "AnnouncePublication"]).Resource == module.forecast_published_topic.topic_arn
     )
     error_message = "publish writes the forecasts table, reports/ and the forecast topic."
   }
