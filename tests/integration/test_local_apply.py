@@ -203,8 +203,10 @@ def test_inventory(deployment):
     assert count_per_function("module.transcription", "aws_lambda_function.this") == 2
     assert count_per_function("module.transcription", "aws_ecr_repository.this") == 2
     assert count_per_function("module.transcription", "aws_iam_role.this") == 2
-    assert count("module.transcription.aws_sqs_queue.") == 3
-    assert count("module.transcription.aws_sns_topic.") == 1
+    # the uploads queue and its DLQ (module queue_with_dlq), the events DLQ; the alerts topic
+    assert count("module.transcription.module.audio_uploads_queue.aws_sqs_queue.") == 2
+    assert count("module.transcription.aws_sqs_queue.transcription_done_dlq") == 1
+    assert count("module.transcription.module.alerts_topic.aws_sns_topic.this") == 1
     assert (
         count("module.transcription.aws_cloudwatch_metric_alarm.")
         + count_per_function("module.transcription", "aws_cloudwatch_metric_alarm.errors")
@@ -215,7 +217,10 @@ def test_inventory(deployment):
     # module bi (home region): export, bulk upload, Glue, Athena
     assert count_per_function("module.bi", "aws_lambda_function.this") == 2
     assert count_per_function("module.bi", "aws_ecr_repository.this") == 2
-    assert count("module.bi.aws_sqs_queue.") == 3
+    assert count("module.bi.module.bulk_uploads_queue.aws_sqs_queue.") == 2  # queue + its DLQ
+    assert count("module.bi.aws_sqs_queue.export_dlq") == 1
+    assert count("module.bi.module.uploads_topic.aws_sns_topic.this") == 1
+    assert count("module.landing_zone.module.alerts_topic.aws_sns_topic.this") == 1
     assert count("module.bi.aws_lambda_event_source_mapping.") == 2
     assert count("module.bi.aws_s3_bucket_notification.") == 1
     assert count("module.bi.aws_glue_job.") == 1

@@ -3,19 +3,19 @@
 
 locals {
   dead_letter_queues = {
-    export_submissions = aws_sqs_queue.export_dlq
-    bulk_uploads       = aws_sqs_queue.bulk_uploads_dlq
+    export_submissions = aws_sqs_queue.export_dlq.name
+    bulk_uploads       = module.bulk_uploads_queue.dlq_name
   }
 }
 
 resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   for_each = local.dead_letter_queues
 
-  alarm_name          = "${each.value.name}-not-empty"
-  alarm_description   = "Messages are waiting in ${each.value.name}: inspect and redrive them."
+  alarm_name          = "${each.value}-not-empty"
+  alarm_description   = "Messages are waiting in ${each.value}: inspect and redrive them."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = each.value.name }
+  dimensions          = { QueueName = each.value }
   statistic           = "Maximum"
   period              = 300
   evaluation_periods  = 1

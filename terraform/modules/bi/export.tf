@@ -63,14 +63,27 @@ resource "aws_lambda_event_source_mapping" "intakes_stream" {
   depends_on = [module.function]
 }
 
+locals {
+  export_dlq_name = "${var.name_prefix}-export-submissions-dlq"
+}
+
+# Its policy is the queue's own argument (one CreateQueue call) and names the queue's ARN, built
+# from the name to avoid a self-reference.
 resource "aws_sqs_queue" "export_dlq" {
-  name                              = "${var.name_prefix}-export-submissions-dlq"
+  name                              = local.export_dlq_name
   message_retention_seconds         = local.dlq_retention_seconds
   kms_master_key_id                 = var.messaging_kms_key_arn
   kms_data_key_reuse_period_seconds = local.kms_data_key_reuse_sec
 
   policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [local.deny_queue_requests_without_tls["export_dlq"]]
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyRequestsWithoutTls"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "sqs:*"
+      Resource  = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.export_dlq_name}"
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
   })
 }

@@ -66,7 +66,7 @@ locals {
         Sid      = "ConsumeBulkUploadsQueue"
         Effect   = "Allow"
         Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
-        Resource = aws_sqs_queue.bulk_uploads.arn
+        Resource = module.bulk_uploads_queue.queue_arn
       },
       {
         # Read the upload, then delete every version of it: it holds document numbers.
@@ -98,7 +98,7 @@ locals {
         Sid      = "PublishUploadOutcome"
         Effect   = "Allow"
         Action   = ["sns:Publish"]
-        Resource = aws_sns_topic.uploads.arn
+        Resource = module.uploads_topic.topic_arn
       },
       {
         # Queue messages are decrypted, topic messages encrypted with the messaging key.

@@ -71,7 +71,7 @@ locals {
     })
     bulk_upload = merge(local.common_environment, {
       POWERTOOLS_SERVICE_NAME = "bulk_upload"
-      UPLOADS_TOPIC_ARN       = aws_sns_topic.uploads.arn
+      UPLOADS_TOPIC_ARN       = module.uploads_topic.topic_arn
       OFFICE_TIMEZONE         = var.office_timezone
     })
   }

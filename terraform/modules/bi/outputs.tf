@@ -25,12 +25,12 @@ output "pseudonymisation_secret_arn" {
 
 output "bulk_uploads_queue_url" {
   description = "URL of the bulk-uploads queue (S3 notifications of raw/uploads/)."
-  value       = aws_sqs_queue.bulk_uploads.url
+  value       = module.bulk_uploads_queue.queue_url
 }
 
 output "bulk_uploads_topic_arn" {
   description = "ARN of the topic each processed upload is announced on."
-  value       = aws_sns_topic.uploads.arn
+  value       = module.uploads_topic.topic_arn
 }
 
 output "export_dlq_url" {

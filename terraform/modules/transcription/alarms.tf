@@ -5,8 +5,8 @@
 
 locals {
   dead_letter_queues = {
-    audio_uploads      = aws_sqs_queue.audio_uploads_dlq
-    transcription_done = aws_sqs_queue.transcription_done_dlq
+    audio_uploads      = { name = module.audio_uploads_queue.dlq_name, url = module.audio_uploads_queue.dlq_url }
+    transcription_done = { name = aws_sqs_queue.transcription_done_dlq.name, url = aws_sqs_queue.transcription_done_dlq.url }
   }
 }
 
@@ -24,6 +24,6 @@ resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-  ok_actions          = [aws_sns_topic.alerts.arn]
+  alarm_actions       = [module.alerts_topic.topic_arn]
+  ok_actions          = [module.alerts_topic.topic_arn]
 }

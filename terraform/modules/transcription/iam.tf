@@ -40,7 +40,7 @@ locals {
         Sid      = "ConsumeAudioUploadsQueue"
         Effect   = "Allow"
         Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
-        Resource = aws_sqs_queue.audio_uploads.arn
+        Resource = module.audio_uploads_queue.queue_arn
       },
       {
         # Transcribe reads the media and writes its output with the caller's permissions.

@@ -32,13 +32,13 @@ module "function" {
   ecr_kms_key_arn    = aws_kms_key.speech.arn
 
   policy_json     = local.function_policies[each.key]
-  alarm_topic_arn = aws_sns_topic.alerts.arn
+  alarm_topic_arn = module.alerts_topic.topic_arn
 }
 
 # --- transcription_start: audio-uploads queue -------------------------------------------------
 
 resource "aws_lambda_event_source_mapping" "audio_uploads" {
-  event_source_arn        = aws_sqs_queue.audio_uploads.arn
+  event_source_arn        = module.audio_uploads_queue.queue_arn
   function_name           = module.function["transcription_start"].function_arn
   batch_size              = 10
   function_response_types = ["ReportBatchItemFailures"]

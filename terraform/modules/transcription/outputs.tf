@@ -30,7 +30,7 @@ output "speech_kms_alias_name" {
 
 output "alerts_topic_arn" {
   description = "ARN of the language region's alerts topic (the alarms of this module notify it)."
-  value       = aws_sns_topic.alerts.arn
+  value       = module.alerts_topic.topic_arn
 }
 
 output "function_names" {
@@ -65,17 +65,17 @@ output "ecr_repository_urls" {
 
 output "audio_uploads_queue_url" {
   description = "URL of the queue S3 notifies for each object created under the speech bucket's audio/ prefix."
-  value       = aws_sqs_queue.audio_uploads.id
+  value       = module.audio_uploads_queue.queue_url
 }
 
 output "audio_uploads_queue_arn" {
   description = "ARN of the audio-uploads queue."
-  value       = aws_sqs_queue.audio_uploads.arn
+  value       = module.audio_uploads_queue.queue_arn
 }
 
 output "dead_letter_queue_urls" {
   description = "DLQ URL by source: audio_uploads (messages transcription_start failed five times), transcription_done (events EventBridge or the async retries could not deliver)."
-  value       = { for name, queue in local.dead_letter_queues : name => queue.id }
+  value       = { for name, queue in local.dead_letter_queues : name => queue.url }
 }
 
 output "transcription_job_prefix" {

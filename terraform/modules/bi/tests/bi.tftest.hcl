@@ -164,7 +164,8 @@ run "uploads_notify_a_queue_that_feeds_bulk_upload" {
   assert {
     condition = (
       one(aws_s3_bucket_notification.raw.queue).filter_prefix == "uploads/" &&
-      one(aws_s3_bucket_notification.raw.queue).queue_arn == aws_sqs_queue.bulk_uploads.arn &&
+      one(aws_s3_bucket_notification.raw.queue).queue_arn == module.bulk_uploads_queue.queue_arn &&
+      aws_lambda_event_source_mapping.bulk_uploads.event_source_arn == module.bulk_uploads_queue.queue_arn &&
       aws_lambda_event_source_mapping.bulk_uploads.batch_size == 1
     )
     error_message = "Objects created under raw/uploads/ notify the bulk-uploads queue, one upload per invocation."
@@ -172,17 +173,31 @@ run "uploads_notify_a_queue_that_feeds_bulk_upload" {
 
   assert {
     condition = (
-      one([for s in jsondecode(aws_sqs_queue.bulk_uploads.policy).Statement : s if s.Sid == "RawBucketNotifiesUploads"]).Condition.ArnEquals["aws:SourceArn"] == "arn:aws:s3:::acogida-test-raw-123456789012" &&
-      jsondecode(aws_sqs_queue.bulk_uploads.redrive_policy).maxReceiveCount == 5 &&
-      aws_sqs_queue.bulk_uploads.visibility_timeout_seconds == 1800 &&
-      aws_sqs_queue.bulk_uploads.kms_master_key_id == var.messaging_kms_key_arn
+      one([for s in jsondecode(module.bulk_uploads_queue.queue_policy_json).Statement : s if s.Sid == "RawBucketNotifiesUploads"]).Condition.ArnEquals["aws:SourceArn"] == "arn:aws:s3:::acogida-test-raw-123456789012" &&
+      one([for s in jsondecode(module.bulk_uploads_queue.queue_policy_json).Statement : s if s.Sid == "RawBucketNotifiesUploads"]).Principal == { Service = "s3.amazonaws.com" } &&
+      module.bulk_uploads_queue.queue_name == "acogida-test-bulk-uploads" && module.bulk_uploads_queue.dlq_name == "acogida-test-bulk-uploads-dlq" &&
+      module.bulk_uploads_queue.max_receive_count == 5 &&
+      module.bulk_uploads_queue.visibility_timeout_seconds == 1800 &&
+      module.bulk_uploads_queue.kms_key_arn == var.messaging_kms_key_arn
     )
     error_message = "Only the raw bucket sends; five receives then the DLQ; visibility six times the timeout; encrypted."
   }
 
   assert {
-    condition     = module.function["bulk_upload"].environment_variables.OFFICE_TIMEZONE == "Europe/Madrid" && module.function["bulk_upload"].environment_variables.UPLOADS_TOPIC_ARN == aws_sns_topic.uploads.arn
+    condition     = module.function["bulk_upload"].environment_variables.OFFICE_TIMEZONE == "Europe/Madrid" && module.function["bulk_upload"].environment_variables.UPLOADS_TOPIC_ARN == module.uploads_topic.topic_arn
     error_message = "bulk_upload reads naive times in the offices' zone and announces outcomes on the uploads topic."
+  }
+
+  assert {
+    condition = (module.uploads_topic.topic_name == "acogida-test-bulk-uploads" && module.uploads_topic.kms_key_arn == var.messaging_kms_key_arn &&
+      [for s in jsondecode(module.uploads_topic.policy_json).Statement : s.Sid] == ["AccountManagesTheTopic", "DenyRequestsWithoutTls"] &&
+    output.bulk_uploads_topic_arn == module.uploads_topic.topic_arn)
+    error_message = "The uploads topic is encrypted with the messaging key; only this account uses it, never over plain HTTP."
+  }
+
+  assert {
+    condition     = toset(keys(aws_cloudwatch_metric_alarm.dlq_depth)) == toset(["export_submissions", "bulk_uploads"]) && aws_cloudwatch_metric_alarm.dlq_depth["bulk_uploads"].dimensions.QueueName == "acogida-test-bulk-uploads-dlq"
+    error_message = "Each DLQ (the export's and the uploads queue's) has a depth alarm."
   }
 }
 

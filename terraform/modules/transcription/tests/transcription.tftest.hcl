@@ -371,7 +371,7 @@ run "roles_trusted_by_lambda_only_with_named_actions" {
 
   assert {
     condition = anytrue([for statement in jsondecode(module.function["transcription_start"].policy_json).Statement :
-    contains(flatten([statement.Action]), "sqs:ReceiveMessage") && statement.Resource == aws_sqs_queue.audio_uploads.arn])
+    contains(flatten([statement.Action]), "sqs:ReceiveMessage") && statement.Resource == module.audio_uploads_queue.queue_arn])
     error_message = "transcription_start consumes the audio-uploads queue."
   }
 
@@ -420,28 +420,27 @@ run "queues_encrypted_redriven_and_wired" {
   command = apply
 
   assert {
-    condition = alltrue([for queue in [aws_sqs_queue.audio_uploads, aws_sqs_queue.audio_uploads_dlq, aws_sqs_queue.transcription_done_dlq] :
-    queue.kms_master_key_id == aws_kms_key.speech.arn])
-    error_message = "Every queue is encrypted with the speech key."
+    condition     = module.audio_uploads_queue.kms_key_arn == aws_kms_key.speech.arn && aws_sqs_queue.transcription_done_dlq.kms_master_key_id == aws_kms_key.speech.arn
+    error_message = "Every queue is encrypted with the speech key (the uploads queue and its DLQ: module queue_with_dlq)."
   }
 
   assert {
-    condition     = jsondecode(aws_sqs_queue.audio_uploads.redrive_policy).maxReceiveCount == 5 && jsondecode(aws_sqs_queue.audio_uploads.redrive_policy).deadLetterTargetArn == aws_sqs_queue.audio_uploads_dlq.arn
-    error_message = "Uploads move to their DLQ after five receives."
+    condition     = module.audio_uploads_queue.max_receive_count == 5 && module.audio_uploads_queue.dlq_name == "acogida-test-audio-uploads-dlq" && module.audio_uploads_queue.queue_name == "acogida-test-audio-uploads"
+    error_message = "Uploads move to their DLQ, acogida-<env>-audio-uploads-dlq, after five receives."
   }
 
   assert {
-    condition     = aws_sqs_queue.audio_uploads.visibility_timeout_seconds >= 6 * module.function["transcription_start"].timeout
+    condition     = module.audio_uploads_queue.visibility_timeout_seconds >= 6 * module.function["transcription_start"].timeout
     error_message = "The queue's visibility timeout is at least six times the consumer's timeout."
   }
 
   assert {
-    condition     = aws_sqs_queue.audio_uploads_dlq.message_retention_seconds == 1209600 && aws_sqs_queue.transcription_done_dlq.message_retention_seconds == 1209600
-    error_message = "DLQs keep messages for 14 days."
+    condition     = aws_sqs_queue.transcription_done_dlq.message_retention_seconds == 1209600
+    error_message = "The events DLQ keeps messages for 14 days (the uploads DLQ: module queue_with_dlq's default)."
   }
 
   assert {
-    condition = anytrue([for statement in jsondecode(aws_sqs_queue.audio_uploads.policy).Statement :
+    condition = anytrue([for statement in jsondecode(module.audio_uploads_queue.queue_policy_json).Statement :
       statement.Effect == "Allow" && statement.Principal == { Service = "s3.amazonaws.com" } &&
       try(statement.Condition.ArnEquals["aws:SourceArn"], "") == "arn:aws:s3:::acogida-test-speech-123456789012" &&
     try(statement.Condition.StringEquals["aws:SourceAccount"], "") == "123456789012"])
@@ -449,8 +448,8 @@ run "queues_encrypted_redriven_and_wired" {
   }
 
   assert {
-    condition = alltrue([for queue in [aws_sqs_queue.audio_uploads, aws_sqs_queue.transcription_done_dlq] :
-    anytrue([for statement in jsondecode(queue.policy).Statement : statement.Effect == "Deny" && try(statement.Condition.Bool["aws:SecureTransport"], "") == "false"])])
+    condition = alltrue([for policy in [module.audio_uploads_queue.queue_policy_json, aws_sqs_queue.transcription_done_dlq.policy] :
+    anytrue([for statement in jsondecode(policy).Statement : statement.Effect == "Deny" && try(statement.Condition.Bool["aws:SecureTransport"], "") == "false"])])
     error_message = "Plain-HTTP requests to the queues are denied."
   }
 
@@ -464,14 +463,14 @@ run "queues_encrypted_redriven_and_wired" {
     condition = (aws_s3_bucket_notification.speech.bucket == aws_s3_bucket.speech.id &&
       one(aws_s3_bucket_notification.speech.queue).filter_prefix == "audio/" &&
       one(aws_s3_bucket_notification.speech.queue).events == toset(["s3:ObjectCreated:*"]) &&
-    one(aws_s3_bucket_notification.speech.queue).queue_arn == aws_sqs_queue.audio_uploads.arn)
+    one(aws_s3_bucket_notification.speech.queue).queue_arn == module.audio_uploads_queue.queue_arn)
     error_message = "Objects created under the speech bucket's audio/ notify the uploads queue."
   }
 
   assert {
     condition = (aws_lambda_event_source_mapping.audio_uploads.batch_size == 10 &&
       aws_lambda_event_source_mapping.audio_uploads.function_response_types == toset(["ReportBatchItemFailures"]) &&
-      aws_lambda_event_source_mapping.audio_uploads.event_source_arn == aws_sqs_queue.audio_uploads.arn &&
+      aws_lambda_event_source_mapping.audio_uploads.event_source_arn == module.audio_uploads_queue.queue_arn &&
     aws_lambda_event_source_mapping.audio_uploads.enabled)
     error_message = "transcription_start reads the uploads queue in batches of 10, reports partial failures, and is enabled unless turned off."
   }
@@ -537,25 +536,25 @@ run "alarms_notify_the_language_region_topic" {
 
   assert {
     condition = alltrue([for alarm in values(aws_cloudwatch_metric_alarm.dlq_depth) :
-    alarm.alarm_actions == toset([aws_sns_topic.alerts.arn]) && alarm.ok_actions == toset([aws_sns_topic.alerts.arn]) && alarm.threshold == 0 && alarm.comparison_operator == "GreaterThanThreshold"])
+    alarm.alarm_actions == toset([module.alerts_topic.topic_arn]) && alarm.ok_actions == toset([module.alerts_topic.topic_arn]) && alarm.threshold == 0 && alarm.comparison_operator == "GreaterThanThreshold"])
     error_message = "Every DLQ alarm fires on any occurrence and notifies the topic of its own region, on alarm and on recovery (the function alarms: module lambda_function, given the same topic)."
   }
 
   assert {
-    condition     = aws_sns_topic.alerts.name == "acogida-test-language-alerts" && aws_sns_topic.alerts.kms_master_key_id == aws_kms_key.speech.arn
+    condition     = module.alerts_topic.topic_name == "acogida-test-language-alerts" && module.alerts_topic.kms_key_arn == aws_kms_key.speech.arn
     error_message = "The language region's alerts topic is encrypted with the speech key."
   }
 
   assert {
     condition = (
-      one([for statement in jsondecode(aws_sns_topic_policy.alerts.policy).Statement : statement if statement.Sid == "AlarmsAndEventsOfThisAccountPublish"]).Condition.StringEquals["aws:SourceAccount"] == "123456789012" &&
-      one([for statement in jsondecode(aws_sns_topic_policy.alerts.policy).Statement : statement if statement.Sid == "DenyRequestsWithoutTls"]).Effect == "Deny"
+      one([for statement in jsondecode(module.alerts_topic.policy_json).Statement : statement if statement.Sid == "AlarmsAndEventsOfThisAccountPublish"]).Condition.StringEquals["aws:SourceAccount"] == "123456789012" &&
+      one([for statement in jsondecode(module.alerts_topic.policy_json).Statement : statement if statement.Sid == "DenyRequestsWithoutTls"]).Effect == "Deny"
     )
     error_message = "Alarms and events of this account may publish; plain HTTP is denied."
   }
 
   assert {
-    condition     = [for subscription in aws_sns_topic_subscription.alert_emails : subscription.endpoint] == ["guardia@acogida.example.org"] && output.alerts_topic_arn == aws_sns_topic.alerts.arn
+    condition     = module.alerts_topic.email_endpoints == tolist(["guardia@acogida.example.org"]) && output.alerts_topic_arn == module.alerts_topic.topic_arn
     error_message = "The alert e-mail addresses subscribe to the topic."
   }
 }
