@@ -466,7 +466,7 @@ def _holiday_ratio(days: pd.Series, values: np.ndarray) -> tuple[float | None, n
     # Only the holidays from Monday to Saturday, in order (checking every day costs seconds on
     # 1,000 series).
     flags = np.fromiter((date in holiday_dates for date in index.date), dtype=bool, count=len(index))
-    for day in index[flags & (index.weekday != 6)]:
+    for day in index[flags & (index.day_of_week != 6)]:
         neighbours = [day + pd.Timedelta(weeks=k) for k in (-3, -2, -1, 1, 2, 3)]
         usable = [
             values[position[n]] for n in neighbours if n in position and not is_national_holiday(n.date())
