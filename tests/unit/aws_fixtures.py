@@ -168,3 +168,19 @@ def lake_stores(intake_stores: IntakeStores, monkeypatch: pytest.MonkeyPatch) ->
     lake_target.cache_clear()
     yield LakeStores(s3, RAW_BUCKET, kms_key_arn, secret_arn)
     lake_target.cache_clear()
+
+
+def create_forecasts_table(dynamodb: Any, name: str) -> None:
+    """The forecasts table as module ml makes it: series (hash), date (range)."""
+    dynamodb.create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "series", "KeyType": "HASH"},
+            {"AttributeName": "date", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "series", "AttributeType": "S"},
+            {"AttributeName": "date", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )

@@ -16,6 +16,7 @@ from acogida.adapters.pipeline_runs import PipelineBusyError, RunStatus, StageSt
 from acogida.handlers import forecast_api
 from acogida.local.events import http_api_event, route_function
 from acogida.local.lambda_context import LocalLambdaContext
+from tests.unit.aws_fixtures import create_forecasts_table
 
 REGION = "eu-south-2"
 TABLE = "acogida-test-forecasts"
@@ -45,18 +46,7 @@ def forecast_stores(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name=REGION)
-        dynamodb.create_table(
-            TableName=TABLE,
-            KeySchema=[
-                {"AttributeName": "series", "KeyType": "HASH"},
-                {"AttributeName": "date", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "series", "AttributeType": "S"},
-                {"AttributeName": "date", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_forecasts_table(dynamodb, TABLE)
         days = [
             ForecastDay(
                 office,
@@ -244,3 +234,13 @@ def test_logs_carry_no_query_values_beyond_codes(forecast_stores, capsys):
     call("GET", "/forecast", workforce_type="<script>alert(1)</script>", start="2026-12-01", end="2026-12-02")
     out = capsys.readouterr().out
     assert "<script>" not in out
+
+
+def test_a_failing_store_is_a_503_with_a_reason(forecast_stores):
+    forecast_stores.delete_table(TableName=TABLE)
+    status, body = call("GET", "/forecast", workforce_type="lawyer", start="2026-12-01", end="2026-12-02")
+    assert status == 503
+    assert body == {
+        "error": "backend_unavailable",
+        "message": "the forecast store is unavailable; retry later",
+    }

@@ -31,6 +31,7 @@ from acogida.mlops.stages import (
     stage_clients,
     train_stage,
 )
+from tests.unit.aws_fixtures import create_forecasts_table
 
 REGION = "eu-south-2"
 HORIZON = 14
@@ -213,18 +214,7 @@ def publish_stores(monkeypatch: pytest.MonkeyPatch):
     with mock_aws():
         target = AwsTarget(REGION)
         dynamodb = target.client("dynamodb")
-        dynamodb.create_table(
-            TableName="acogida-test-forecasts",
-            KeySchema=[
-                {"AttributeName": "series", "KeyType": "HASH"},
-                {"AttributeName": "date", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "series", "AttributeType": "S"},
-                {"AttributeName": "date", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_forecasts_table(dynamodb, "acogida-test-forecasts")
         s3 = target.client("s3")
         s3.create_bucket(
             Bucket="acogida-test-reports", CreateBucketConfiguration={"LocationConstraint": REGION}

@@ -37,7 +37,7 @@ from acogida.adapters.pipeline_runs import (
     local_pipeline,
 )
 from acogida.etl.workforce import load_workforce_config
-from acogida.handlers.http import ApiError, Caller, caller_from_claims, json_response
+from acogida.handlers.http import ApiError, Caller, backend_unavailable, caller_from_claims, json_response
 from acogida.handlers.runtime import required_setting
 
 READER_GROUPS = frozenset({"technician", "coordinator"})
@@ -233,12 +233,7 @@ def _api_error(error: ApiError) -> Response[str]:
 
 @app.exception_handler(ClientError)
 def _aws_error(error: ClientError) -> Response[str]:
-    code = error.response.get("Error", {}).get("Code", "Unknown")
-    logger.error("AWS call failed", extra={"aws_error_code": code, "operation": error.operation_name})
-    metrics.add_metric(name="BackendErrors", unit=MetricUnit.Count, value=1)
-    return json_response(
-        503, {"error": "backend_unavailable", "message": "the forecast store is unavailable; retry later"}
-    )
+    return backend_unavailable(error, logger, metrics, "the forecast store")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -10,7 +10,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.metrics import MetricUnit
+from botocore.exceptions import ClientError
 
 
 class ApiError(Exception):
@@ -63,3 +66,12 @@ def json_response(status: int, body: dict[str, Any]) -> Response[str]:
         body=json.dumps(body, ensure_ascii=False),
         headers={"Cache-Control": "no-store"},
     )
+
+
+def backend_unavailable(error: ClientError, logger: Logger, metrics: Metrics, what: str) -> Response[str]:
+    """A failed AWS call: logged by its code (never the request), counted, answered 503."""
+    code = error.response.get("Error", {}).get("Code", "Unknown")
+    logger.error("AWS call failed", extra={"aws_error_code": code, "operation": error.operation_name})
+    metrics.add_metric(name="BackendErrors", unit=MetricUnit.Count, value=1)
+    message = f"{what} is unavailable; retry later"
+    return json_response(503, {"error": "backend_unavailable", "message": message})

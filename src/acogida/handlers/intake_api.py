@@ -29,7 +29,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
-from acogida.handlers.http import ApiError, Caller, caller_from_claims, json_response
+from acogida.handlers.http import ApiError, Caller, backend_unavailable, caller_from_claims, json_response
 from acogida.handlers.runtime import dependencies
 from acogida.intake.record import (
     MAX_SEGMENT_CHARS,
@@ -242,12 +242,7 @@ def _intake_error(error: IntakeError) -> Response[str]:
 
 @app.exception_handler(ClientError)
 def _aws_error(error: ClientError) -> Response[str]:
-    code = error.response.get("Error", {}).get("Code", "Unknown")
-    logger.error("AWS call failed", extra={"aws_error_code": code, "operation": error.operation_name})
-    metrics.add_metric(name="BackendErrors", unit=MetricUnit.Count, value=1)
-    return json_response(
-        503, {"error": "backend_unavailable", "message": "storage is unavailable; retry later"}
-    )
+    return backend_unavailable(error, logger, metrics, "storage")
 
 
 # --------------------------------------------------------------------------------------------------
