@@ -37,3 +37,8 @@ output "sns_alerts_topic_name" {
   description = "Name of the operational alerts topic."
   value       = module.alerts_topic.topic_name
 }
+
+output "access_logs_bucket_policy" {
+  description = "Policy (JSON) of the access-logs bucket: S3 server access log delivery from this account's buckets, the front load balancer's log delivery under load_balancer_log_prefix when set, TLS only."
+  value       = aws_s3_bucket_policy.access_logs.policy
+}

@@ -237,8 +237,8 @@ resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
 locals {
   access_logs_policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
-      {
+    Statement = concat(
+      [{
         Sid       = "S3LogDeliveryFromThisAccountsBuckets"
         Effect    = "Allow"
         Principal = { Service = "logging.s3.${local.dns_suffix}" }
@@ -248,16 +248,27 @@ locals {
           StringEquals = { "aws:SourceAccount" = local.account_id }
           ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:s3:::${var.name_prefix}-*" }
         }
-      },
-      {
+      }],
+      # The front's load balancer (module app) writes its access logs under
+      # <load_balancer_log_prefix>/AWSLogs/<account>/. Regions opened since August 2022
+      # (eu-south-2 among them) deliver through this service principal; older regions would need
+      # their regional ELB account instead.
+      var.load_balancer_log_prefix == null ? [] : [{
+        Sid       = "LoadBalancerLogDelivery"
+        Effect    = "Allow"
+        Principal = { Service = "logdelivery.elasticloadbalancing.${local.dns_suffix}" }
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.access_logs.arn}/${var.load_balancer_log_prefix}/AWSLogs/${local.account_id}/*"
+      }],
+      [{
         Sid       = "DenyRequestsWithoutTls"
         Effect    = "Deny"
         Principal = "*"
         Action    = "s3:*"
         Resource  = [aws_s3_bucket.access_logs.arn, "${aws_s3_bucket.access_logs.arn}/*"]
         Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
+      }],
+    )
   })
 }
 

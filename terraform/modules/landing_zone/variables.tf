@@ -77,3 +77,14 @@ variable "alert_email_addresses" {
     error_message = "Every entry of alert_email_addresses must be an e-mail address."
   }
 }
+
+variable "load_balancer_log_prefix" {
+  description = "Prefix under which the front's load balancer (module app) writes access logs into the access-logs bucket; the bucket policy then admits ELB log delivery to <prefix>/AWSLogs/<account>/ only. null: no load balancer logs here (front hosting off)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.load_balancer_log_prefix == null || can(regex("^[a-z0-9][a-z0-9/_.-]*[a-z0-9]$", var.load_balancer_log_prefix))
+    error_message = "load_balancer_log_prefix must be lowercase letters, digits, / _ . - without leading or trailing slash (ELB appends AWSLogs/ itself)."
+  }
+}

@@ -129,6 +129,48 @@ run "every_bucket_policy_denies_plain_http" {
   }
 }
 
+run "access_log_bucket_admits_no_load_balancer_by_default" {
+  command = apply
+
+  assert {
+    condition     = [for statement in jsondecode(output.access_logs_bucket_policy).Statement : statement.Sid] == ["S3LogDeliveryFromThisAccountsBuckets", "DenyRequestsWithoutTls"]
+    error_message = "Without load_balancer_log_prefix the access-log bucket admits S3 log delivery only."
+  }
+}
+
+run "access_log_bucket_admits_the_front_load_balancer_under_its_prefix" {
+  command = apply
+
+  variables {
+    load_balancer_log_prefix = "alb/acogida-test-front"
+  }
+
+  assert {
+    condition = [for statement in jsondecode(output.access_logs_bucket_policy).Statement : {
+      effect = statement.Effect, principal = statement.Principal, action = statement.Action, resource = statement.Resource
+      } if statement.Sid == "LoadBalancerLogDelivery"] == [{
+      effect   = "Allow", principal = { Service = "logdelivery.elasticloadbalancing.amazonaws.com" }, action = "s3:PutObject"
+      resource = "arn:aws:s3:::mock-bucket/alb/acogida-test-front/AWSLogs/123456789012/*"
+    }]
+    error_message = "ELB log delivery may only put objects under <prefix>/AWSLogs/<this account>/."
+  }
+
+  assert {
+    condition     = [for statement in jsondecode(output.access_logs_bucket_policy).Statement : statement.Sid] == ["S3LogDeliveryFromThisAccountsBuckets", "LoadBalancerLogDelivery", "DenyRequestsWithoutTls"]
+    error_message = "The TLS-only deny stays with the load balancer's statement."
+  }
+}
+
+run "rejects_a_log_prefix_with_slashes_at_the_ends" {
+  command = plan
+
+  variables {
+    load_balancer_log_prefix = "/alb/"
+  }
+
+  expect_failures = [var.load_balancer_log_prefix]
+}
+
 run "lifecycle_expires_transcripts_and_old_versions" {
   command = apply
 
