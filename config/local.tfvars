@@ -29,6 +29,14 @@ cors_allowed_origins              = []
 # language_region) for the local runtime.
 audio_uploads_trigger_enabled = false
 
+# The front is not hosted here: the emulator runs no containers and holds no certificate. The
+# local runtime serves the front on http://127.0.0.1:8080 with terraform output
+# front_runtime_environment. The identity pool and its role are created, but moto does not
+# implement SetIdentityPoolRoles, so the role is not attached (no Transcribe locally anyway).
+front_hosting_enabled       = false
+identity_pool_roles_enabled = false
+nat_gateway_enabled         = false
+
 # The runner overrides the port when MOTO_PORT is not 5000 (-var emulator_endpoint=...).
 emulator_endpoint = "http://127.0.0.1:5000"
 emulator_services = [

@@ -26,6 +26,22 @@ comprehend_enabled = true
 # The front's origin (https://...) once the front is deployed; empty means no browser origin.
 cors_allowed_origins = []
 
+# The browser's Transcribe streaming credentials: the identity pool's role is attached (only local
+# mode goes without it).
+identity_pool_roles_enabled = true
+
+# The front on AWS: ECS Fargate (ARM64 nginx) in private subnets behind a public HTTPS load
+# balancer, no NAT gateway (the tasks reach ECR and CloudWatch Logs through VPC endpoints).
+# front_certificate_arn is the ACM certificate of the front's domain in aws_region, in this
+# environment's account; like aws_account_id, replace it with yours when you adopt the platform,
+# point the domain at terraform output front_url's host, and add https://<domain> to
+# cors_allowed_origins.
+front_hosting_enabled = true
+front_certificate_arn = "arn:aws:acm:eu-south-2:222222222222:certificate/00000002-acc0-4000-8000-0000000f0202"
+front_desired_count   = 1
+front_vpc_cidr        = "10.40.0.0/16"
+nat_gateway_enabled   = false
+
 # Forecast (module ml): the pipeline takes the repository archive s3://<artifacts bucket>/mlops/source.zip
 # (or a GitHub/GitLab repository: mlops_source_provider = "CodeStarSourceConnection" with
 # mlops_repository_id).

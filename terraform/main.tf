@@ -35,6 +35,10 @@ locals {
     ManagedBy   = "terraform"
   }
 
+  # Where the front's load balancer writes access logs in the landing zone's access-logs bucket
+  # (null without front hosting: the bucket policy then admits no load balancer).
+  front_access_logs_prefix = var.front_hosting_enabled ? "alb/${local.name_prefix}-front" : null
+
   # Image tag overrides by module (the root variable names all three functions).
   app_functions           = ["intake_api"]
   transcription_functions = ["transcription_start", "transcription_done"]
@@ -53,6 +57,8 @@ module "landing_zone" {
   kms_deletion_window_days          = local.disposable ? 7 : 30
   force_destroy_buckets             = local.disposable
   alert_email_addresses             = var.alert_email_addresses
+  # The bucket policy admits the front load balancer's log delivery only when there is one.
+  load_balancer_log_prefix = local.front_access_logs_prefix
 }
 
 module "database" {
@@ -87,6 +93,7 @@ module "app" {
 
   image_tag                 = var.image_tag
   image_tags                = { for name, tag in var.image_tags : name => tag if contains(local.app_functions, name) }
+  front_image_tag           = lookup(var.image_tags, "front", null)
   force_delete_repositories = local.disposable
 
   log_level          = var.log_level
@@ -99,6 +106,17 @@ module "app" {
   api_throttling_burst_limit = var.api_throttling_burst_limit
 
   user_pool_deletion_protection = !local.disposable
+
+  # The browser's Transcribe streaming credentials, and the front's hosting (off in local mode).
+  identity_pool_roles_enabled = var.identity_pool_roles_enabled
+  front_hosting_enabled       = var.front_hosting_enabled
+  certificate_arn             = var.front_certificate_arn
+  access_logs_bucket_name     = module.landing_zone.s3_bucket_names["access-logs"]
+  access_logs_prefix          = local.front_access_logs_prefix
+  front_desired_count         = var.front_desired_count
+  front_vpc_cidr              = var.front_vpc_cidr
+  nat_gateway_enabled         = var.nat_gateway_enabled
+  front_deletion_protection   = !local.disposable
 }
 
 # The batch transcription path, in the language region. It reaches the intake data (tables,

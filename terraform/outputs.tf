@@ -128,6 +128,26 @@ output "cognito_issuer" {
   value       = module.app.cognito_issuer
 }
 
+output "cognito_identity_pool_id" {
+  description = "Id of the identity pool whose authenticated identities may only start streaming transcriptions (in language_region)."
+  value       = module.app.cognito_identity_pool_id
+}
+
+output "front_url" {
+  description = "https URL of the front's load balancer (its DNS name; the certificate's domain should point at it); null when front_hosting_enabled is false (local mode: the local runtime serves the front on 127.0.0.1:8080)."
+  value       = module.app.front_url
+}
+
+output "front_runtime_environment" {
+  description = "The front's runtime configuration (API_URL, COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID, COGNITO_IDENTITY_POOL_ID, AWS_REGION, TRANSCRIBE_REGION): the container's environment on AWS, and what the local runtime serves the front with."
+  value       = module.app.front_runtime_environment
+}
+
+output "front_ecr_repository_url" {
+  description = "Repository of the front's nginx image (push <url>:<tag>; image_tags[\"front\"] or image_tag picks the tag); null without front hosting."
+  value       = module.app.front_ecr_repository_url
+}
+
 output "lambda_function_names" {
   description = "Lambda function names by function key (intake_api, export_submissions, bulk_upload, forecast_api in aws_region; transcription_start, transcription_done in language_region)."
   value       = merge(module.app.function_names, module.transcription.function_names, module.bi.function_names, module.ml.function_names)

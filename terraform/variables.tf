@@ -138,13 +138,13 @@ variable "image_tag" {
 }
 
 variable "image_tags" {
-  description = "Per-function image tags overriding image_tag (keys intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api)."
+  description = "Per-image tags overriding image_tag: the functions (keys intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api) and the front's nginx image (key front)."
   type        = map(string)
   default     = {}
 
   validation {
-    condition     = alltrue([for name in keys(var.image_tags) : contains(["intake_api", "transcription_start", "transcription_done", "export_submissions", "bulk_upload", "forecast_api"], name)])
-    error_message = "image_tags keys must be function names: intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api."
+    condition     = alltrue([for name in keys(var.image_tags) : contains(["intake_api", "transcription_start", "transcription_done", "export_submissions", "bulk_upload", "forecast_api", "front"], name)])
+    error_message = "image_tags keys must be function names (intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api) or front."
   }
 }
 
@@ -470,5 +470,80 @@ variable "emulator_services" {
   validation {
     condition     = var.environment == "local" || length(var.emulator_services) == 0
     error_message = "emulator_services is only for the local environment."
+  }
+}
+
+# --- The front: hosting and browser credentials (module app) -------------------------------------
+
+variable "front_hosting_enabled" {
+  description = "Host the front on AWS (module app): its VPC, ECS Fargate nginx service (ARM64), image repository and public HTTPS load balancer with access logs in the landing zone's access-logs bucket. false in local mode: the local runtime serves the front on 127.0.0.1:8080."
+  type        = bool
+  default     = false
+
+  validation {
+    # Local mode is where emulator_endpoint is set (its own validation ties the two together).
+    condition     = !(var.front_hosting_enabled && var.emulator_endpoint != null)
+    error_message = "front_hosting_enabled must be false in local mode: the emulator runs no containers and holds no certificate; the local runtime serves the front on 127.0.0.1:8080."
+  }
+}
+
+variable "front_certificate_arn" {
+  description = "ACM certificate (in aws_region) of the front's domain, presented by the load balancer's HTTPS listener. Required with front_hosting_enabled."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.front_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$", var.front_certificate_arn))
+    error_message = "front_certificate_arn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)."
+  }
+
+  validation {
+    condition     = var.front_certificate_arn == null || (split(":", coalesce(var.front_certificate_arn, "::::"))[3] == var.aws_region && split(":", coalesce(var.front_certificate_arn, "::::"))[4] == var.aws_account_id)
+    error_message = "front_certificate_arn must be a certificate of this environment's account in aws_region (a load balancer cannot use one from another region)."
+  }
+
+  validation {
+    condition     = var.front_certificate_arn != null || !var.front_hosting_enabled
+    error_message = "front_hosting_enabled needs front_certificate_arn: the load balancer serves HTTPS only."
+  }
+}
+
+variable "front_desired_count" {
+  description = "Front tasks the ECS service keeps running, spread over two availability zones."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.front_desired_count >= 1 && var.front_desired_count <= 10 && floor(var.front_desired_count) == var.front_desired_count
+    error_message = "front_desired_count must be a whole number between 1 and 10."
+  }
+}
+
+variable "front_vpc_cidr" {
+  description = "IPv4 range of the front's VPC (a private /16 to /22)."
+  type        = string
+  default     = "10.40.0.0/16"
+
+  validation {
+    condition     = can(cidrhost(var.front_vpc_cidr, 0)) && can(regex("^(10|172|192)\\.[0-9.]+/(1[6-9]|2[0-2])$", var.front_vpc_cidr))
+    error_message = "front_vpc_cidr must be a private IPv4 CIDR block from /16 to /22."
+  }
+}
+
+variable "nat_gateway_enabled" {
+  description = "Give the front tasks a NAT gateway and HTTPS egress to the internet. Off: nginx reaches only its image and its logs, through VPC endpoints."
+  type        = bool
+  default     = false
+}
+
+variable "identity_pool_roles_enabled" {
+  description = "Attach the streaming-transcription role to the identity pool's authenticated identities. false exactly in local mode: the emulator does not implement SetIdentityPoolRoles (the pool and the role are still created there)."
+  type        = bool
+  default     = true
+
+  validation {
+    # Local mode is where emulator_endpoint is set (its own validation ties the two together).
+    condition     = var.identity_pool_roles_enabled == (var.emulator_endpoint == null)
+    error_message = "identity_pool_roles_enabled must be false in local mode (the emulator lacks SetIdentityPoolRoles) and true elsewhere (without it the browser gets no Transcribe credentials)."
   }
 }

@@ -8,12 +8,17 @@
 #   cognito.tf    user pool, groups, app client
 #   api.tf        HTTP API, JWT authorizer, routes, stage with access logs
 #   alarms.tf     API 5xx → alerts topic (the function errors alarm is module lambda_function's)
+#   identity.tf   identity pool for the browser's Transcribe streaming credentials, its role
+#   network.tf    the front's VPC, subnets, endpoints, flow logs, security groups (front_hosting_enabled)
+#   front.tf      the front's image repository, ECS Fargate service and load balancer (front_hosting_enabled)
 
 data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
   region     = data.aws_region.current.name
+  account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
   dns_suffix = data.aws_partition.current.dns_suffix
 

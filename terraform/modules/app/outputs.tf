@@ -85,3 +85,43 @@ output "authorizer_id" {
   description = "Id of the API's Cognito JWT authorizer (other modules' routes use it)."
   value       = aws_apigatewayv2_authorizer.cognito.id
 }
+
+output "cognito_identity_pool_id" {
+  description = "Id of the identity pool that gives signed-in users streaming-transcription credentials."
+  value       = aws_cognito_identity_pool.this.id
+}
+
+output "transcribe_streaming_role_arn" {
+  description = "ARN of the role of the identity pool's authenticated identities (transcribe:StartStreamTranscription and StartStreamTranscriptionWebSocket only)."
+  value       = aws_iam_role.transcribe_streaming.arn
+}
+
+output "front_runtime_environment" {
+  description = "Runtime configuration of the front, as its container gets it (environment variables its entrypoint renders at start; the local runtime serves the front with the same values): API_URL, COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID, COGNITO_IDENTITY_POOL_ID, AWS_REGION, TRANSCRIBE_REGION."
+  value       = local.front_runtime_environment
+}
+
+output "front_url" {
+  description = "https URL of the front's load balancer (its DNS name); null without front_hosting_enabled. With a custom domain, point it at front_load_balancer_dns_name."
+  value       = var.front_hosting_enabled ? "https://${aws_lb.front[0].dns_name}" : null
+}
+
+output "front_load_balancer_dns_name" {
+  description = "DNS name of the front's load balancer (the target of the domain's alias/CNAME record); null without front_hosting_enabled."
+  value       = var.front_hosting_enabled ? aws_lb.front[0].dns_name : null
+}
+
+output "front_ecr_repository_url" {
+  description = "Repository of the front image (push <url>:<tag>); null without front_hosting_enabled."
+  value       = var.front_hosting_enabled ? aws_ecr_repository.front[0].repository_url : null
+}
+
+output "front_ecs_cluster_name" {
+  description = "ECS cluster of the front; null without front_hosting_enabled."
+  value       = var.front_hosting_enabled ? aws_ecs_cluster.front[0].name : null
+}
+
+output "front_ecs_service_name" {
+  description = "ECS service of the front; null without front_hosting_enabled."
+  value       = var.front_hosting_enabled ? aws_ecs_service.front[0].name : null
+}

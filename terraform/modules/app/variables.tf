@@ -286,3 +286,167 @@ variable "user_pool_deletion_protection" {
   description = "Protect the Cognito user pool from deletion. The root turns it on everywhere but local and dev."
   type        = bool
 }
+
+# --- Identity pool (identity.tf) ----------------------------------------------------------------
+
+variable "identity_pool_roles_enabled" {
+  description = "Attach the streaming-transcription role to the identity pool's authenticated identities (SetIdentityPoolRoles). false only in local mode: the emulator does not implement that call, so the pool and the role exist there but are not attached."
+  type        = bool
+  default     = true
+}
+
+# --- Front hosting (network.tf, front.tf) -------------------------------------------------------
+
+variable "front_hosting_enabled" {
+  description = "Host the front on AWS: its VPC, ECS Fargate service (ARM64 nginx), image repository and public HTTPS load balancer. false in local mode, where the local runtime serves the front on 127.0.0.1:8080."
+  type        = bool
+  default     = false
+}
+
+variable "certificate_arn" {
+  description = "ARN of the ACM certificate (in this module's region) the load balancer's HTTPS listener presents: the front's domain. Required with front_hosting_enabled."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$", var.certificate_arn))
+    error_message = "certificate_arn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)."
+  }
+
+  validation {
+    condition     = var.certificate_arn != null || !var.front_hosting_enabled
+    error_message = "front_hosting_enabled needs certificate_arn: the load balancer serves HTTPS only."
+  }
+}
+
+variable "access_logs_bucket_name" {
+  description = "Bucket the load balancer writes its access logs to (the landing zone's access-logs bucket, SSE-S3 as ELB log delivery requires), under access_logs_prefix. Required with front_hosting_enabled."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.access_logs_bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.access_logs_bucket_name))
+    error_message = "access_logs_bucket_name must be a valid S3 bucket name."
+  }
+
+  validation {
+    condition     = var.access_logs_bucket_name != null || !var.front_hosting_enabled
+    error_message = "front_hosting_enabled needs access_logs_bucket_name: the load balancer always writes access logs."
+  }
+}
+
+variable "access_logs_prefix" {
+  description = "Prefix of the load balancer's access logs in access_logs_bucket_name (ELB appends AWSLogs/<account>/...); the landing zone's bucket policy admits ELB log delivery under the same prefix. Required with front_hosting_enabled."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.access_logs_prefix == null || can(regex("^[a-z0-9][a-z0-9/_.-]*[a-z0-9]$", var.access_logs_prefix))
+    error_message = "access_logs_prefix must be lowercase letters, digits, / _ . - without leading or trailing slash (ELB appends AWSLogs/ itself)."
+  }
+
+  validation {
+    condition     = var.access_logs_prefix != null || !var.front_hosting_enabled
+    error_message = "front_hosting_enabled needs access_logs_prefix."
+  }
+}
+
+variable "front_ssl_policy" {
+  description = "Security policy of the HTTPS listener. A TLS 1.3 policy with TLS 1.2 as the floor; the default also limits TLS 1.2 to forward-secrecy AEAD ciphers."
+  type        = string
+  default     = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+
+  validation {
+    condition     = can(regex("^ELBSecurityPolicy-TLS13-1-[23]-", var.front_ssl_policy))
+    error_message = "front_ssl_policy must be an ELBSecurityPolicy-TLS13-1-2-* or -1-3-* policy (TLS 1.2 or newer)."
+  }
+}
+
+variable "front_vpc_cidr" {
+  description = "IPv4 range of the front's VPC (a /16 to /22); split into two public and two private subnets of a sixteenth each."
+  type        = string
+  default     = "10.40.0.0/16"
+
+  validation {
+    condition     = can(cidrhost(var.front_vpc_cidr, 0)) && can(regex("^(10|172|192)\\.[0-9.]+/(1[6-9]|2[0-2])$", var.front_vpc_cidr))
+    error_message = "front_vpc_cidr must be a private IPv4 CIDR block from /16 to /22."
+  }
+}
+
+variable "nat_gateway_enabled" {
+  description = "Add a NAT gateway (one, in the first public subnet) and HTTPS egress to the internet for the front tasks. Off by default: nginx needs only its image and its logs, which it reaches through VPC endpoints."
+  type        = bool
+  default     = false
+}
+
+variable "front_image_tag" {
+  description = "Tag of the front image (repository <name_prefix>-front, immutable tags). null: image_tag."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.front_image_tag == null || (can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.front_image_tag)) && var.front_image_tag != "latest")
+    error_message = "front_image_tag must be a valid image tag and not \"latest\"."
+  }
+}
+
+variable "front_container_port" {
+  description = "Port nginx listens on in the container (unprivileged: the container runs as a non-root user)."
+  type        = number
+  default     = 8080
+
+  validation {
+    condition     = var.front_container_port >= 1024 && var.front_container_port <= 65535 && floor(var.front_container_port) == var.front_container_port
+    error_message = "front_container_port must be a whole number between 1024 and 65535 (a non-root process cannot bind below 1024)."
+  }
+}
+
+variable "front_container_user" {
+  description = "User (uid or uid:gid) the nginx container runs as; 101 is nginx in the official unprivileged images. Never root."
+  type        = string
+  default     = "101"
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]*(:[0-9]+)?$", var.front_container_user))
+    error_message = "front_container_user must be a non-zero numeric uid, optionally with :gid (never root)."
+  }
+}
+
+variable "front_task_cpu" {
+  description = "CPU units of a front task (Fargate: 256, 512, 1024, 2048 or 4096)."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096], var.front_task_cpu)
+    error_message = "front_task_cpu must be 256, 512, 1024, 2048 or 4096."
+  }
+}
+
+variable "front_task_memory" {
+  description = "Memory (MiB) of a front task; must be a size Fargate offers with front_task_cpu (256 CPU: 512-2048)."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = var.front_task_memory >= 512 && var.front_task_memory <= 30720 && var.front_task_memory % 512 == 0
+    error_message = "front_task_memory must be a multiple of 512 MiB between 512 and 30720."
+  }
+}
+
+variable "front_desired_count" {
+  description = "Front tasks the service keeps running (spread over the two availability zones)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.front_desired_count >= 1 && var.front_desired_count <= 10 && floor(var.front_desired_count) == var.front_desired_count
+    error_message = "front_desired_count must be a whole number between 1 and 10."
+  }
+}
+
+variable "front_deletion_protection" {
+  description = "Protect the front's load balancer from deletion. The root turns it on everywhere but local and dev."
+  type        = bool
+  default     = true
+}
