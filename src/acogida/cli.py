@@ -316,14 +316,13 @@ def _mlops(arguments: argparse.Namespace) -> int:
 
 def _mlops_local_run(arguments: argparse.Namespace) -> int:
     from acogida.mlops import commands  # noqa: PLC0415
+    from acogida.mlops.stages import StageError  # noqa: PLC0415
 
     toolchain = load_toolchain()
     emulator = LocalEmulator(toolchain.local_state_dir, toolchain.moto_port)
-    if not emulator.status().running:
-        print("the emulator is not running: run `make demo` (or `make up` and apply) first", file=sys.stderr)
+    root = _applied_local_root(toolchain, emulator)
+    if root is None:
         return 3
-    root = TerraformRoot(toolchain, "local", emulator_endpoint=emulator.endpoint, echo=False)
-    from acogida.mlops.stages import StageError  # noqa: PLC0415
 
     workdir = toolchain.local_state_dir / "mlops"
     try:
@@ -353,13 +352,20 @@ def _local(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
     return 0
 
 
+def _applied_local_root(toolchain: Toolchain, emulator: LocalEmulator) -> TerraformRoot | None:
+    """The local workspace on the running emulator, or None (and why, on stderr)."""
+    if not emulator.status().running:
+        print("the emulator is not running: run `make demo` (or `make up` and apply) first", file=sys.stderr)
+        return None
+    return TerraformRoot(toolchain, "local", emulator_endpoint=emulator.endpoint, echo=False)
+
+
 def _serve_local_api(toolchain: Toolchain, emulator: LocalEmulator) -> int:
     from acogida.local.runtime import local_runtime  # noqa: PLC0415 - loads the handlers only when asked
 
-    if not emulator.status().running:
-        print("the emulator is not running: run `make demo` (or `make up` and apply) first", file=sys.stderr)
+    root = _applied_local_root(toolchain, emulator)
+    if root is None:
         return 3
-    root = TerraformRoot(toolchain, "local", emulator_endpoint=emulator.endpoint, echo=False)
     log_path = toolchain.local_state_dir / "logs" / "intake_api.jsonl"
     mlops_workdir = toolchain.local_state_dir / "mlops"
     with local_runtime(

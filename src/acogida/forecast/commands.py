@@ -42,7 +42,7 @@ class AmazonForecastOptions:
     cleanup: bool = False
 
 
-def _progress(message: str) -> None:
+def progress(message: str) -> None:
     print(f"==> {message}", file=sys.stderr, flush=True)
 
 
@@ -87,9 +87,9 @@ def amazon_forecast_engine(
         read="export" if options.read == "export" else "query",
     )
     store = ObjectStore(target.client("s3"), str(settings["--bucket"]))
-    _progress(f"amazon_forecast run {run_id} in {region}")
+    progress(f"amazon_forecast run {run_id} in {region}")
     return AmazonForecastEngine(
-        target.client("forecast"), target.client("forecastquery"), store, engine_settings, progress=_progress
+        target.client("forecast"), target.client("forecastquery"), store, engine_settings, progress=progress
     )
 
 
@@ -117,9 +117,9 @@ def predict_command(
     amazon_engine = amazon_forecast_engine(amazon) if engine == "amazon_forecast" else None
     started = time.perf_counter()
     data = read_series(input_path)
-    _progress(f"{len(data.keys)} series, {len(data.frame):,} days from {input_path}")
+    progress(f"{len(data.keys)} series, {len(data.frame):,} days from {input_path}")
     if amazon_engine is None:
-        result = forecast(data.frame, horizon, progress=_progress)
+        result = forecast(data.frame, horizon, progress=progress)
     else:
         result = _amazon_forecast(amazon_engine, data, horizon, amazon.cleanup)
     frame = result.frame
@@ -137,16 +137,16 @@ def predict_command(
     output_path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(output_path, index=False)
     chosen = pd.Series(result.chosen).value_counts()
-    _progress("models: " + ", ".join(f"{name} {count}" for name, count in chosen.items()))
-    _progress(f"wrote {len(out):,} rows to {output_path} in {time.perf_counter() - started:.1f} s")
+    progress("models: " + ", ".join(f"{name} {count}" for name, count in chosen.items()))
+    progress(f"wrote {len(out):,} rows to {output_path} in {time.perf_counter() - started:.1f} s")
     return 0
 
 
 def backtest_command(input_path: Path, horizon: int, stdout: TextIO = sys.stdout) -> int:
     _check_horizon(horizon)
     data = read_series(input_path)
-    _progress(f"{len(data.keys)} series from {input_path}: hiding the last {horizon} days of each")
-    report = backtest(data.frame, horizon, progress=_progress)
+    progress(f"{len(data.keys)} series from {input_path}: hiding the last {horizon} days of each")
+    report = backtest(data.frame, horizon, progress=progress)
 
     def name(unique_id: str) -> str:
         workforce_type, location = data.keys[unique_id]

@@ -5,17 +5,17 @@ train|gate|publish``), with the settings of their CodeBuild project's environmen
 from __future__ import annotations
 
 import os
-import sys
 import uuid
 from pathlib import Path
 
 from acogida.adapters.aws import AwsTarget
 from acogida.adapters.object_store import ObjectStore
+from acogida.forecast.commands import progress
 from acogida.forecast.pipeline import gate, read_model
 from acogida.mlops.stages import (
-    MAX_HORIZON_DAYS,
     PublishSettings,
     StageError,
+    check_horizon,
     horizon_setting,
     prepare,
     publish,
@@ -24,10 +24,6 @@ from acogida.mlops.stages import (
     stage_clients,
     train_stage,
 )
-
-
-def progress(message: str) -> None:
-    print(f"==> {message}", file=sys.stderr, flush=True)
 
 
 def _aws() -> AwsTarget:
@@ -42,10 +38,7 @@ def prepare_command() -> int:
 
 def train_command(output_dir: Path, input_path: Path | None, horizon: int | None = None) -> int:
     environment = dict(os.environ)
-    if horizon is None:
-        horizon = horizon_setting(environment)
-    elif not 1 <= horizon <= MAX_HORIZON_DAYS:
-        raise StageError(f"--horizon must be between 1 and {MAX_HORIZON_DAYS} days, got {horizon}")
+    horizon = horizon_setting(environment) if horizon is None else check_horizon("--horizon", horizon)
     if input_path is not None:
         if not input_path.is_file():
             raise StageError(f"{input_path}: no such file")
@@ -81,10 +74,7 @@ def publish_command(input_dir: Path, run_id: str) -> int:
 def run_local_command(workdir: Path, endpoint: str, outputs: dict[str, object], etl_engine: str) -> int:
     from acogida.mlops.local import LocalPipeline, run_stages  # noqa: PLC0415 - local tooling only
 
-    pipeline = LocalPipeline.from_outputs(outputs, endpoint, workdir)
-    pipeline = LocalPipeline(
-        pipeline.stage_environment, pipeline.raw_bucket, pipeline.target, pipeline.workdir, etl_engine
-    )
+    pipeline = LocalPipeline.from_outputs(outputs, endpoint, workdir, etl_engine=etl_engine)
     run_id = str(uuid.uuid4())
     progress(f"local pipeline run {run_id} (stages of CodePipeline, against the emulator)")
     receipt = run_stages(pipeline, run_id, progress)

@@ -55,7 +55,9 @@ class LocalPipeline:
     etl_engine: str = "pandas"
 
     @classmethod
-    def from_outputs(cls, outputs: Mapping[str, Any], endpoint: str, workdir: Path) -> LocalPipeline:
+    def from_outputs(
+        cls, outputs: Mapping[str, Any], endpoint: str, workdir: Path, *, etl_engine: str = "pandas"
+    ) -> LocalPipeline:
         environment = outputs.get("mlops_stage_environment")
         if not isinstance(environment, dict) or not {"train", "publish"} <= set(environment):
             raise StageError(
@@ -68,6 +70,7 @@ class LocalPipeline:
             raw_bucket=str(outputs["s3_bucket_names"]["raw"]),
             target=AwsTarget(str(outputs["aws_region"]), endpoint),
             workdir=workdir,
+            etl_engine=etl_engine,
         )
 
     def prepare(self, progress: Progress) -> str:

@@ -54,13 +54,15 @@ def setting(environment: Mapping[str, str], name: str) -> str:
     return value
 
 
+def check_horizon(name: str, days: str | int) -> int:
+    """``days`` as a horizon the pipeline accepts (1 to MAX_HORIZON_DAYS); ``name`` is where it came from."""
+    if not str(days).isdigit() or not 1 <= int(days) <= MAX_HORIZON_DAYS:
+        raise StageError(f"{name} must be a whole number from 1 to {MAX_HORIZON_DAYS}, got {days!r}")
+    return int(days)
+
+
 def horizon_setting(environment: Mapping[str, str]) -> int:
-    raw = setting(environment, "FORECAST_HORIZON_DAYS")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_HORIZON_DAYS:
-        raise StageError(
-            f"FORECAST_HORIZON_DAYS must be a whole number from 1 to {MAX_HORIZON_DAYS}, got {raw!r}"
-        )
-    return int(raw)
+    return check_horizon("FORECAST_HORIZON_DAYS", setting(environment, "FORECAST_HORIZON_DAYS"))
 
 
 # --- prepare -------------------------------------------------------------------------------------
