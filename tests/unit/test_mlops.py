@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from moto import mock_aws
 from acogida.adapters.aws import EMULATOR_ACCESS_KEY, AwsTarget
 from acogida.adapters.forecast_table import ForecastTable
 from acogida.adapters.object_store import ObjectStore
-from acogida.adapters.pipeline_runs import CodePipelineRuns, PipelineBusyError, snake_status
+from acogida.adapters.pipeline_runs import CodePipelineRuns, PipelineBusyError, RunStatus, snake_status
 from acogida.cli import main
 from acogida.forecast.pipeline import BACKTEST_FILE, gate, read_model
 from acogida.mlops.local import LocalPipeline, LocalPipelineRuns
@@ -343,6 +344,15 @@ class ScriptedPipeline(LocalPipeline):
         return PublishReceipt(run_id=run_id, rows=3, report_keys=["reports/x/a.csv"], emails_sent=0)
 
 
+def finished(runs: LocalPipelineRuns, run_id: str, timeout_s: float = 10.0) -> RunStatus | None:
+    """The run's status once it is no longer in progress (as the front polls GET /mlops/runs/{id})."""
+    deadline = time.monotonic() + timeout_s
+    while (status := runs.status(run_id)) is not None and status.status == "in_progress":
+        assert time.monotonic() < deadline, f"run {run_id} still in progress after {timeout_s} s"
+        time.sleep(0.02)
+    return status
+
+
 def _scripted(tmp_path: Path, outcome: str) -> LocalPipelineRuns:
     return LocalPipelineRuns(ScriptedPipeline({}, "raw", AwsTarget(REGION), tmp_path, outcome))
 
@@ -350,7 +360,7 @@ def _scripted(tmp_path: Path, outcome: str) -> LocalPipelineRuns:
 def test_the_local_stand_in_reports_each_stage_and_the_outcome(tmp_path):
     runs = _scripted(tmp_path, "winning")
     run_id = runs.start("coord-01")
-    status = runs.wait(run_id, timeout_s=10)
+    status = finished(runs, run_id)
     assert status is not None
     assert status.status == "succeeded"
     assert [(stage.name, stage.status) for stage in status.stages] == [
@@ -366,7 +376,7 @@ def test_the_local_stand_in_reports_each_stage_and_the_outcome(tmp_path):
 
 def test_a_failed_gate_fails_the_run_and_nothing_is_published(tmp_path):
     runs = _scripted(tmp_path, "losing")
-    status = runs.wait(runs.start("coord-01"), timeout_s=10)
+    status = finished(runs, runs.start("coord-01"))
     assert status is not None
     assert status.status == "failed"
     stages = {stage.name: stage for stage in status.stages}
@@ -391,7 +401,7 @@ def test_the_local_stand_in_runs_one_at_a_time(tmp_path):
     with pytest.raises(PipelineBusyError, match=run_id):
         runs.start("coord-01")
     BlockedPipeline.release.set()
-    status = runs.wait(run_id, timeout_s=10)
+    status = finished(runs, run_id)
     assert status is not None
     assert status.status == "succeeded"
     assert runs.start("coord-01") != run_id  # the next run may start once the first is over

@@ -170,7 +170,6 @@ class LocalPipelineRuns:
         self._log = log
         self._lock = threading.Lock()
         self._runs: dict[str, RunStatus] = {}
-        self._threads: dict[str, threading.Thread] = {}
 
     def start(self, requested_by: str) -> str:
         del requested_by  # the API logs who asked; the run itself needs no user
@@ -182,22 +181,14 @@ class LocalPipelineRuns:
             self._runs[run_id] = RunStatus(
                 run_id, "in_progress", [StageStatus(name, "pending") for name in STAGES]
             )
-        thread = threading.Thread(
+        threading.Thread(
             target=self._run, args=(run_id,), name=f"local-pipeline-{run_id[:8]}", daemon=True
-        )
-        self._threads[run_id] = thread
-        thread.start()
+        ).start()
         return run_id
 
     def status(self, run_id: str) -> RunStatus | None:
         with self._lock:
             return self._runs.get(run_id)
-
-    def wait(self, run_id: str, timeout_s: float) -> RunStatus | None:
-        thread = self._threads.get(run_id)
-        if thread is not None:
-            thread.join(timeout_s)
-        return self.status(run_id)
 
     def _update(self, run_id: str, stage: StageStatus) -> None:
         with self._lock:
