@@ -11,7 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from acogida.adapters.forecast_table import ForecastDay, ForecastTable
+from acogida.adapters.forecast_table import ForecastDay, ForecastTable, ObservedDay
 from acogida.adapters.pipeline_runs import PipelineBusyError, RunStatus, StageStatus, use_local_pipeline
 from acogida.handlers import forecast_api
 from acogida.local.events import http_api_event, route_function
@@ -62,6 +62,19 @@ def forecast_stores(monkeypatch: pytest.MonkeyPatch):
             for n in range(30)
         ]
         ForecastTable(dynamodb, TABLE).put_days(days, expires_at=2_000_000_000)
+        observed = [
+            ObservedDay(
+                office,
+                "lawyer",
+                (dt.date(2026, 12, 1) - dt.timedelta(days=n)).isoformat(),
+                10.0 + n,
+                RUN_ID,
+                "2026-11-23T08:00:00+00:00",
+            )
+            for office in ("getafe", "sevilla")
+            for n in range(1, 57)
+        ]
+        ForecastTable(dynamodb, TABLE).put_observed(observed, expires_at=2_000_000_000)
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=REPORTS, CreateBucketConfiguration={"LocationConstraint": REGION})
         for office in ("getafe", "sevilla"):
@@ -92,6 +105,18 @@ def test_the_forecast_of_the_callers_office_by_type_and_dates(forecast_stores):
         {"date": "2026-12-04", "p10": 4.0, "p50": 5.0, "p90": 6.0},
         {"date": "2026-12-05", "p10": 5.0, "p50": 6.0, "p90": 7.0},
     ]
+    # The observed days before start (28 by default), oldest first: the chart's recent past.
+    assert len(body["history"]) == 26  # 28 days before Dec 3 start on Nov 5; Nov 5 … Nov 30 are observed
+    assert body["history"][-1] == {"date": "2026-11-30", "demand": 11.0}
+    status, body = call(
+        "GET", "/forecast", workforce_type="lawyer", start="2026-12-01", end="2026-12-02", history_days="3"
+    )
+    assert [day["date"] for day in body["history"]] == ["2026-11-28", "2026-11-29", "2026-11-30"]
+    assert [day["date"] for day in body["days"]] == ["2026-12-01", "2026-12-02"]
+    status, body = call(
+        "GET", "/forecast", workforce_type="lawyer", start="2026-12-01", end="2026-12-02", history_days="0"
+    )
+    assert body["history"] == []
     # Technicians read it too; an unpublished type or period is an empty answer, not an error.
     status, body = call(
         "GET", "/forecast", TECHNICIAN, workforce_type="psychologist", start="2026-12-01", end="2026-12-02"
@@ -130,6 +155,16 @@ def test_the_forecast_of_the_callers_office_by_type_and_dates(forecast_stores):
             "90 days",
         ),
         ({"workforce_type": "lawyer", "end": "2026-12-02"}, "invalid_query", "start is required"),
+        (
+            {"workforce_type": "lawyer", "start": "2026-12-01", "end": "2026-12-02", "history_days": "57"},
+            "invalid_query",
+            "history_days: a whole number from 0 to 56",
+        ),
+        (
+            {"workforce_type": "lawyer", "start": "2026-12-01", "end": "2026-12-02", "history_days": "-1"},
+            "invalid_query",
+            "history_days",
+        ),
     ],
 )
 def test_bad_queries_get_a_400_with_the_reason(forecast_stores, query, error, reason):

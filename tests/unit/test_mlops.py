@@ -260,6 +260,11 @@ def test_publish_writes_rows_reports_and_notices(model_dir, publish_stores):
     assert len(days) == HORIZON
     assert days[0].day == first["timestamp"]
     assert days[0].p50 == pytest.approx(first["p50"])
+    # The series' last 56 observed days go beside it, ending the day before the forecast starts.
+    observed = table.observed(first["location"], first["workforce_type"], "2000-01-01", "2999-12-31")
+    assert len(observed) == 56
+    day_before = dt.date.fromisoformat(first["timestamp"]) - dt.timedelta(days=1)
+    assert observed[-1].day == day_before.isoformat()
     item = target.client("dynamodb").get_item(
         TableName=settings.forecasts_table,
         Key={

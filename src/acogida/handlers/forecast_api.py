@@ -1,7 +1,8 @@
 """Forecast API (the intake HTTP API's other routes, Cognito JWT authorizer, payload 2.0).
 
-    GET  /forecast?workforce_type=…&start=YYYY-MM-DD&end=YYYY-MM-DD[&location=…]
-                                  daily p10/p50/p90 of the published forecast (≤ MAX_FORECAST_DAYS)
+    GET  /forecast?workforce_type=…&start=YYYY-MM-DD&end=YYYY-MM-DD[&location=…][&history_days=N]
+                                  daily p10/p50/p90 of the published forecast (≤ MAX_FORECAST_DAYS),
+                                  and the observed demand of the N days before start (default 28)
     GET  /reports                 the office's reports, newest first, with pre-signed links
     POST /mlops/runs              start the forecast pipeline; 202 {"run_id"}
     GET  /mlops/runs/{run_id}     the run's status and each stage's
@@ -44,6 +45,8 @@ READER_GROUPS = frozenset({"technician", "coordinator"})
 COORDINATOR_GROUPS = frozenset({"coordinator"})
 REPORTS_PREFIX = "reports/"
 MAX_REPORTS = 50
+DEFAULT_HISTORY_DAYS = 28
+MAX_HISTORY_DAYS = 56  # what publish writes (acogida.mlops.stages.PUBLISHED_HISTORY_DAYS)
 
 logger = Logger(service="forecast_api")
 tracer = Tracer(service="forecast_api")
@@ -110,8 +113,11 @@ def read_forecast() -> Response[str]:
         raise ApiError(400, "invalid_query", "end is before start")
     if (end - start).days + 1 > api.max_days:
         raise ApiError(400, "range_too_long", f"at most {api.max_days} days per query")
+    history_days = _history_days()
     location = _location(caller)
     days = api.forecasts.days(location, workforce_type, start.isoformat(), end.isoformat())
+    history_start = start - dt.timedelta(days=history_days)
+    observed = api.forecasts.observed(location, workforce_type, history_start.isoformat(), end.isoformat())
     metrics.add_metric(name="ForecastReads", unit=MetricUnit.Count, value=1)
     return json_response(
         200,
@@ -124,6 +130,7 @@ def read_forecast() -> Response[str]:
             "run_id": days[-1].run_id if days else None,
             "published_at": max((day.published_at for day in days), default=None),
             "days": [{"date": day.day, "p10": day.p10, "p50": day.p50, "p90": day.p90} for day in days],
+            "history": [{"date": day.day, "demand": day.demand} for day in observed] if history_days else [],
         },
     )
 
@@ -209,6 +216,15 @@ def _date(name: str) -> dt.date:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise ApiError(400, "invalid_query", f"{name}: a date YYYY-MM-DD") from None
+
+
+def _history_days() -> int:
+    raw = app.current_event.get_query_string_value("history_days")
+    if raw is None:
+        return DEFAULT_HISTORY_DAYS
+    if not raw.isdigit() or int(raw) > MAX_HISTORY_DAYS:
+        raise ApiError(400, "invalid_query", f"history_days: a whole number from 0 to {MAX_HISTORY_DAYS}")
+    return int(raw)
 
 
 def _location(caller: Caller) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from acogida.adapters.aws import AwsTarget
-from acogida.adapters.forecast_table import ForecastDay, ForecastTable
+from acogida.adapters.forecast_table import ForecastDay, ForecastTable, ObservedDay
 from acogida.adapters.object_store import ObjectStore
 from acogida.forecast.pipeline import (
     TrainedModel,
@@ -41,6 +41,8 @@ Progress = Callable[[str], None]
 GLUE_FINISHED = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED"}
 MAX_HORIZON_DAYS = 90
 REPORTS_PREFIX = "reports/"
+# Observed days per series published beside the forecast (GET /forecast returns them as history).
+PUBLISHED_HISTORY_DAYS = 56
 
 
 class StageError(RuntimeError):
@@ -226,6 +228,29 @@ def _email_body(location: str, run_id: str, links: dict[str, str], ttl_s: int) -
     )
 
 
+def _recent_observed(model: TrainedModel, run_id: str, published_at: str) -> list[ObservedDay]:
+    """The last ``PUBLISHED_HISTORY_DAYS`` observed days of each series, for the forecast chart."""
+    history = model.history.copy()
+    history["timestamp"] = history["timestamp"].astype(str).str[:10]
+    cutoff = (
+        dt.date.fromisoformat(str(history["timestamp"].max())) - dt.timedelta(days=PUBLISHED_HISTORY_DAYS - 1)
+        if len(history)
+        else None
+    )
+    return [
+        ObservedDay(
+            location=str(row["location"]),
+            workforce_type=str(row["workforce_type"]),
+            day=str(row["timestamp"]),
+            demand=float(row["workforce_demand"]),
+            run_id=run_id,
+            published_at=published_at,
+        )
+        for row in history.to_dict("records")
+        if cutoff is not None and str(row["timestamp"]) >= cutoff.isoformat()
+    ]
+
+
 def publish(
     model_dir: Path,
     run_id: str,
@@ -253,8 +278,10 @@ def publish(
         for row in model.forecast.to_dict("records")
     ]
     expires_at = int((now + dt.timedelta(days=settings.forecast_ttl_days)).timestamp())
-    rows = ForecastTable(clients["dynamodb"], settings.forecasts_table).put_days(days, expires_at)
-    progress(f"{rows:,} forecast rows into {settings.forecasts_table}")
+    forecasts = ForecastTable(clients["dynamodb"], settings.forecasts_table)
+    rows = forecasts.put_days(days, expires_at)
+    observed = forecasts.put_observed(_recent_observed(model, run_id, published_at), expires_at)
+    progress(f"{rows:,} forecast rows and {observed:,} observed days into {settings.forecasts_table}")
 
     s3 = clients["s3"]
     store = ObjectStore(s3, settings.reports_bucket)
