@@ -23,7 +23,6 @@ const result = await build({
   entryNames: "[name]-[hash]",
   chunkNames: "chunk-[hash]",
   minify: true,
-  sourcemap: "linked",
   legalComments: "linked",
   metafile: true,
   logLevel: "warning",
