@@ -27,7 +27,13 @@ endif
 
 REAL_ENVS := dev test pre prod
 
-.PHONY: help venv up down status demo test unit integration lint tf-check fmt plan apply destroy mlops-source clean bench-extract bench-redact bench-api bench-etl bench-forecast
+FRONT := src/front
+FRONT_SOURCES := $(FRONT)/package.json $(FRONT)/build.mjs $(shell find $(FRONT)/src $(FRONT)/public -type f 2>/dev/null)
+define require_node
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "node and npm are required to build and test the front ($(FRONT)): install Node.js >= 20" >&2; exit 1; }
+endef
+
+.PHONY: help venv up down status demo serve front front-test test unit integration lint tf-check fmt plan apply destroy mlops-source clean bench-extract bench-redact bench-api bench-etl bench-forecast
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,6 +58,22 @@ $(CHECKOV_VENV)/.installed: requirements/checkov.lock
 
 venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## Create or update both virtualenvs
 
+# npm ci writes node_modules/.package-lock.json: reinstall only when the lock file changes.
+$(FRONT)/node_modules/.package-lock.json: $(FRONT)/package-lock.json
+	$(require_node)
+	@echo "==> front dependencies ($(FRONT)/package-lock.json)"
+	@cd $(FRONT) && npm ci --no-audit --no-fund
+	@touch $@
+
+# The build's own output is the stamp: rebuilt only when a source or the dependencies change.
+$(FRONT)/dist/index.html: $(FRONT)/node_modules/.package-lock.json $(FRONT_SOURCES)
+	$(require_node)
+	@echo "==> front build ($(FRONT)/dist)"
+	@cd $(FRONT) && npm run build
+	@touch $@
+
+front: $(FRONT)/dist/index.html ## Build the browser front into src/front/dist (node and npm required)
+
 # --- local mode ---------------------------------------------------------------------------------
 
 up: $(VENV)/.installed ## Start the local AWS emulator (moto) on 127.0.0.1:$MOTO_PORT; idempotent
@@ -63,12 +85,15 @@ down: $(VENV)/.installed ## Stop the emulator this checkout started (by its PID 
 status: $(VENV)/.installed ## Say whether the emulator runs
 	@$(BIN)/acogida local status || true
 
-demo: $(VENV)/.installed ## Apply the platform to the emulator (workspace local) and run it end to end
+demo: $(VENV)/.installed front ## Apply the platform to the emulator (workspace local) and run it end to end
 	@$(BIN)/acogida demo
+
+serve: $(VENV)/.installed front ## Serve the front (127.0.0.1:8080) and the API of the applied local workspace until Ctrl-C
+	@$(BIN)/acogida local serve
 
 # --- tests --------------------------------------------------------------------------------------
 
-test: lint tf-check unit integration ## Everything: lint, scans, terraform tests, unit and integration tests
+test: lint tf-check unit front-test integration ## Everything: lint, scans, terraform tests, unit, front and integration tests
 	@echo "==> make test: all green"
 
 lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## ruff, mypy, terraform fmt, checkov, cfn-lint
@@ -91,7 +116,12 @@ tf-check: ## terraform validate and terraform test (mock provider) for the root 
 unit: $(VENV)/.installed ## Python unit tests (no AWS, no emulator)
 	@$(BIN)/pytest tests/unit
 
-integration: $(VENV)/.installed ## Apply the root module to a fresh emulator, re-plan (no changes), destroy
+front-test: $(FRONT)/node_modules/.package-lock.json ## The front's unit tests (node --test)
+	$(require_node)
+	@echo "==> front tests"
+	@cd $(FRONT) && npm test
+
+integration: $(VENV)/.installed front ## Apply the root module to a fresh emulator, re-plan (no changes), destroy
 	@$(BIN)/pytest tests/integration
 
 bench-extract: $(VENV)/.installed ## Field precision/recall/F1 and per-segment latency on bench/intake_dev.jsonl
@@ -136,6 +166,6 @@ mlops-source: $(VENV)/.installed ## upload the repository zip the forecast pipel
 	$(require_env)
 	@$(BIN)/acogida infra mlops-source --env $(ENV)
 
-clean: ## Stop the emulator and remove virtualenvs, Terraform data dirs and local runtime files
+clean: ## Stop the emulator and remove virtualenvs, Terraform data dirs, local runtime files and the front's build
 	@if [ -x $(BIN)/acogida ]; then $(BIN)/acogida local down || true; fi
-	rm -rf $(VENV) $(CHECKOV_VENV) terraform/.tfdata .local .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) terraform/.tfdata .local .pytest_cache .ruff_cache .mypy_cache $(FRONT)/node_modules $(FRONT)/dist

@@ -23,7 +23,7 @@ draft_ttl_days     = 7
 # optional DNI recogniser stays off (moto's waiter for it never ends).
 comprehend_enabled                = false
 comprehend_dni_recognizer_enabled = false
-cors_allowed_origins              = []
+cors_allowed_origins              = ["http://127.0.0.1:8080"] # the local front (make demo, make serve)
 # The emulator cannot run the function images (no Docker); an enabled event source mapping would
 # take each upload message as S3 sends it. Off, the messages wait in the uploads queue (in
 # language_region) for the local runtime.

@@ -113,6 +113,11 @@ output "api_id" {
   value       = module.app.api_id
 }
 
+output "api_cors_allowed_origins" {
+  description = "Origins the browser may call the intake API from (its CORS configuration; the local runtime applies the same list)."
+  value       = module.app.api_cors_allowed_origins
+}
+
 output "cognito_user_pool_id" {
   description = "Id of the staff user pool."
   value       = module.app.cognito_user_pool_id

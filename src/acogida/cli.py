@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import os
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -20,6 +20,7 @@ from acogida.infra.toolchain import ENVIRONMENTS, RepositoryNotFoundError, Toolc
 from acogida.intake import extract
 from acogida.intake.jsonl import InputLineError, dump, read_records
 from acogida.local.demo import run_demo
+from acogida.local.front import FrontError
 from acogida.local.smoke import SmokeCheckError
 from acogida.local.stack import EmulatorError, LocalEmulator
 
@@ -111,8 +112,9 @@ def _build_parser() -> argparse.ArgumentParser:
     local = commands.add_parser("local", help="the local AWS emulator (moto on 127.0.0.1)")
     local.add_argument(
         "action",
-        choices=["up", "down", "status", "api"],
-        help="api: serve the intake API of the applied local workspace on 127.0.0.1 until Ctrl-C",
+        choices=["up", "down", "status", "serve", "api"],
+        help="serve (or api): serve the front and the API of the applied local workspace on 127.0.0.1 "
+        "until Ctrl-C",
     )
     local.add_argument("--port", type=int, help="emulator port (default: MOTO_PORT of config/toolchain.env)")
 
@@ -286,7 +288,7 @@ def _run(arguments: argparse.Namespace) -> int:
     if arguments.command == "local":
         return _local(arguments, toolchain)
     if arguments.command == "demo":
-        run_demo(toolchain)
+        run_demo(toolchain, keep_serving=sys.stdin.isatty() and not os.environ.get("CI"))
         return 0
     return _infra(arguments, toolchain)
 
@@ -343,8 +345,8 @@ def _local(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
             if stopped
             else f"no emulator of this checkout on port {emulator.port}"
         )
-    elif arguments.action == "api":
-        return _serve_local_api(toolchain, emulator)
+    elif arguments.action in ("serve", "api"):
+        return _serve_local(toolchain, emulator)
     else:
         status = emulator.status()
         print(status.describe())
@@ -360,25 +362,37 @@ def _applied_local_root(toolchain: Toolchain, emulator: LocalEmulator) -> Terraf
     return TerraformRoot(toolchain, "local", emulator_endpoint=emulator.endpoint, echo=False)
 
 
-def _serve_local_api(toolchain: Toolchain, emulator: LocalEmulator) -> int:
-    from acogida.local.runtime import local_runtime  # noqa: PLC0415 - loads the handlers only when asked
+def _serve_local(toolchain: Toolchain, emulator: LocalEmulator) -> int:
+    # Imported here: the runtime loads the handlers, only when asked.
+    from acogida.adapters.aws import AwsTarget  # noqa: PLC0415
+    from acogida.local.intake_demo import demo_user_lines, ensure_demo_users  # noqa: PLC0415
+    from acogida.local.runtime import local_runtime, serve_until_interrupted  # noqa: PLC0415
 
     root = _applied_local_root(toolchain, emulator)
     if root is None:
         return 3
+    outputs = root.outputs()
+    cognito = AwsTarget(str(outputs["aws_region"]), emulator.endpoint).client("cognito-idp")
+    users = ensure_demo_users(cognito, outputs["cognito_user_pool_id"])
     log_path = toolchain.local_state_dir / "logs" / "intake_api.jsonl"
     mlops_workdir = toolchain.local_state_dir / "mlops"
     with local_runtime(
-        root.outputs(), emulator.endpoint, toolchain.local_api_port, log_path, mlops_workdir=mlops_workdir
+        outputs,
+        emulator.endpoint,
+        toolchain.local_api_port,
+        log_path,
+        mlops_workdir=mlops_workdir,
+        front_port=toolchain.local_front_port,
     ) as runtime:
+        if runtime.front is not None:
+            print(f"Front: {runtime.front.url} (sign in as a demo user)")
+        for line in demo_user_lines(users):
+            print(line)
         print(
             f"intake API on {runtime.api.url}, audio uploads and Transcribe jobs delivered to their functions"
         )
-        print(f"function logs in {log_path} (Ctrl-C stops it)")
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            print("stopped")
+        print(f"function logs in {log_path} (Ctrl-C stops them)")
+        serve_until_interrupted()
     return 0
 
 
@@ -428,6 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         TerraformError,
         SmokeCheckError,
         RepositoryNotFoundError,
+        FrontError,
         ValueError,
         OSError,
     ) as error:

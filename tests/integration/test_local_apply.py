@@ -1,6 +1,7 @@
 """The real root module applied to a fresh emulator in the local workspace.
 
-One apply for the whole module (it takes minutes), then: the second plan must show no changes, the
+One apply for the whole test session (it takes minutes; the ``deployment`` fixture of
+tests/integration/conftest.py), then: the second plan must show no changes, the
 smoke checks must pass against what Terraform created, the workspace guard must stop another
 environment's values, and destroy must succeed.
 """
@@ -10,23 +11,17 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Iterator
-from typing import Any
 from urllib.parse import unquote_plus
 
 import pytest
 
-from acogida.adapters.aws import AwsTarget
-from acogida.adapters.object_store import ensure_bucket
-from acogida.infra.terraform import TerraformRoot, unexplained_changes
-from acogida.local.demo import backend_setting
+from acogida.infra.terraform import unexplained_changes
 from acogida.local.events import http_api_event
 from acogida.local.functions import LocalFunctions
 from acogida.local.lake_pump import LakePump
 from acogida.local.runtime import function_variables
 from acogida.local.smoke import run_smoke_checks
-from acogida.local.stack import LocalEmulator
-from tests.conftest import find_free_port
+from tests.integration.conftest import HOME_FUNCTIONS
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
@@ -44,7 +39,6 @@ FUNCTIONS = (
     "bulk_upload",
     "forecast_api",
 )
-HOME_FUNCTIONS = ("intake_api", "export_submissions", "bulk_upload", "forecast_api")
 INTAKE_FUNCTIONS = ("intake_api", "transcription_start", "transcription_done")
 ROUTE_KEYS = (
     "POST /intakes",
@@ -104,50 +98,6 @@ FORECAST_API_ENVIRONMENT = {
     "REPORT_LINK_TTL_SECONDS",
     "MAX_FORECAST_DAYS",
 }
-
-
-class LocalDeployment:
-    def __init__(self, root: TerraformRoot, emulator: LocalEmulator, outputs: dict[str, Any]) -> None:
-        self.root = root
-        self.emulator = emulator
-        self.outputs = outputs
-        # The home region (data, intake API) and the language region (transcription path): moto
-        # serves both on its one endpoint and tells them apart by the request's signing region.
-        self.target = AwsTarget(region=outputs["aws_region"], endpoint_url=emulator.endpoint)
-        self.language = AwsTarget(region=outputs["language_region"], endpoint_url=emulator.endpoint)
-
-    def target_of(self, function: str) -> AwsTarget:
-        return self.target if function in HOME_FUNCTIONS else self.language
-
-
-@pytest.fixture(scope="module")
-def deployment(toolchain, tmp_path_factory) -> Iterator[LocalDeployment]:
-    workdir = tmp_path_factory.mktemp("local-apply")
-    emulator = LocalEmulator(workdir / "emulator", find_free_port())
-    emulator.up()
-    try:
-        region = backend_setting(toolchain, "region")
-        ensure_bucket(
-            AwsTarget(region, emulator.endpoint).client("s3"), backend_setting(toolchain, "bucket"), region
-        )
-        root = TerraformRoot(
-            toolchain,
-            "local",
-            data_dir=workdir / "tfdata",
-            emulator_endpoint=emulator.endpoint,
-            echo=False,
-            # The provider's request log, kept beside the emulator's: an apply that fails on the
-            # emulator (we have seen a create sent twice under load) can then be explained.
-            extra_env={"TF_LOG": "DEBUG", "TF_LOG_PATH": str(workdir / "terraform-debug.log")},
-        )
-        root.init()
-        root.select_workspace()
-        root.apply(auto_approve=True)
-        yield LocalDeployment(root, emulator, root.outputs())
-        root.destroy(auto_approve=True)
-        assert root.resource_addresses() == []
-    finally:
-        emulator.down()
 
 
 def test_second_plan_shows_no_changes(deployment):

@@ -21,6 +21,12 @@ def test_status_of_a_stopped_emulator(free_port, capsys):
     assert f"emulator not running on port {free_port}" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("action", ["serve", "api"])
+def test_serve_needs_the_emulator(free_port, capsys, action):
+    assert main(["local", action, "--port", str(free_port)]) == 3
+    assert "the emulator is not running" in capsys.readouterr().err
+
+
 def test_down_without_an_emulator_is_harmless(free_port, capsys):
     assert main(["local", "down", "--port", str(free_port)]) == 0
     assert "no emulator of this checkout" in capsys.readouterr().out

@@ -15,7 +15,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from acogida.adapters.aws import AwsTarget
-from acogida.local.api import JwtAuthorizer, LocalHttpApi
+from acogida.local.api import JwtAuthorizer, LocalHttpApi, TokenError
 from acogida.local.functions import LocalFunctions
 from acogida.local.intake_demo import (
     DEMO_PASSWORD,
@@ -201,3 +201,105 @@ def test_an_uploaded_recording_reaches_both_transcription_functions(local_api):
         "needs": ["food"],
     }
     assert '"service":"transcription_done"' in local_api["log"].getvalue()
+
+
+FRONT_ORIGIN = "http://127.0.0.1:8080"
+
+
+class StubAuthorizer:
+    """Accepts the one token "good": the CORS tests are about the gateway, not JWTs."""
+
+    def claims(self, authorization: str | None) -> dict[str, Any]:
+        if authorization != "Bearer good":
+            raise TokenError("bad token")
+        return {"sub": "user"}
+
+
+@pytest.fixture
+def cors_api() -> Iterator[LocalHttpApi]:
+    def invoke(event: dict[str, Any]) -> dict[str, Any]:
+        return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": "{}"}
+
+    api = LocalHttpApi(invoke, StubAuthorizer(), find_free_port(), cors_allowed_origins=[FRONT_ORIGIN])  # type: ignore[arg-type]
+    api.start()
+    try:
+        yield api
+    finally:
+        api.stop()
+
+
+def http(url: str, method: str, headers: dict[str, str]) -> tuple[int, Any]:
+    request = urllib.request.Request(url, method=method, headers=headers)  # noqa: S310 - loopback
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+
+
+def test_the_gateway_answers_preflights_from_the_allowed_origin_without_a_token(cors_api):
+    status, headers = http(
+        f"{cors_api.url}/intakes/abc/segments",
+        "OPTIONS",
+        {
+            "Origin": FRONT_ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+    )
+    assert status == 204
+    assert headers["Access-Control-Allow-Origin"] == FRONT_ORIGIN
+    assert headers["Access-Control-Allow-Methods"] == "GET,POST,PATCH,OPTIONS"
+    assert headers["Access-Control-Allow-Headers"] == "authorization,content-type,idempotency-key"
+    assert headers["Access-Control-Max-Age"] == "3600"
+    assert "Access-Control-Allow-Credentials" not in headers
+
+
+def test_a_preflight_from_another_origin_gets_no_allow_headers(cors_api):
+    status, headers = http(
+        f"{cors_api.url}/intakes",
+        "OPTIONS",
+        {"Origin": "http://127.0.0.1:9999", "Access-Control-Request-Method": "POST"},
+    )
+    assert status == 204
+    assert not [name for name in headers if name.lower().startswith("access-control-")]
+
+
+def test_preflights_only_for_route_paths(cors_api):
+    preflight = {"Origin": FRONT_ORIGIN, "Access-Control-Request-Method": "GET"}
+    status, headers = http(f"{cors_api.url}/nowhere", "OPTIONS", preflight)
+    assert status == 404
+    assert headers["Access-Control-Allow-Origin"] == FRONT_ORIGIN
+    assert http(f"{cors_api.url}/intakes", "OPTIONS", {"Origin": FRONT_ORIGIN})[0] == 404  # not a preflight
+
+
+@pytest.mark.parametrize(
+    ("path", "bearer", "expected"),
+    [("/intakes", "good", 200), ("/intakes", "bad", 401), ("/nowhere", "good", 404)],
+)
+def test_answers_carry_the_allowed_origin(cors_api, path, bearer, expected):
+    status, headers = http(
+        f"{cors_api.url}{path}", "GET", {"Origin": FRONT_ORIGIN, "Authorization": f"Bearer {bearer}"}
+    )
+    assert status == expected
+    assert headers["Access-Control-Allow-Origin"] == FRONT_ORIGIN
+    assert headers["Vary"] == "Origin"
+    status, headers = http(
+        f"{cors_api.url}{path}",
+        "GET",
+        {"Origin": "https://elsewhere.example", "Authorization": f"Bearer {bearer}"},
+    )
+    assert status == expected
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_without_cors_origins_there_is_no_preflight_answer():
+    api = LocalHttpApi(lambda event: {}, StubAuthorizer(), 0)  # type: ignore[arg-type]
+    try:
+        status, headers, _ = api.respond(
+            "OPTIONS", "/intakes", {"origin": FRONT_ORIGIN, "access-control-request-method": "POST"}, None
+        )
+    finally:
+        api.stop()
+    assert status == 404
+    assert "Access-Control-Allow-Origin" not in headers

@@ -41,6 +41,20 @@ def test_environment_variable_overrides_the_file(monkeypatch, toolchain):
     assert loaded.emulator_endpoint == "http://127.0.0.1:5099"
 
 
+def test_local_runtime_ports(monkeypatch, toolchain):
+    for name in ("LOCAL_API_PORT", "LOCAL_FRONT_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    loaded = load_toolchain(toolchain.repo_root)
+    # The front's port is the origin config/local.tfvars admits in the API's CORS configuration.
+    assert (loaded.local_api_port, loaded.local_front_port) == (8000, 8080)
+    assert (
+        'cors_allowed_origins              = ["http://127.0.0.1:8080"]'
+        in toolchain.tfvars("local").read_text()
+    )
+    monkeypatch.setenv("LOCAL_FRONT_PORT", "8181")
+    assert load_toolchain(toolchain.repo_root).local_front_port == 8181
+
+
 @pytest.mark.parametrize("port", ["80", "70000", "abc"])
 def test_bad_port_is_rejected(monkeypatch, toolchain, port):
     monkeypatch.setenv("MOTO_PORT", port)

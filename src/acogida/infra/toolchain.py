@@ -63,6 +63,7 @@ class Toolchain:
     provider_mirror: Path
     moto_port: int
     local_api_port: int = 8000
+    local_front_port: int = 8080
 
     @property
     def terraform_dir(self) -> Path:
@@ -97,6 +98,7 @@ def load_toolchain(repo_root: Path | None = None) -> Toolchain:
         provider_mirror=Path(settings.get("TF_PROVIDER_MIRROR", "")),
         moto_port=_port(settings, "MOTO_PORT", "5000"),
         local_api_port=_port(settings, "LOCAL_API_PORT", "8000"),
+        local_front_port=_port(settings, "LOCAL_FRONT_PORT", "8080"),
     )
 
 

@@ -6,6 +6,11 @@ and the handler Lambda runs, in this process, receives the same payload 2.0 even
 claims as API Gateway passes them (array claims flattened to "[a b]"). The handler's environment is
 the function's environment from ``terraform output`` of the local workspace, pointed at the emulator
 (see ``acogida.local.functions``).
+
+CORS is the HTTP API's ``cors_configuration`` (terraform/modules/app/api.tf) for the origins of
+``terraform output api_cors_allowed_origins``: the gateway itself answers preflights, before the
+authorizer, and adds the allowed origin to every answer, so the browser front on another port
+behaves as it does on AWS.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -23,12 +28,18 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from acogida.local.events import http_api_event, route_key
+from acogida.local.events import ROUTE_FUNCTIONS, http_api_event, route_key
 
 # API Gateway's own limit on a request body; the handler enforces its smaller one with a reason.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
+Answer = tuple[int, dict[str, str], bytes]
+
+# terraform/modules/app/api.tf, cors_configuration (allow_credentials = false: no such header).
+CORS_ALLOW_METHODS = "GET,POST,PATCH,OPTIONS"
+CORS_ALLOW_HEADERS = "authorization,content-type,idempotency-key"
+CORS_MAX_AGE_S = 3600
 
 
 class TokenError(Exception):
@@ -80,12 +91,20 @@ def _as_gateway_claim(value: Any) -> Any:  # noqa: ANN401
 class LocalHttpApi:
     """Serves the API function behind the authorizer on 127.0.0.1:``port`` until ``stop``.
 
-    ``invoke`` runs the function with an event and returns its answer (``LocalFunctions``).
+    ``invoke`` runs the function with an event and returns its answer (``LocalFunctions``);
+    ``cors_allowed_origins`` are the browser origins the API's CORS configuration admits.
     """
 
-    def __init__(self, invoke: Invoke, authorizer: JwtAuthorizer, port: int) -> None:
+    def __init__(
+        self,
+        invoke: Invoke,
+        authorizer: JwtAuthorizer,
+        port: int,
+        cors_allowed_origins: Sequence[str] = (),
+    ) -> None:
         self._invoke = invoke
         self._authorizer = authorizer
+        self._cors_allowed_origins = frozenset(cors_allowed_origins)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._request_handler_class())
         self._thread: threading.Thread | None = None
 
@@ -99,15 +118,38 @@ class LocalHttpApi:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
+        if self._thread is not None:  # shutdown() waits forever for a loop that never started
+            self._server.shutdown()
             self._thread.join(timeout=5)
+        self._server.server_close()
 
-    def respond(
-        self, method: str, target: str, headers: Mapping[str, str], body: bytes | None
-    ) -> tuple[int, dict[str, str], bytes]:
-        """What API Gateway would answer: 404 for no route, 401 for a bad token, else the handler's."""
+    def respond(self, method: str, target: str, headers: Mapping[str, str], body: bytes | None) -> Answer:
+        """What API Gateway would answer: a preflight's 204, 404 for no route, 401 for a bad token,
+        else the handler's; with the CORS origin header when the request's origin is allowed.
+
+        ``headers`` have lower-case names."""
+        path = urlsplit(target).path
+        origin = headers.get("origin", "")
+        allowed = origin in self._cors_allowed_origins
+        preflight = (
+            method == "OPTIONS"
+            and bool(origin)
+            and "access-control-request-method" in headers
+            and bool(self._cors_allowed_origins)
+            and _is_route_path(path)
+        )
+        if preflight:
+            return 204, _preflight_headers(origin) if allowed else {}, b""
+        status, response_headers, payload = self._route(method, target, headers, body)
+        if allowed:
+            response_headers = {
+                **response_headers,
+                "Access-Control-Allow-Origin": origin,
+                "Vary": "Origin",
+            }
+        return status, response_headers, payload
+
+    def _route(self, method: str, target: str, headers: Mapping[str, str], body: bytes | None) -> Answer:
         parts = urlsplit(target)
         if route_key(method, parts.path) is None:
             return _gateway_answer(404, "Not Found")
@@ -149,7 +191,7 @@ class LocalHttpApi:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve  # noqa: N815 - http.server names
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_OPTIONS = _serve  # noqa: N815 - http.server names
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: ANN401
                 """Quiet: paths carry intake ids only, but the access log is the handler's job."""
@@ -157,5 +199,20 @@ class LocalHttpApi:
         return RequestHandler
 
 
-def _gateway_answer(status: int, message: str) -> tuple[int, dict[str, str], bytes]:
+def _is_route_path(path: str) -> bool:
+    """Whether any of the API's routes has this path, whatever its method."""
+    return any(route_key(method, path) for method in {method for method, _ in ROUTE_FUNCTIONS})
+
+
+def _preflight_headers(origin: str) -> dict[str, str]:
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Methods": CORS_ALLOW_METHODS,
+        "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
+        "Access-Control-Max-Age": str(CORS_MAX_AGE_S),
+        "Vary": "Origin",
+    }
+
+
+def _gateway_answer(status: int, message: str) -> Answer:
     return status, {"Content-Type": "application/json"}, json.dumps({"message": message}).encode()

@@ -2,13 +2,14 @@
 
 Steps: start the emulator (idempotent), make the state bucket inside it, ``terraform init`` with the
 local backend, select the ``local`` workspace, apply the real root module, run the smoke checks,
-create the demo users in the emulator's Cognito, serve the intake API on 127.0.0.1 and send five
-sample conversations through it segment by segment, print what was deployed and the filled
-forms; then the data lake: the intakes exported through the table's stream, two years of history
-through a coordinator's bulk upload, the ETL (Spark) over raw/ into curated/ demand with a chart;
-then the forecast: the coordinator retrains through the API (the pipeline's stages in the local
-runtime), reads the published forecast of two workforce types and downloads the office's chart.
-Running it again changes no infrastructure (each run submits five new intakes).
+create the demo users in the emulator's Cognito, serve the intake API and the browser front on
+127.0.0.1 and send five sample conversations through the API segment by segment, print what was
+deployed and the filled forms; then the data lake: the intakes exported through the table's stream,
+two years of history through a coordinator's bulk upload, the ETL (Spark) over raw/ into curated/
+demand with a chart; then the forecast: the coordinator retrains through the API (the pipeline's
+stages in the local runtime), reads the published forecast of two workforce types and downloads the
+office's chart. Running it again changes no infrastructure (each run submits five new intakes). At a
+terminal, the front and the API keep running afterwards until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ from acogida.local.intake_demo import (
     DEMO_PASSWORD,
     ApiClient,
     demo_conversations,
+    demo_user_lines,
     ensure_demo_users,
     format_form,
     run_conversation,
     sign_in,
 )
 from acogida.local.lake_demo import run_lake_demo
-from acogida.local.runtime import local_runtime
+from acogida.local.runtime import local_runtime, serve_until_interrupted
 from acogida.local.smoke import CheckResult, run_smoke_checks
 from acogida.local.stack import LocalEmulator
 
@@ -103,7 +105,11 @@ def print_summary(outputs: dict[str, Any], resource_count: int, emit: Callable[[
     emit(f"  alerts topic     {outputs['sns_alerts_topic_arn']}")
 
 
-def run_demo(toolchain: Toolchain, emit: Callable[[str], None] = print) -> list[CheckResult]:
+def run_demo(
+    toolchain: Toolchain, emit: Callable[[str], None] = print, *, keep_serving: bool = False
+) -> list[CheckResult]:
+    """The demo; with ``keep_serving`` (someone at a terminal) the front and the API stay up at the
+    end until Ctrl-C."""
     progress = Progress(total_steps=8, emit=emit)
     emulator = LocalEmulator(toolchain.local_state_dir, toolchain.moto_port)
     root = prepare_local_root(toolchain, emulator, progress)
@@ -120,14 +126,23 @@ def run_demo(toolchain: Toolchain, emit: Callable[[str], None] = print) -> list[
     cognito = target.client("cognito-idp")
     with progress.step("Demo users in the emulator's Cognito user pool"):
         users = ensure_demo_users(cognito, outputs["cognito_user_pool_id"])
-        for user in users:
-            emit(f"    {user.group:<12} {user.username}  password {DEMO_PASSWORD}  office {user.office}")
+        for line in demo_user_lines(users):
+            emit(line)
     conversations = demo_conversations()
     log_path = toolchain.local_state_dir / "logs" / "intake_api.jsonl"
     mlops_workdir = toolchain.local_state_dir / "mlops"
     with local_runtime(
-        outputs, emulator.endpoint, toolchain.local_api_port, log_path, mlops_workdir=mlops_workdir
+        outputs,
+        emulator.endpoint,
+        toolchain.local_api_port,
+        log_path,
+        mlops_workdir=mlops_workdir,
+        front_port=toolchain.local_front_port,
     ) as runtime:
+        front_url = runtime.front.url if runtime.front else ""
+        emit(f"\nFront: {front_url} (sign in as a demo user)")
+        for line in demo_user_lines(users):
+            emit(line)
         with progress.step(
             f"{len(conversations)} conversations through the local intake API, segment by segment"
         ):
@@ -151,6 +166,15 @@ def run_demo(toolchain: Toolchain, emit: Callable[[str], None] = print) -> list[
             )
             emit(f"    signed in as {coordinator.username} ({coordinator.group}, {coordinator.office})")
             run_forecast_demo(ApiClient(runtime.api.url, token), toolchain.local_state_dir / "forecast", emit)
-    emit(f"\nDemo finished in {progress.elapsed():.0f} s. The emulator keeps running: `make down` stops it.")
-    emit("Serve the intake API again with `.venv/bin/acogida local api`.")
+        elapsed = progress.elapsed()
+        emit(f"\nDemo finished in {elapsed:.0f} s. The emulator keeps running: `make down` stops it.")
+        if keep_serving:
+            emit(
+                f"The front and the API keep running on {front_url} and {runtime.api.url}"
+                f" — sign in as {users[0].username} or {users[1].username} (password {DEMO_PASSWORD});"
+                " Ctrl-C stops them."
+            )
+            serve_until_interrupted()
+    if not keep_serving:
+        emit(f"`make serve` serves the front ({front_url}) and the API again.")
     return results

@@ -31,6 +31,14 @@ DEMO_USERS = (
 )
 
 
+def demo_user_lines(users: list[DemoUser]) -> list[str]:
+    """How ``make demo`` and ``make serve`` show the demo users' credentials (emulator only)."""
+    return [
+        f"    {user.group:<12} {user.username}  password {DEMO_PASSWORD}  office {user.office}"
+        for user in users
+    ]
+
+
 @dataclass(frozen=True)
 class Conversation:
     title: str

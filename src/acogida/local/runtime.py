@@ -2,6 +2,8 @@
 from ``terraform output`` of the local workspace (the same names the Lambdas get on AWS).
 
 - the intake API behind the HTTP API's JWT authorizer (``acogida.local.api``);
+- the browser front, as its container serves it, pointed at that API and the emulator's Cognito
+  (``acogida.local.front``), when asked for a port;
 - the batch transcription path's event sources: the audio-uploads queue and the Transcribe job
   state changes (``acogida.local.pump``);
 - the data lake's event sources: the intakes stream and the bulk-uploads queue
@@ -14,6 +16,7 @@ from ``terraform output`` of the local workspace (the same names the Lambdas get
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from acogida.adapters.aws import AwsTarget
 from acogida.adapters.pipeline_runs import use_local_pipeline
 from acogida.local.api import JwtAuthorizer, LocalHttpApi
 from acogida.local.events import route_function
+from acogida.local.front import LocalFront
 from acogida.local.functions import LocalFunctions
 from acogida.local.lake_pump import LakePump
 from acogida.local.pump import TranscriptionPump
@@ -31,6 +35,14 @@ from acogida.local.pump import TranscriptionPump
 
 class RuntimeConfigurationError(RuntimeError):
     pass
+
+
+def serve_until_interrupted() -> None:
+    """Block the main thread (the servers run in theirs) until Ctrl-C."""
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("stopped")
 
 
 def function_variables(outputs: dict[str, Any], function: str) -> dict[str, str]:
@@ -55,6 +67,7 @@ class LocalRuntime:
     lake: LakePump
     functions: LocalFunctions
     pipeline: Any  # acogida.mlops.local.LocalPipelineRuns, or None without the stand-in
+    front: LocalFront | None = None
 
 
 @contextmanager
@@ -66,11 +79,15 @@ def local_runtime(
     *,
     pump_interval_s: float = 1.0,
     mlops_workdir: Path | None = None,
+    front_port: int | None = None,
+    front_dir: Path | None = None,
 ) -> Iterator[LocalRuntime]:
     """The API on http://127.0.0.1:``port`` and the event pump while the block runs, then stopped.
 
     What the functions print (JSON log lines, metrics) goes to ``log_path``. With ``mlops_workdir``
     and no CodePipeline in the workspace, pipeline runs happen in this process, files under it.
+    With ``front_port``, the built front (``front_dir``, default src/front/dist) is served on
+    http://127.0.0.1:``front_port``; its rendered configuration lives beside the log.
     """
     authorizer = JwtAuthorizer.for_user_pool(
         emulator_endpoint,
@@ -87,8 +104,27 @@ def local_runtime(
     with log_path.open("a", encoding="utf-8") as log:
         functions = LocalFunctions(environments, emulator_endpoint, log)
         api = LocalHttpApi(
-            lambda event: functions.invoke(route_function(event["routeKey"]), event), authorizer, port
+            lambda event: functions.invoke(route_function(event["routeKey"]), event),
+            authorizer,
+            port,
+            cors_allowed_origins=outputs.get("api_cors_allowed_origins") or [],
         )
+        front = None
+        if front_port is not None:
+            try:
+                front = LocalFront(
+                    {
+                        **outputs["front_runtime_environment"],
+                        "API_URL": api.url,
+                        "COGNITO_ENDPOINT": emulator_endpoint,
+                    },
+                    front_port,
+                    log_path.parent / "front",
+                    front_dir=front_dir,
+                )
+            except BaseException:
+                api.stop()
+                raise
         pump = TranscriptionPump(
             functions,
             sqs=language.client("sqs"),
@@ -119,13 +155,19 @@ def local_runtime(
             )
         use_local_pipeline(pipeline)
         api.start()
+        if front is not None:
+            front.start()
         pump.start(pump_interval_s)
         lake.start(pump_interval_s)
         try:
-            yield LocalRuntime(api=api, pump=pump, lake=lake, functions=functions, pipeline=pipeline)
+            yield LocalRuntime(
+                api=api, pump=pump, lake=lake, functions=functions, pipeline=pipeline, front=front
+            )
         finally:
             use_local_pipeline(None)
             lake.stop()
             pump.stop()
+            if front is not None:
+                front.stop()
             api.stop()
             functions.close()

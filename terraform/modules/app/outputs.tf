@@ -13,6 +13,11 @@ output "api_routes" {
   value       = sort(tolist(local.api_routes))
 }
 
+output "api_cors_allowed_origins" {
+  description = "Origins the intake API's CORS configuration admits (empty: none); the local runtime answers preflights for the same ones."
+  value       = var.cors_allowed_origins
+}
+
 output "cognito_user_pool_id" {
   description = "Id of the staff user pool."
   value       = aws_cognito_user_pool.this.id
