@@ -39,6 +39,11 @@ export function intakeView(context) {
   });
   const recordStatus = h("span", { id: "record-status", class: "record-status", role: "status" }, "Micrófono apagado");
   const recordButton = h("button", { id: "record-toggle", type: "button", class: "primary", "aria-pressed": "false" }, "Empezar a grabar");
+  const retry = h(
+    "button",
+    { type: "button", id: "segment-retry", hidden: true, onclick: () => guard(() => draft.flush()).then(render) },
+    "Reintentar envío",
+  );
   const typed = h("textarea", {
     id: "segment-text",
     rows: "3",
@@ -211,8 +216,8 @@ export function intakeView(context) {
     renderTranscript();
     renderForm();
     const pending = draft.pending;
-    recordButton.disabled = false;
-    if (pending > 0 && !draft.sending) say("error", `${pending} fragmento(s) sin enviar. Pulse «Añadir» o «Reintentar» para enviarlos.`);
+    retry.hidden = pending === 0 || Boolean(draft.sending);
+    if (!retry.hidden) say("error", `${pending} fragmento(s) sin enviar. Pulse «Reintentar envío».`);
   }
   draft.onChange(() => render());
 
@@ -339,7 +344,6 @@ export function intakeView(context) {
     }
   });
 
-  const retry = h("button", { type: "button", id: "segment-retry", onclick: () => guard(() => draft.flush()) }, "Reintentar envío");
   const page = h(
     "section",
     { class: "intake", "aria-labelledby": "intake-title" },
