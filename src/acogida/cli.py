@@ -15,12 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from acogida.adapters.aws import AwsTarget
 from acogida.infra.terraform import TerraformError, TerraformRoot
 from acogida.infra.toolchain import ENVIRONMENTS, RepositoryNotFoundError, Toolchain, load_toolchain
 from acogida.intake import extract
 from acogida.intake.jsonl import InputLineError, dump, read_records
-from acogida.local.demo import run_demo
+from acogida.local.demo import run_demo, runtime_log_path, toolchain_runtime
 from acogida.local.front import FrontError
+from acogida.local.intake_demo import demo_user_lines, ensure_demo_users
+from acogida.local.runtime import serve_until_interrupted
 from acogida.local.smoke import SmokeCheckError
 from acogida.local.stack import EmulatorError, LocalEmulator
 
@@ -363,27 +366,14 @@ def _applied_local_root(toolchain: Toolchain, emulator: LocalEmulator) -> Terraf
 
 
 def _serve_local(toolchain: Toolchain, emulator: LocalEmulator) -> int:
-    # Imported here: the runtime loads the handlers, only when asked.
-    from acogida.adapters.aws import AwsTarget  # noqa: PLC0415
-    from acogida.local.intake_demo import demo_user_lines, ensure_demo_users  # noqa: PLC0415
-    from acogida.local.runtime import local_runtime, serve_until_interrupted  # noqa: PLC0415
-
     root = _applied_local_root(toolchain, emulator)
     if root is None:
         return 3
     outputs = root.outputs()
     cognito = AwsTarget(str(outputs["aws_region"]), emulator.endpoint).client("cognito-idp")
     users = ensure_demo_users(cognito, outputs["cognito_user_pool_id"])
-    log_path = toolchain.local_state_dir / "logs" / "intake_api.jsonl"
-    mlops_workdir = toolchain.local_state_dir / "mlops"
-    with local_runtime(
-        outputs,
-        emulator.endpoint,
-        toolchain.local_api_port,
-        log_path,
-        mlops_workdir=mlops_workdir,
-        front_port=toolchain.local_front_port,
-    ) as runtime:
+    log_path = runtime_log_path(toolchain)
+    with toolchain_runtime(toolchain, outputs, emulator.endpoint) as runtime:
         if runtime.front is not None:
             print(f"Front: {runtime.front.url} (sign in as a demo user)")
         for line in demo_user_lines(users):
@@ -415,7 +405,6 @@ def _infra(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
 
 
 def _upload_mlops_source(toolchain: Toolchain, outputs: dict[str, Any]) -> int:
-    from acogida.adapters.aws import AwsTarget  # noqa: PLC0415
     from acogida.infra.mlops_source import source_zip, upload_source  # noqa: PLC0415
 
     location = outputs.get("mlops_source")

@@ -16,11 +16,10 @@ behaves as it does on AWS.
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -29,6 +28,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from acogida.local.events import ROUTE_FUNCTIONS, http_api_event, route_key
+from acogida.local.loopback import LoopbackServer
 
 # API Gateway's own limit on a request body; the handler enforces its smaller one with a reason.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
@@ -105,23 +105,17 @@ class LocalHttpApi:
         self._invoke = invoke
         self._authorizer = authorizer
         self._cors_allowed_origins = frozenset(cors_allowed_origins)
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._request_handler_class())
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer(port, self._request_handler_class(), "local-http-api")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="local-http-api", daemon=True)
-        self._thread.start()
+        self._server.start()
 
     def stop(self) -> None:
-        if self._thread is not None:  # shutdown() waits forever for a loop that never started
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-        self._server.server_close()
+        self._server.stop()
 
     def respond(self, method: str, target: str, headers: Mapping[str, str], body: bytes | None) -> Answer:
         """What API Gateway would answer: a preflight's 204, 404 for no route, 401 for a bad token,

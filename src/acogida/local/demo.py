@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any
 
 from acogida.adapters.aws import AwsTarget
@@ -35,7 +36,7 @@ from acogida.local.intake_demo import (
     sign_in,
 )
 from acogida.local.lake_demo import run_lake_demo
-from acogida.local.runtime import local_runtime, serve_until_interrupted
+from acogida.local.runtime import LocalRuntime, local_runtime, serve_until_interrupted
 from acogida.local.smoke import CheckResult, run_smoke_checks
 from acogida.local.stack import LocalEmulator
 
@@ -105,6 +106,25 @@ def print_summary(outputs: dict[str, Any], resource_count: int, emit: Callable[[
     emit(f"  alerts topic     {outputs['sns_alerts_topic_arn']}")
 
 
+def runtime_log_path(toolchain: Toolchain) -> Path:
+    return toolchain.local_state_dir / "logs" / "intake_api.jsonl"
+
+
+def toolchain_runtime(
+    toolchain: Toolchain, outputs: dict[str, Any], emulator_endpoint: str
+) -> AbstractContextManager[LocalRuntime]:
+    """The local runtime on the ports config/toolchain.env names (API, front), with the pipeline's
+    stand-in working under the local state directory."""
+    return local_runtime(
+        outputs,
+        emulator_endpoint,
+        toolchain.local_api_port,
+        runtime_log_path(toolchain),
+        mlops_workdir=toolchain.local_state_dir / "mlops",
+        front_port=toolchain.local_front_port,
+    )
+
+
 def run_demo(
     toolchain: Toolchain, emit: Callable[[str], None] = print, *, keep_serving: bool = False
 ) -> list[CheckResult]:
@@ -129,16 +149,8 @@ def run_demo(
         for line in demo_user_lines(users):
             emit(line)
     conversations = demo_conversations()
-    log_path = toolchain.local_state_dir / "logs" / "intake_api.jsonl"
-    mlops_workdir = toolchain.local_state_dir / "mlops"
-    with local_runtime(
-        outputs,
-        emulator.endpoint,
-        toolchain.local_api_port,
-        log_path,
-        mlops_workdir=mlops_workdir,
-        front_port=toolchain.local_front_port,
-    ) as runtime:
+    log_path = runtime_log_path(toolchain)
+    with toolchain_runtime(toolchain, outputs, emulator.endpoint) as runtime:
         front_url = runtime.front.url if runtime.front else ""
         emit(f"\nFront: {front_url} (sign in as a demo user)")
         for line in demo_user_lines(users):

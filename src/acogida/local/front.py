@@ -14,14 +14,14 @@ import re
 import shutil
 import subprocess
 import tempfile
-import threading
 from collections.abc import Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from acogida.infra.toolchain import find_repository_root
+from acogida.local.loopback import LoopbackServer
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -111,29 +111,23 @@ class LocalFront:
                 render_script or default_render_script(), environment, self._runtime_dir
             )
             self._config = (self._runtime_dir / "config.json").read_bytes()
-            self._server = ThreadingHTTPServer(("127.0.0.1", port), self._request_handler_class())
+            self._server = LoopbackServer(port, self._request_handler_class(), "local-front")
         except OSError as error:
             shutil.rmtree(self._runtime_dir, ignore_errors=True)
             raise FrontError(f"cannot serve the front on 127.0.0.1:{port}: {error}") from error
         except FrontError:
             shutil.rmtree(self._runtime_dir, ignore_errors=True)
             raise
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="local-front", daemon=True)
-        self._thread.start()
+        self._server.start()
 
     def stop(self) -> None:
-        if self._thread is not None:  # shutdown() waits forever for a loop that never started
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-        self._server.server_close()
+        self._server.stop()
         shutil.rmtree(self._runtime_dir, ignore_errors=True)
 
     def respond(self, target: str) -> tuple[int, dict[str, str], bytes]:
