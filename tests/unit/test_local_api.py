@@ -16,6 +16,7 @@ from moto.server import ThreadedMotoServer
 
 from acogida.adapters.aws import AwsTarget
 from acogida.local.api import JwtAuthorizer, LocalHttpApi, TokenError
+from acogida.local.events import http_api_event
 from acogida.local.functions import LocalFunctions
 from acogida.local.intake_demo import (
     DEMO_PASSWORD,
@@ -108,6 +109,8 @@ def local_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
                 "pump": pump,
                 "language": language,
                 "log": log,
+                "environments": environments,
+                "endpoint": endpoint,
             }
         finally:
             api.stop()
@@ -161,6 +164,21 @@ def test_a_demo_conversation_goes_through_the_local_api(local_api):
     assert status == 200
     assert [item["intake_id"] for item in listed["intakes"]] == [submitted["intake_id"]]
     assert reader.call("POST", "/intakes")[0] == 403
+
+
+def test_functions_log_to_the_current_runtime_after_an_earlier_one_closed_its_log(local_api, tmp_path):
+    """Each runtime hands the handlers' logger its own log; a closed one from before is not flushed."""
+    claims = {"sub": "t-1", "cognito:groups": "[technician]", "custom:office": "getafe"}
+    create = http_api_event("POST", "/intakes", claims=claims)
+    with (tmp_path / "earlier.log").open("w", encoding="utf-8") as earlier_log:
+        earlier = LocalFunctions(local_api["environments"], local_api["endpoint"], earlier_log)
+        assert earlier.invoke("intake_api", create)["statusCode"] == 201
+        earlier.close()
+    with (tmp_path / "current.log").open("w", encoding="utf-8") as current_log:
+        current = LocalFunctions(local_api["environments"], local_api["endpoint"], current_log)
+        assert current.invoke("intake_api", create)["statusCode"] == 201
+        current.close()
+    assert "draft created" in (tmp_path / "current.log").read_text(encoding="utf-8")
 
 
 def test_an_uploaded_recording_reaches_both_transcription_functions(local_api):

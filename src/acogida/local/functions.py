@@ -67,7 +67,12 @@ class LocalFunctions:
                 self._warm = function
             # Imported with the function's environment in place, as Lambda does (service name).
             module = importlib.import_module(f"acogida.handlers.{function}")
-            module.logger.registered_handler.setStream(self._log)
+            handler = module.logger.registered_handler
+            if getattr(handler.stream, "closed", False):
+                # An earlier LocalFunctions' log, closed since: setStream would flush it and fail.
+                handler.stream = self._log
+            else:
+                handler.setStream(self._log)
             return module.handler(event, LocalLambdaContext(function))
 
     def close(self) -> None:
