@@ -184,10 +184,10 @@ def test_a_coordinator_retrains_and_reads_the_forecast(page: Page, local_stack: 
     stages = page.locator("#run-stages li")
     expect(page.locator('#run-stages li[data-status="in_progress"]')).to_have_count(1, timeout=30_000)
     shot(page, "05-reentrenar-en-curso")
-    expect(page.locator('#run-stages li[data-stage="Publish"]')).to_have_attribute(
-        "data-status", "succeeded", timeout=300_000
-    )
-    assert stages.evaluate_all("items => items.map(item => item.dataset.status)") == ["succeeded"] * 5
+    # The screen says how the run ended once it has; a failure names its stage and reason.
+    expect(page.locator("#retrain-message")).not_to_be_empty(timeout=300_000)
+    statuses = stages.evaluate_all("items => items.map(item => item.dataset.status)")
+    assert statuses == ["succeeded"] * 5, page.locator("#run-stages").inner_text()
     expect(page.locator("#retrain-message")).to_contain_text("Previsión publicada")
     shot(page, "06-reentrenar-publicado")
 

@@ -22,6 +22,7 @@ from acogida.adapters.object_store import ObjectStore
 from acogida.adapters.pipeline_runs import CodePipelineRuns, PipelineBusyError, RunStatus, snake_status
 from acogida.cli import main
 from acogida.forecast.pipeline import BACKTEST_FILE, gate, read_model
+from acogida.local.lake_demo import upload_demand
 from acogida.mlops.local import LocalPipeline, LocalPipelineRuns
 from acogida.mlops.stages import (
     PublishSettings,
@@ -140,6 +141,28 @@ def test_read_demand_joins_the_part_files_under_a_prefix_and_refuses_mixed_heade
     s3.put_object(Bucket="curated", Key="demand/forecast_import/part-0003.csv", Body="day,type\n")
     with pytest.raises(StageError, match="header"):
         read_demand(store, "demand/forecast_import/")
+
+
+@mock_aws
+def test_the_local_prepare_replaces_the_demand_as_the_glue_jobs_overwrite_does(tmp_path):
+    """A part file an earlier run left under demand/ would be read as more demand: it goes."""
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="curated", CreateBucketConfiguration={"LocationConstraint": REGION})
+    store = ObjectStore(s3, "curated")
+    key_arn = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+    header = "timestamp,workforce_type,workforce_demand,location\n"
+    s3.put_object(Bucket="curated", Key="demand/forecast_import/part-00000-old.csv", Body=header + "x\n")
+    s3.put_object(Bucket="curated", Key="demand/parquet/part-00000-old.parquet", Body=b"old")
+    s3.put_object(Bucket="curated", Key="demand/workload/keep.parquet", Body=b"other output")
+    output = tmp_path / "curated"
+    (output / "workforce_demand.parquet").mkdir(parents=True)
+    (output / "workforce_demand.csv").write_text(header + "2025-01-01,lawyer,1,getafe\n")
+    (output / "workforce_demand.parquet" / "part-0.parquet").write_bytes(b"new")
+
+    written = upload_demand(store, key_arn, output)
+
+    assert sorted(store.keys("demand/")) == sorted([*written, "demand/workload/keep.parquet"])
+    assert read_demand(store, "demand/forecast_import/") == header + "2025-01-01,lawyer,1,getafe\n"
 
 
 def test_train_names_the_line_of_a_bad_row(tmp_path):

@@ -61,6 +61,14 @@ class ObjectStore:
             for item in page.get("Contents", [])
         ]
 
+    def delete_current(self, keys: list[str]) -> None:
+        """Plain deletes (a delete marker each on a versioned bucket; lifecycle ages the rest out),
+        as a Spark ``overwrite`` removes what was under its output path."""
+        for start in range(0, len(keys), 1000):
+            batch = [{"Key": key} for key in keys[start : start + 1000]]
+            answer = self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            _raise_on_errors(answer)
+
     def delete_every_version(self, prefix: str) -> int:
         """Delete every version and delete marker of ``prefix`` (a key, or a folder ending in "/"):
         the buckets are versioned, so a plain delete would leave the data in a noncurrent version.
@@ -79,15 +87,9 @@ class ObjectStore:
             ]
             for start in range(0, len(objects), 1000):
                 batch = objects[start : start + 1000]
-                response = self._s3.delete_objects(
-                    Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}
+                _raise_on_errors(
+                    self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
                 )
-                errors = response.get("Errors", [])
-                if errors:
-                    code = str(errors[0].get("Code", "DeleteFailed"))
-                    raise ClientError(
-                        {"Error": {"Code": code, "Message": "delete_objects failed"}}, "DeleteObjects"
-                    )
                 deleted += len(batch)
         return deleted
 
@@ -113,3 +115,11 @@ def ensure_bucket(s3_client: Any, bucket: str, region: str) -> bool:  # noqa: AN
     s3_client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
     s3_client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     return True
+
+
+def _raise_on_errors(delete_response: dict[str, Any]) -> None:
+    """DeleteObjects answers 200 even when keys failed: the first failure becomes the error."""
+    errors = delete_response.get("Errors", [])
+    if errors:
+        code = str(errors[0].get("Code", "DeleteFailed"))
+        raise ClientError({"Error": {"Code": code, "Message": "delete_objects failed"}}, "DeleteObjects")

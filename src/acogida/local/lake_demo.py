@@ -60,7 +60,10 @@ def download_prefix(store: ObjectStore, prefix: str, target: Path) -> int:
 
 
 def upload_demand(store: ObjectStore, kms_key_arn: str, output: Path) -> list[str]:
-    """The ETL's outputs into curated/demand/, where the Glue job writes them."""
+    """The ETL's outputs into curated/demand/, where the Glue job writes them, replacing what was
+    there as the job's overwrite does (a stale part file would be read as more demand)."""
+    stale = [*store.keys("demand/forecast_import/"), *store.keys("demand/parquet/")]
+    store.delete_current(stale)
     keys = []
     files = [
         output / "workforce_demand.csv",
