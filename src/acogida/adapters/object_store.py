@@ -61,14 +61,6 @@ class ObjectStore:
             for item in page.get("Contents", [])
         ]
 
-    def delete_current(self, keys: list[str]) -> None:
-        """Plain deletes (a delete marker each on a versioned bucket; lifecycle ages the rest out),
-        as a Spark ``overwrite`` removes what was under its output path."""
-        for start in range(0, len(keys), 1000):
-            batch = [{"Key": key} for key in keys[start : start + 1000]]
-            answer = self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
-            _raise_on_errors(answer)
-
     def delete_every_version(self, prefix: str) -> int:
         """Delete every version and delete marker of ``prefix`` (a key, or a folder ending in "/"):
         the buckets are versioned, so a plain delete would leave the data in a noncurrent version.

@@ -61,9 +61,10 @@ def download_prefix(store: ObjectStore, prefix: str, target: Path) -> int:
 
 def upload_demand(store: ObjectStore, kms_key_arn: str, output: Path) -> list[str]:
     """The ETL's outputs into curated/demand/, where the Glue job writes them, replacing what was
-    there as the job's overwrite does (a stale part file would be read as more demand)."""
-    stale = [*store.keys("demand/forecast_import/"), *store.keys("demand/parquet/")]
-    store.delete_current(stale)
+    there as the job's overwrite does (a stale part file would be read as more demand). Stale
+    objects go with every version: delete markers are what the emulator fails to empty on destroy."""
+    for folder in ("demand/forecast_import/", "demand/parquet/"):
+        store.delete_every_version(folder)
     keys = []
     files = [
         output / "workforce_demand.csv",
