@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from moto.server import ThreadedMotoServer
 
 from acogida.adapters.aws import AwsTarget
@@ -27,7 +29,7 @@ from acogida.local.intake_demo import (
     run_conversation,
     sign_in,
 )
-from acogida.local.pump import TranscriptionPump
+from acogida.local.pump import BackgroundPump, TranscriptionPump
 from tests.conftest import find_free_port
 from tests.unit import aws_fixtures
 
@@ -321,3 +323,39 @@ def test_without_cors_origins_there_is_no_preflight_answer():
         api.stop()
     assert status == 404
     assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_a_pump_keeps_polling_through_an_emulator_outage():
+    """An event source mapping keeps polling while AWS is unreachable; so does the local pump."""
+
+    class FlakyPump(BackgroundPump):
+        thread_name = "flaky-pump"
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.outcomes: list[Exception | None] = [
+                EndpointConnectionError(endpoint_url="http://127.0.0.1:1/"),
+                EndpointConnectionError(endpoint_url="http://127.0.0.1:1/"),
+                None,
+            ]
+            self.delivered = threading.Event()
+
+        def run_once(self) -> object:
+            outcome = self.outcomes.pop(0) if self.outcomes else None
+            if outcome is not None:
+                raise outcome
+            self.delivered.set()
+            return None
+
+    pump = FlakyPump()
+    warnings: list[str] = []
+    pump.warn = warnings.append
+    pump.start(interval_s=0.01)
+    try:
+        assert pump.delivered.wait(timeout=5)
+    finally:
+        pump.stop()
+    assert warnings == [
+        "flaky-pump: EndpointConnectionError; retrying every 0.01 s",
+        "flaky-pump: delivering again",
+    ]

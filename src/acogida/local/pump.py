@@ -13,9 +13,13 @@ output. The tests put Transcribe's output document in the bucket to exercise the
 
 from __future__ import annotations
 
+import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from acogida.local.events import SqsMessage, sqs_event, transcribe_state_change_event
 from acogida.local.functions import LocalFunctions
@@ -38,14 +42,29 @@ class BackgroundPump:
     def __init__(self) -> None:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # Where an unreachable or failing AWS endpoint is reported (once per outage).
+        self.warn: Callable[[str], None] = lambda message: print(message, file=sys.stderr)
 
     def run_once(self) -> object:
         raise NotImplementedError
 
     def start(self, interval_s: float = 1.0) -> None:
         def loop() -> None:
+            # An event source mapping keeps polling through an outage: so does the pump (the
+            # emulator restarted, a throttled call); what was not delivered is delivered next time.
+            failing = False
             while not self._stop.wait(interval_s):
-                self.run_once()
+                try:
+                    self.run_once()
+                except (BotoCoreError, ClientError) as error:
+                    if not failing:
+                        problem = type(error).__name__
+                        self.warn(f"{self.thread_name}: {problem}; retrying every {interval_s:g} s")
+                    failing = True
+                    continue
+                if failing:
+                    self.warn(f"{self.thread_name}: delivering again")
+                failing = False
 
         self._thread = threading.Thread(target=loop, name=self.thread_name, daemon=True)
         self._thread.start()
