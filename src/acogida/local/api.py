@@ -28,7 +28,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from acogida.local.events import ROUTE_FUNCTIONS, http_api_event, route_key
-from acogida.local.loopback import LoopbackServer
+from acogida.local.loopback import LoopbackServer, write_answer
 
 # API Gateway's own limit on a request body; the handler enforces its smaller one with a reason.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
@@ -178,12 +178,7 @@ class LocalHttpApi:
                     body = self.rfile.read(length) if length else None
                     lowered = {name.lower(): value for name, value in self.headers.items()}
                     status, headers, payload = api.respond(self.command, self.path, lowered, body)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                write_answer(self, status, headers, payload)
 
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_OPTIONS = _serve  # noqa: N815 - http.server names
 

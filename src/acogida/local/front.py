@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from acogida.infra.toolchain import find_repository_root
-from acogida.local.loopback import LoopbackServer
+from acogida.local.loopback import LoopbackServer, write_answer
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -79,9 +79,6 @@ def render_runtime_config(script: Path, environment: Mapping[str, str], runtime_
             raise FrontError(f"unexpected line in security-headers.conf: {line!r}")
         if match.group(1).lower() not in _HTTPS_ONLY_HEADERS:
             headers[match.group(1)] = match.group(2)
-    headers["Content-Security-Policy"] = (
-        (runtime_dir / "content-security-policy.txt").read_text(encoding="utf-8").strip()
-    )
     return headers
 
 
@@ -173,13 +170,7 @@ class LocalFront:
 
             def _serve(self, *, with_body: bool) -> None:
                 status, headers, body = front.respond(self.path)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if with_body:
-                    self.wfile.write(body)
+                write_answer(self, status, headers, body, with_body=with_body)
 
             def do_GET(self) -> None:
                 self._serve(with_body=True)

@@ -3,7 +3,26 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def write_answer(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    with_body: bool = True,
+) -> None:
+    """Send one answer: status, headers, Content-Length, and the body unless it is a HEAD."""
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    if with_body:
+        handler.wfile.write(body)
 
 
 class LoopbackServer:
