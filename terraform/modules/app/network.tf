@@ -144,6 +144,61 @@ resource "aws_route" "private_nat" {
 }
 
 # --- VPC endpoints -------------------------------------------------------------------------------
+# Each endpoint admits only what the front's tasks do through it (an endpoint without a policy
+# passes any request of any principal to any resource of its service). IAM still decides who may
+# act: the policies are a second fence, so they name every principal ("*") but this account's.
+
+locals {
+  endpoint_policies = var.front_hosting_enabled ? {
+    # The image layers ECR serves from its own bucket (pre-signed by ECR, hence no principal
+    # condition).
+    s3 = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "EcrImageLayersOnly"
+        Effect    = "Allow"
+        Principal = "*"
+        Action    = "s3:GetObject"
+        Resource  = "arn:${local.partition}:s3:::prod-${local.region}-starport-layer-bucket/*"
+      }]
+    })
+    # Pulling the front's image, with credentials of this account.
+    ecr = jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          # GetAuthorizationToken has no resource type: "*" is the only resource IAM accepts.
+          Sid       = "EcrLogin"
+          Effect    = "Allow"
+          Principal = "*"
+          Action    = "ecr:GetAuthorizationToken"
+          Resource  = "*"
+          Condition = { StringEquals = { "aws:PrincipalAccount" = local.account_id } }
+        },
+        {
+          Sid       = "PullTheFrontImage"
+          Effect    = "Allow"
+          Principal = "*"
+          Action    = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+          Resource  = aws_ecr_repository.front[0].arn
+          Condition = { StringEquals = { "aws:PrincipalAccount" = local.account_id } }
+        },
+      ]
+    })
+    # Writing the front's log group, with credentials of this account.
+    logs = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "WriteTheFrontLogGroup"
+        Effect    = "Allow"
+        Principal = "*"
+        Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource  = "${aws_cloudwatch_log_group.front[0].arn}:*"
+        Condition = { StringEquals = { "aws:PrincipalAccount" = local.account_id } }
+      }]
+    })
+  } : {}
+}
 
 resource "aws_vpc_endpoint" "s3" {
   count = local.front_count
@@ -152,6 +207,7 @@ resource "aws_vpc_endpoint" "s3" {
   service_name      = "com.amazonaws.${local.region}.s3"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = [aws_route_table.private[0].id]
+  policy            = local.endpoint_policies["s3"]
 
   tags = { Name = "${var.name_prefix}-front-s3" }
 }
@@ -165,6 +221,7 @@ resource "aws_vpc_endpoint" "interface" {
   private_dns_enabled = true
   subnet_ids          = [for subnet in aws_subnet.private : subnet.id]
   security_group_ids  = [aws_security_group.endpoints[0].id]
+  policy              = local.endpoint_policies[each.key == "logs" ? "logs" : "ecr"]
 
   tags = { Name = "${var.name_prefix}-front-${replace(each.key, ".", "-")}" }
 }

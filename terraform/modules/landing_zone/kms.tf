@@ -1,6 +1,18 @@
 locals {
   account_root_arn = "arn:${local.partition}:iam::${local.account_id}:root"
 
+  # The cryptographic operations a service performs with a symmetric key on a caller's behalf (the
+  # AWS-documented kms:ReEncrypt* and kms:GenerateDataKey*, spelled out: no wildcard actions).
+  kms_use_actions = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:DescribeKey",
+  ]
+
   kms_key_policies = {
     for name, key in local.kms_keys : name => jsonencode({
       Version = "2012-10-17"
@@ -18,15 +30,8 @@ locals {
           Sid       = "UseOnlyThroughTheNamedServices"
           Effect    = "Allow"
           Principal = { AWS = local.account_root_arn }
-          Action = [
-            "kms:Encrypt",
-            "kms:Decrypt",
-            "kms:ReEncrypt*",
-            "kms:GenerateDataKey*",
-            "kms:DescribeKey",
-            "kms:CreateGrant",
-          ]
-          Resource = "*"
+          Action    = local.kms_use_actions
+          Resource  = "*"
           Condition = {
             StringEquals = {
               "kms:ViaService"    = [for service in key.via_services : "${service}.${local.region}.${local.dns_suffix}"]
@@ -34,35 +39,39 @@ locals {
             }
           }
         }],
-        length(key.service_principals) == 0 ? [] : [{
-          Sid       = "ServicesOfThisAccountEncryptOnTheirOwnBehalf"
+        length(key.grant_services) == 0 ? [] : [{
+          # Tables, functions and repositories keep their access to the key through grants the
+          # service creates for the resource, never grants for a person or role.
+          Sid       = "GrantsOnlyForTheNamedServicesResources"
           Effect    = "Allow"
-          Principal = { Service = key.service_principals }
-          Action = [
-            "kms:Encrypt*",
-            "kms:Decrypt*",
-            "kms:ReEncrypt*",
-            "kms:GenerateDataKey*",
-            "kms:DescribeKey",
-          ]
+          Principal = { AWS = local.account_root_arn }
+          Action    = "kms:CreateGrant"
           Resource  = "*"
-          Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+          Condition = {
+            StringEquals = {
+              "kms:ViaService"    = [for service in key.grant_services : "${service}.${local.region}.${local.dns_suffix}"]
+              "kms:CallerAccount" = local.account_id
+            }
+            Bool = { "kms:GrantIsForAWSResource" = "true" }
+          }
         }],
-        !key.log_groups ? [] : [{
-          Sid       = "CloudWatchLogsEncryptsThisAccountsLogGroups"
+        [for delivery in key.deliveries : {
+          # SNS and SQS name the topic or queue in the encryption context of every call, whoever
+          # the caller: the service may use the key for those resources only.
+          Sid       = delivery.sid
+          Effect    = "Allow"
+          Principal = { Service = "${delivery.service}.${local.dns_suffix}" }
+          Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+          Resource  = "*"
+          Condition = { StringLike = { "kms:EncryptionContext:${delivery.context}" = delivery.resources } }
+        }],
+        key.log_groups == null ? [] : [{
+          Sid       = "CloudWatchLogsEncryptsThisEnvironmentsLogGroups"
           Effect    = "Allow"
           Principal = { Service = "logs.${local.region}.${local.dns_suffix}" }
-          Action = [
-            "kms:Encrypt*",
-            "kms:Decrypt*",
-            "kms:ReEncrypt*",
-            "kms:GenerateDataKey*",
-            "kms:Describe*",
-          ]
-          Resource = "*"
-          Condition = {
-            ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*" }
-          }
+          Action    = local.kms_use_actions
+          Resource  = "*"
+          Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = key.log_groups } }
         }],
       )
     })

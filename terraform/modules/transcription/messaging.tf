@@ -15,12 +15,16 @@ locals {
 
   transcription_done_dlq_name = "${var.name_prefix}-transcription-done-dlq"
   transcription_done_dlq_arn  = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.transcription_done_dlq_name}"
+
+  # Named here too for the speech key's policy (kms.tf), which the queue and the topic depend on.
+  audio_uploads_queue_name   = "${var.name_prefix}-audio-uploads"
+  language_alerts_topic_name = "${var.name_prefix}-language-alerts"
 }
 
 module "audio_uploads_queue" {
   source = "../queue_with_dlq"
 
-  name = "${var.name_prefix}-audio-uploads"
+  name = local.audio_uploads_queue_name
   # Lambda's guidance for SQS event sources: at least six times the function timeout.
   visibility_timeout_seconds        = 6 * local.functions["transcription_start"].timeout
   dlq_message_retention_seconds     = local.dlq_retention_seconds
@@ -96,12 +100,14 @@ resource "aws_sqs_queue" "transcription_done_dlq" {
 module "alerts_topic" {
   source = "../notification_topic"
 
-  name         = "${var.name_prefix}-language-alerts"
+  name         = local.language_alerts_topic_name
   display_name = "Acogida alerts, language region (${var.name_prefix})"
   kms_key_arn  = aws_kms_key.speech.arn
+  # Only the alarms of this region publish here: no EventBridge rule of the language region
+  # targets the topic (transcription failures go to transcription_done's DLQ).
   publishers = [{
-    sid      = "AlarmsAndEventsOfThisAccountPublish"
-    services = ["cloudwatch.${local.dns_suffix}", "events.${local.dns_suffix}"]
+    sid      = "AlarmsOfThisAccountPublish"
+    services = ["cloudwatch.${local.dns_suffix}"]
   }]
   email_addresses = var.alert_email_addresses
 }

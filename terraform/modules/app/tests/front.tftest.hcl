@@ -294,6 +294,31 @@ run "no_nat_gateway_unless_asked" {
   }
 
   assert {
+    condition = (
+      jsondecode(aws_vpc_endpoint.s3[0].policy).Statement[*].Resource == ["arn:aws:s3:::prod-eu-south-2-starport-layer-bucket/*"] &&
+      jsondecode(aws_vpc_endpoint.s3[0].policy).Statement[*].Action == ["s3:GetObject"]
+    )
+    error_message = "The S3 gateway endpoint passes only reads of ECR's image layers."
+  }
+
+  assert {
+    condition = (
+      [for statement in jsondecode(aws_vpc_endpoint.interface["ecr.dkr"].policy).Statement : statement.Resource] == ["*", aws_ecr_repository.front[0].arn] &&
+      jsondecode(aws_vpc_endpoint.interface["ecr.api"].policy) == jsondecode(aws_vpc_endpoint.interface["ecr.dkr"].policy) &&
+      alltrue([for statement in jsondecode(aws_vpc_endpoint.interface["ecr.dkr"].policy).Statement : statement.Condition.StringEquals["aws:PrincipalAccount"] == "123456789012"])
+    )
+    error_message = "The ECR endpoints pass only this account's login and pulls of the front's repository."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_vpc_endpoint.interface["logs"].policy).Statement[0].Resource == "${aws_cloudwatch_log_group.front[0].arn}:*" &&
+      jsondecode(aws_vpc_endpoint.interface["logs"].policy).Statement[0].Condition.StringEquals["aws:PrincipalAccount"] == "123456789012"
+    )
+    error_message = "The Logs endpoint passes only this account's writes to the front's log group."
+  }
+
+  assert {
     condition     = aws_flow_log.front[0].traffic_type == "ALL" && aws_cloudwatch_log_group.flow_logs[0].kms_key_id == var.logs_kms_key_arn
     error_message = "VPC flow logs go to a log group encrypted with the logs key."
   }

@@ -55,8 +55,40 @@ run "keys_one_per_service_rotated_and_scoped" {
   }
 
   assert {
-    condition     = one([for statement in jsondecode(aws_kms_key.this["logs"].policy).Statement : statement if statement.Sid == "CloudWatchLogsEncryptsThisAccountsLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"] == "arn:aws:logs:eu-south-2:123456789012:log-group:*"
-    error_message = "CloudWatch Logs of the region may use the logs key only for this account's log groups."
+    condition     = one([for statement in jsondecode(aws_kms_key.this["logs"].policy).Statement : statement if statement.Sid == "CloudWatchLogsEncryptsThisEnvironmentsLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"] == "arn:aws:logs:eu-south-2:123456789012:log-group:*/acogida-test-*"
+    error_message = "CloudWatch Logs of the region may use the logs key only for this environment's log groups."
+  }
+
+  assert {
+    condition = one([for statement in jsondecode(aws_kms_key.this["language"].policy).Statement : statement if statement.Sid == "UseOnlyThroughTheNamedServices"]).Condition.StringEquals["kms:ViaService"] == ["s3.eu-south-2.amazonaws.com"]
+    error_message = "The language key serves the transcripts bucket only: Transcribe and Comprehend are not offered in the home region."
+  }
+
+  assert {
+    condition = (
+      { for statement in jsondecode(aws_kms_key.this["messaging"].policy).Statement : statement.Sid => [statement.Principal.Service, statement.Condition.StringLike] if can(statement.Principal.Service) } == {
+        AlarmsPublishToTheAlertsTopic                = ["cloudwatch.amazonaws.com", { "kms:EncryptionContext:aws:sns:topicArn" = "arn:aws:sns:eu-south-2:123456789012:acogida-test-alerts" }]
+        FailureRulesPublishToTheAlertsTopic          = ["events.amazonaws.com", { "kms:EncryptionContext:aws:sns:topicArn" = "arn:aws:sns:eu-south-2:123456789012:acogida-test-alerts" }]
+        BucketNotificationsIntoTheEnvironmentsQueues = ["s3.amazonaws.com", { "kms:EncryptionContext:aws:sqs:arn" = "arn:aws:sqs:eu-south-2:123456789012:acogida-test-*" }]
+      }
+    )
+    error_message = "Alarms and failure rules may use the messaging key for the alerts topic only, S3 notifications for this environment's queues only."
+  }
+
+  assert {
+    condition = alltrue([for name, key in aws_kms_key.this : alltrue([
+      for statement in jsondecode(key.policy).Statement : statement.Condition.Bool["kms:GrantIsForAWSResource"] == "true"
+      if contains(flatten([statement.Action]), "kms:CreateGrant")
+    ])])
+    error_message = "Grants on a key are only for AWS resources (tables, functions, repositories)."
+  }
+
+  assert {
+    condition = alltrue([for name, key in aws_kms_key.this : alltrue([
+      for statement in jsondecode(key.policy).Statement : !anytrue([for action in flatten([statement.Action]) : strcontains(action, "*")])
+      if statement.Sid != "AccountAdministersTheKeyThroughIam"
+    ])])
+    error_message = "Only the account's administration statement has a wildcard action."
   }
 
   assert {

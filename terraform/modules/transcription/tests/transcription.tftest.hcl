@@ -88,22 +88,39 @@ run "speech_key_rotated_aliased_and_scoped_to_the_language_region" {
   assert {
     condition = toset(one([for statement in jsondecode(aws_kms_key.speech.policy).Statement : statement if statement.Sid == "UseOnlyThroughTheNamedServices"]).Condition.StringEquals["kms:ViaService"]) == toset([
       "s3.eu-west-1.amazonaws.com", "sqs.eu-west-1.amazonaws.com", "sns.eu-west-1.amazonaws.com", "transcribe.eu-west-1.amazonaws.com",
-      "comprehend.eu-west-1.amazonaws.com", "lambda.eu-west-1.amazonaws.com", "ecr.eu-west-1.amazonaws.com",
+      "lambda.eu-west-1.amazonaws.com", "ecr.eu-west-1.amazonaws.com",
     ])
-    error_message = "Principals of the account use the key only through the language region's S3, SQS, SNS, Transcribe, Comprehend, Lambda and ECR."
+    error_message = "Principals of the account use the key only through the language region's S3, SQS, SNS, Transcribe, Lambda and ECR (Comprehend only with the recogniser)."
   }
 
   assert {
     condition = (
-      toset(one([for statement in jsondecode(aws_kms_key.speech.policy).Statement : statement if statement.Sid == "ServicesOfThisAccountEncryptOnTheirOwnBehalf"]).Principal.Service) == toset(["s3.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"]) &&
-      one([for statement in jsondecode(aws_kms_key.speech.policy).Statement : statement if statement.Sid == "ServicesOfThisAccountEncryptOnTheirOwnBehalf"]).Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+      toset(one([for statement in jsondecode(aws_kms_key.speech.policy).Statement : statement if statement.Sid == "GrantsOnlyForTheNamedServicesResources"]).Condition.StringEquals["kms:ViaService"]) == toset(["lambda.eu-west-1.amazonaws.com", "ecr.eu-west-1.amazonaws.com"]) &&
+      one([for statement in jsondecode(aws_kms_key.speech.policy).Statement : statement if statement.Sid == "GrantsOnlyForTheNamedServicesResources"]).Condition.Bool["kms:GrantIsForAWSResource"] == "true"
     )
-    error_message = "S3 notifications, EventBridge dead letters and alarms of this account may use the key on their own behalf."
+    error_message = "Only Lambda and ECR create grants on the key, and only for their resources."
   }
 
   assert {
-    condition     = one([for statement in jsondecode(aws_kms_key.speech.policy).Statement : statement if statement.Sid == "CloudWatchLogsEncryptsThisAccountsLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"] == "arn:aws:logs:eu-west-1:123456789012:log-group:*"
-    error_message = "CloudWatch Logs of the region may use the key only for this account's log groups."
+    condition = (
+      { for statement in jsondecode(aws_kms_key.speech.policy).Statement : statement.Sid => [statement.Principal.Service, statement.Condition.StringEquals] if can(statement.Condition.StringEquals) && can(statement.Principal.Service) } == {
+        SpeechBucketNotifiesTheUploadsQueue = ["s3.amazonaws.com", { "kms:EncryptionContext:aws:sqs:arn" = "arn:aws:sqs:eu-west-1:123456789012:acogida-test-audio-uploads" }]
+        TranscriptionRuleDeadLetters        = ["events.amazonaws.com", { "kms:EncryptionContext:aws:sqs:arn" = "arn:aws:sqs:eu-west-1:123456789012:acogida-test-transcription-done-dlq" }]
+        AlarmsPublishToTheAlertsTopic       = ["cloudwatch.amazonaws.com", { "kms:EncryptionContext:aws:sns:topicArn" = "arn:aws:sns:eu-west-1:123456789012:acogida-test-language-alerts" }]
+      }
+    )
+    error_message = "S3 notifications, EventBridge dead letters and alarms may use the key only for the queue or topic each delivers into."
+  }
+
+  assert {
+    condition     = one([for statement in jsondecode(aws_kms_key.speech.policy).Statement : statement if statement.Sid == "CloudWatchLogsEncryptsThisEnvironmentsLogGroups"]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"] == "arn:aws:logs:eu-west-1:123456789012:log-group:*/acogida-test-*"
+    error_message = "CloudWatch Logs of the region may use the key only for this environment's log groups."
+  }
+
+  assert {
+    condition = alltrue([for statement in jsondecode(aws_kms_key.speech.policy).Statement :
+    !anytrue([for action in flatten([statement.Action]) : strcontains(action, "*")]) if statement.Sid != "AccountAdministersTheKeyThroughIam"])
+    error_message = "Only the account's administration statement has a wildcard action."
   }
 
   assert {
@@ -547,10 +564,11 @@ run "alarms_notify_the_language_region_topic" {
 
   assert {
     condition = (
-      one([for statement in jsondecode(module.alerts_topic.policy_json).Statement : statement if statement.Sid == "AlarmsAndEventsOfThisAccountPublish"]).Condition.StringEquals["aws:SourceAccount"] == "123456789012" &&
+      one([for statement in jsondecode(module.alerts_topic.policy_json).Statement : statement if statement.Sid == "AlarmsOfThisAccountPublish"]).Condition.StringEquals["aws:SourceAccount"] == "123456789012" &&
+      one([for statement in jsondecode(module.alerts_topic.policy_json).Statement : statement if statement.Sid == "AlarmsOfThisAccountPublish"]).Principal == { Service = ["cloudwatch.amazonaws.com"] } &&
       one([for statement in jsondecode(module.alerts_topic.policy_json).Statement : statement if statement.Sid == "DenyRequestsWithoutTls"]).Effect == "Deny"
     )
-    error_message = "Alarms and events of this account may publish; plain HTTP is denied."
+    error_message = "Alarms of this account may publish (no EventBridge rule of the region targets the topic); plain HTTP is denied."
   }
 
   assert {
@@ -586,6 +604,14 @@ run "dni_recognizer_trains_from_the_speech_bucket" {
     condition = one([for statement in jsondecode(aws_iam_role_policy.comprehend_dni[0].policy).Statement : statement.Resource if statement.Sid == "ReadTrainingData"]) == (
     "arn:aws:s3:::acogida-test-speech-123456789012/comprehend/dni/*")
     error_message = "The data access role reads the training prefix only."
+  }
+
+  assert {
+    condition = (
+      contains(one([for statement in jsondecode(aws_kms_key.speech.policy).Statement : statement if statement.Sid == "UseOnlyThroughTheNamedServices"]).Condition.StringEquals["kms:ViaService"], "comprehend.eu-west-1.amazonaws.com") &&
+      contains(one([for statement in jsondecode(aws_kms_key.speech.policy).Statement : statement if statement.Sid == "GrantsOnlyForTheNamedServicesResources"]).Condition.StringEquals["kms:ViaService"], "comprehend.eu-west-1.amazonaws.com")
+    )
+    error_message = "With the recogniser, Comprehend may use the speech key (and grant on it) for the model and the training volume."
   }
 
   assert {
