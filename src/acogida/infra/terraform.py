@@ -141,16 +141,48 @@ class TerraformRoot:
         """Files the configuration uploads and must exist before a plan: the Glue job's package."""
         build_glue_package(self.toolchain.repo_root)
 
-    def plan(self, *, detailed_exitcode: bool = False, plan_file: Path | None = None) -> int:
-        """terraform plan; with ``detailed_exitcode`` returns 0 (no changes) or 2 (changes)."""
-        self.build_artifacts()
+    def plan_arguments(self, *, detailed_exitcode: bool = False, plan_file: Path | None = None) -> list[str]:
         arguments = ["plan", "-input=false", *self.variable_arguments()]
         if detailed_exitcode:
             arguments.append("-detailed-exitcode")
         if plan_file is not None:
-            arguments.append(f"-out={plan_file}")
+            arguments.append(f"-out={plan_file.resolve()}")  # terraform runs in terraform/ (-chdir)
+        return arguments
+
+    def plan(self, *, detailed_exitcode: bool = False, plan_file: Path | None = None) -> int:
+        """terraform plan; with ``detailed_exitcode`` returns 0 (no changes) or 2 (changes)."""
+        self.build_artifacts()
+        arguments = self.plan_arguments(detailed_exitcode=detailed_exitcode, plan_file=plan_file)
         allowed = (0, 2) if detailed_exitcode else (0,)
         return self._run(arguments, allowed_exit_codes=allowed, capture=not self.echo).returncode
+
+    def save_plan(self, plan_file: Path) -> SavedPlan:
+        """Plan into ``plan_file`` and write beside it what a review needs: the plan as JSON
+        (``terraform show -json``), as text, and GitLab's Terraform report (resources to create,
+        update and delete). CI attaches all four and applies exactly the binary plan."""
+        plan_file.parent.mkdir(parents=True, exist_ok=True)
+        self.plan(plan_file=plan_file)
+        saved = SavedPlan(plan_file)
+        shown = self._run(["show", "-json", str(plan_file.resolve())], capture=True).stdout
+        saved.json_file.write_text(shown, encoding="utf-8")
+        text = self._run(["show", "-no-color", str(plan_file.resolve())], capture=True).stdout
+        saved.text_file.write_text(text, encoding="utf-8")
+        report = gitlab_terraform_report(json.loads(shown))
+        saved.report_file.write_text(json.dumps(report) + "\n", encoding="utf-8")
+        return saved
+
+    def apply_plan_arguments(self, plan_file: Path) -> list[str]:
+        # A saved plan carries its variables and needs no approval; Terraform refuses it if the
+        # state changed since it was made.
+        return ["apply", "-input=false", str(plan_file.resolve())]
+
+    def apply_plan(self, plan_file: Path) -> None:
+        """terraform apply of a saved plan: exactly what it shows, nothing planned anew."""
+        if not plan_file.is_file():
+            raise TerraformError(f"no saved plan at {plan_file} for environment {self.environment}")
+        # The Glue package the plan uploads is read again at apply: rebuilt identically here.
+        self.build_artifacts()
+        self._run(self.apply_plan_arguments(plan_file), capture=not self.echo)
 
     def plan_json(self) -> dict[str, Any]:
         """The plan as JSON (``terraform show -json``), for checking exactly what would change."""
@@ -179,6 +211,12 @@ class TerraformRoot:
             arguments.append("-auto-approve")
         self._run(arguments, capture=not self.echo)
 
+    def state_json(self) -> dict[str, Any]:
+        """The current state as JSON (``terraform show -json``): every value known, no plan run."""
+        shown = self._run(["show", "-json"], capture=True)
+        result: dict[str, Any] = json.loads(shown.stdout)
+        return result
+
     def outputs(self) -> dict[str, Any]:
         shown = self._run(["output", "-json"], capture=True)
         raw: dict[str, dict[str, Any]] = json.loads(shown.stdout)
@@ -187,6 +225,66 @@ class TerraformRoot:
     def resource_addresses(self) -> list[str]:
         listed = self._run(["state", "list"], capture=True)
         return [line for line in listed.stdout.splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """A binary plan and the files ``TerraformRoot.save_plan`` writes beside it."""
+
+    plan_file: Path
+
+    @property
+    def json_file(self) -> Path:
+        return self.plan_file.with_name(self.plan_file.name + ".json")
+
+    @property
+    def text_file(self) -> Path:
+        return self.plan_file.with_name(self.plan_file.name + ".txt")
+
+    @property
+    def report_file(self) -> Path:
+        return self.plan_file.with_name(self.plan_file.name + ".report.json")
+
+
+def gitlab_terraform_report(plan: Mapping[str, Any]) -> dict[str, int]:
+    """GitLab's ``artifacts:reports:terraform`` summary of a JSON plan: how many resource actions
+    create, update and delete (a replacement counts as one delete and one create)."""
+    actions = [
+        action for change in plan.get("resource_changes", []) for action in change["change"]["actions"]
+    ]
+    return {kind: actions.count(kind) for kind in ("create", "update", "delete")}
+
+
+def terraform_test_states(
+    toolchain: Toolchain, test_file: str, data_dir: Path, *, workspace: str = "test"
+) -> dict[str, dict[str, Any]]:
+    """Run one ``terraform test`` file of the root module (mock providers, no AWS) and return the
+    state each ``command = apply`` run block left, by run name, as ``terraform show -json`` would
+    print it. Raises TerraformError, with Terraform's diagnostics, when the test fails."""
+    build_glue_package(toolchain.repo_root)
+    env = dict(
+        os.environ, TF_DATA_DIR=str(data_dir), TF_IN_AUTOMATION="1", TF_INPUT="0", TF_WORKSPACE=workspace
+    )
+    if env.get("TF_CLI_CONFIG_FILE") and not Path(env["TF_CLI_CONFIG_FILE"]).is_file():
+        del env["TF_CLI_CONFIG_FILE"]
+    chdir = f"-chdir={toolchain.terraform_dir}"
+    init = ["terraform", chdir, "init", "-backend=false", "-input=false"]
+    if toolchain.provider_mirror.is_dir():
+        init.append(f"-plugin-dir={toolchain.provider_mirror}")
+    subprocess.run(init, env=env, check=True, capture_output=True, text=True)
+    test = ["terraform", chdir, "test", f"-filter={test_file}", "-json", "-verbose"]
+    completed = subprocess.run(test, env=env, check=False, capture_output=True, text=True)
+    states: dict[str, dict[str, Any]] = {}
+    errors: list[str] = []
+    for line in completed.stdout.splitlines():
+        message = json.loads(line)
+        if message.get("type") == "test_state":
+            states[message["@testrun"]] = message["test_state"]
+        elif message.get("@level") == "error":
+            errors.append(message["@message"])
+    if completed.returncode != 0:
+        raise TerraformError(f"terraform test {test_file} failed (exit {completed.returncode}): {errors}")
+    return states
 
 
 def changed_resources(plan: Mapping[str, Any]) -> Iterator[tuple[str, list[str], list[str]]]:

@@ -60,7 +60,7 @@ run "keys_one_per_service_rotated_and_scoped" {
   }
 
   assert {
-    condition = one([for statement in jsondecode(aws_kms_key.this["language"].policy).Statement : statement if statement.Sid == "UseOnlyThroughTheNamedServices"]).Condition.StringEquals["kms:ViaService"] == ["s3.eu-south-2.amazonaws.com"]
+    condition     = one([for statement in jsondecode(aws_kms_key.this["language"].policy).Statement : statement if statement.Sid == "UseOnlyThroughTheNamedServices"]).Condition.StringEquals["kms:ViaService"] == ["s3.eu-south-2.amazonaws.com"]
     error_message = "The language key serves the transcripts bucket only: Transcribe and Comprehend are not offered in the home region."
   }
 
