@@ -136,6 +136,12 @@ def _build_parser() -> argparse.ArgumentParser:
     infra.add_argument(
         "--auto-approve", action="store_true", help="apply/destroy without the interactive confirmation"
     )
+    infra.add_argument(
+        "--plan-file",
+        type=Path,
+        help="plan: save the plan there (and its .json, .txt and GitLab .report.json beside it); "
+        "apply: apply exactly that saved plan",
+    )
     return parser
 
 
@@ -387,11 +393,19 @@ def _serve_local(toolchain: Toolchain, emulator: LocalEmulator) -> int:
 
 
 def _infra(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
+    if arguments.plan_file is not None and arguments.action not in ("plan", "apply"):
+        print(f"--plan-file is for plan and apply, not {arguments.action}", file=sys.stderr)
+        return 2
     root = TerraformRoot(toolchain, arguments.env)
     root.init()
     root.select_workspace()
-    if arguments.action == "plan":
+    if arguments.action == "plan" and arguments.plan_file is not None:
+        saved = root.save_plan(arguments.plan_file)
+        print(f"plan saved: {saved.plan_file} (+ .json, .txt, .report.json)")
+    elif arguments.action == "plan":
         root.plan()
+    elif arguments.action == "apply" and arguments.plan_file is not None:
+        root.apply_plan(arguments.plan_file)
     elif arguments.action == "apply":
         root.apply(auto_approve=arguments.auto_approve)
     elif arguments.action == "destroy":

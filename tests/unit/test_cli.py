@@ -16,6 +16,11 @@ def test_infra_refuses_the_local_environment(capsys):
     assert "invalid choice: 'local'" in capsys.readouterr().err
 
 
+def test_plan_file_is_only_for_plan_and_apply(capsys, tmp_path):
+    assert main(["infra", "destroy", "--env", "dev", "--plan-file", str(tmp_path / "dev.tfplan")]) == 2
+    assert "--plan-file is for plan and apply, not destroy" in capsys.readouterr().err
+
+
 def test_status_of_a_stopped_emulator(free_port, capsys):
     assert main(["local", "status", "--port", str(free_port)]) == 3
     assert f"emulator not running on port {free_port}" in capsys.readouterr().out

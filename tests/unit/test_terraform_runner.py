@@ -1,10 +1,21 @@
 from __future__ import annotations
 
+import json
+import subprocess
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from acogida.infra.terraform import TerraformRoot, changed_resources, resource_type_of, unexplained_changes
+from acogida.infra.terraform import (
+    SavedPlan,
+    TerraformError,
+    TerraformRoot,
+    changed_resources,
+    gitlab_terraform_report,
+    resource_type_of,
+    unexplained_changes,
+)
 
 
 def test_local_runs_with_dummy_credentials_only(monkeypatch, toolchain):
@@ -140,3 +151,64 @@ def test_replacement_is_never_explained_away():
         ]
     }
     assert unexplained_changes(plan, allowlist) == [("aws_kms_key.k", ["delete", "create"], [])]
+
+
+# --- Saved plans (CI: plan once, review, apply exactly that plan) -------------------------------
+
+
+def test_a_saved_plan_is_written_where_asked_whatever_the_working_directory(toolchain, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    arguments = TerraformRoot(toolchain, "dev").plan_arguments(plan_file=Path("dev.tfplan"))
+    # terraform runs with -chdir=terraform: a relative -out would land in terraform/.
+    assert f"-out={tmp_path / 'dev.tfplan'}" in arguments
+    assert arguments[0] == "plan"
+    assert any(argument.endswith("config/dev.tfvars") for argument in arguments)
+
+
+def test_applying_a_saved_plan_passes_no_variables_and_no_approval(toolchain, tmp_path):
+    arguments = TerraformRoot(toolchain, "prod").apply_plan_arguments(tmp_path / "prod.tfplan")
+    assert arguments == ["apply", "-input=false", str(tmp_path / "prod.tfplan")]
+
+
+def test_applying_a_missing_plan_fails_before_terraform_runs(toolchain, tmp_path, monkeypatch):
+    root = TerraformRoot(toolchain, "test")
+    monkeypatch.setattr(root, "_run", lambda *a, **k: pytest.fail("terraform must not run"))
+    with pytest.raises(TerraformError, match=r"no saved plan at .*test\.tfplan for environment test"):
+        root.apply_plan(tmp_path / "test.tfplan")
+
+
+def test_save_plan_writes_the_plan_its_json_text_and_gitlab_report(toolchain, tmp_path, monkeypatch):
+    plan = {
+        "resource_changes": [
+            {"address": "a.new", "change": {"actions": ["create"]}},
+            {"address": "a.moved", "change": {"actions": ["delete", "create"]}},
+            {"address": "a.same", "change": {"actions": ["no-op"]}},
+            {"address": "a.tag", "change": {"actions": ["update"]}},
+        ]
+    }
+    calls = []
+
+    def fake_run(arguments, **_):
+        calls.append(arguments)
+        if arguments[0] == "plan":
+            (tmp_path / "plans" / "pre.tfplan").write_bytes(b"binary plan")
+            return subprocess.CompletedProcess(arguments, 0, "", "")
+        output = json.dumps(plan) if "-json" in arguments else "Plan: 2 to add, 1 to change, 1 to destroy."
+        return subprocess.CompletedProcess(arguments, 0, output, "")
+
+    root = TerraformRoot(toolchain, "pre", echo=False)
+    monkeypatch.setattr(root, "_run", fake_run)
+    monkeypatch.setattr(root, "build_artifacts", lambda: None)
+    saved = root.save_plan(tmp_path / "plans" / "pre.tfplan")
+
+    assert saved == SavedPlan(tmp_path / "plans" / "pre.tfplan")
+    assert [call[0] for call in calls] == ["plan", "show", "show"]
+    assert json.loads(saved.json_file.read_text()) == plan
+    assert saved.text_file.read_text().startswith("Plan: 2 to add")
+    assert json.loads(saved.report_file.read_text()) == {"create": 2, "update": 1, "delete": 1}
+    assert saved.report_file.name == "pre.tfplan.report.json"
+
+
+def test_gitlab_report_of_a_plan_without_changes():
+    assert gitlab_terraform_report({"resource_changes": []}) == {"create": 0, "update": 0, "delete": 0}
+    assert gitlab_terraform_report({}) == {"create": 0, "update": 0, "delete": 0}
