@@ -37,7 +37,8 @@ endef
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
-	@echo "  (plan, apply, destroy take ENV=dev|test|pre|prod; apply/destroy ask before acting unless AUTO_APPROVE=1)"
+	@echo "  (plan, apply, destroy take ENV=dev|test|pre|prod; apply/destroy ask before acting unless AUTO_APPROVE=1;"
+	@echo "   PLAN_FILE=path: plan saves the plan there, apply applies exactly that plan)"
 
 # --- environments -------------------------------------------------------------------------------
 
@@ -96,7 +97,10 @@ serve: $(VENV)/.installed front ## Serve the front (127.0.0.1:8080) and the API 
 test: lint tf-check unit front-test integration ## Everything: lint, scans, terraform tests, unit, front and integration tests
 	@echo "==> make test: all green"
 
-lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## ruff, mypy, terraform fmt, checkov, cfn-lint
+# Paths the secrets scan leaves out: virtualenvs, dependencies, Terraform data and build output.
+SECRETS_SCAN_SKIPS := \.venv node_modules \.tfdata \.terraform (^|/)build/ (^|/)dist/ \.local \.git/ \.cache
+
+lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## ruff, mypy, terraform fmt, checkov, cfn-lint, yamllint, the CI schema
 	@echo "==> ruff"
 	@$(BIN)/ruff check src tests scripts
 	@$(BIN)/ruff format --check src tests scripts
@@ -109,6 +113,11 @@ lint: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## ruff, mypy, terraform fmt
 	@$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download -d bootstrap --framework cloudformation
 	@echo "==> cfn-lint (bootstrap/)"
 	@$(BIN)/cfn-lint bootstrap/*.yaml
+	@echo "==> yamllint, .gitlab-ci.yml against GitLab's CI schema, checkov (gitlab_ci, secrets)"
+	@$(BIN)/yamllint --strict .yamllint.yaml .gitlab-ci.yml bootstrap/ src/mlops/
+	@$(BIN)/check-jsonschema --builtin-schema vendor.gitlab-ci .gitlab-ci.yml
+	@$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download -f .gitlab-ci.yml --framework gitlab_ci
+	@$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download -d . --framework secrets $(foreach path,$(SECRETS_SCAN_SKIPS),--skip-path '$(path)')
 
 tf-check: ## terraform validate and terraform test (mock provider) for the root and every module
 	@scripts/terraform-checks.sh
@@ -150,13 +159,13 @@ define require_env
 	@if [[ ! " $(REAL_ENVS) " =~ " $(ENV) " ]]; then echo "ENV must be one of: $(REAL_ENVS) (got '$(ENV)')" >&2; exit 2; fi
 endef
 
-plan: $(VENV)/.installed ## terraform plan ENV=<env> with config/<env>.tfvars and its backend
+plan: $(VENV)/.installed ## terraform plan ENV=<env> with config/<env>.tfvars and its backend (PLAN_FILE=... saves it)
 	$(require_env)
-	@$(BIN)/acogida infra plan --env $(ENV)
+	@$(BIN)/acogida infra plan --env $(ENV) $(if $(PLAN_FILE),--plan-file $(PLAN_FILE),)
 
-apply: $(VENV)/.installed ## terraform apply ENV=<env>
+apply: $(VENV)/.installed ## terraform apply ENV=<env> (PLAN_FILE=...: exactly that saved plan)
 	$(require_env)
-	@$(BIN)/acogida infra apply --env $(ENV) $(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,)
+	@$(BIN)/acogida infra apply --env $(ENV) $(if $(PLAN_FILE),--plan-file $(PLAN_FILE),$(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,))
 
 destroy: $(VENV)/.installed ## terraform destroy ENV=<env>
 	$(require_env)
