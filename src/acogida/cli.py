@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from acogida.adapters.aws import AwsTarget
+from acogida.infra.deploy import apply_environment, environment_images, plan_environment
+from acogida.infra.image_commands import add_images_parser, run_images_command
+from acogida.infra.image_registry import ImageRegistryError
 from acogida.infra.terraform import TerraformError, TerraformRoot
 from acogida.infra.toolchain import ENVIRONMENTS, RepositoryNotFoundError, Toolchain, load_toolchain
 from acogida.intake import extract
@@ -123,6 +126,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="apply the platform to the local emulator and run it end to end")
     demo.add_argument("--port", type=int, help="emulator port (default: MOTO_PORT of config/toolchain.env)")
+
+    add_images_parser(commands)
 
     infra = commands.add_parser(
         "infra", help="terraform init/plan/apply/destroy/output for a real environment"
@@ -293,6 +298,8 @@ def _run(arguments: argparse.Namespace) -> int:
     if arguments.command == "demo":
         run_demo(toolchain, keep_serving=sys.stdin.isatty() and not os.environ.get("CI"))
         return 0
+    if arguments.command == "images":
+        return run_images_command(arguments, toolchain)
     return _infra(arguments, toolchain)
 
 
@@ -391,9 +398,9 @@ def _infra(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
     root.init()
     root.select_workspace()
     if arguments.action == "plan":
-        root.plan()
+        plan_environment(environment_images(root))
     elif arguments.action == "apply":
-        root.apply(auto_approve=arguments.auto_approve)
+        apply_environment(environment_images(root), auto_approve=arguments.auto_approve)
     elif arguments.action == "destroy":
         root.destroy(auto_approve=arguments.auto_approve)
     elif arguments.action == "output":
@@ -432,6 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         SmokeCheckError,
         RepositoryNotFoundError,
         FrontError,
+        ImageRegistryError,
         ValueError,
         OSError,
     ) as error:

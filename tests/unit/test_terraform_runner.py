@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from acogida.infra.images import image_tags
 from acogida.infra.terraform import TerraformRoot, changed_resources, resource_type_of, unexplained_changes
 
 
@@ -140,3 +143,23 @@ def test_replacement_is_never_explained_away():
         ]
     }
     assert unexplained_changes(plan, allowlist) == [("aws_kms_key.k", ["delete", "create"], [])]
+
+
+def test_every_run_gets_the_image_tags_of_the_checkout(toolchain):
+    root = TerraformRoot(toolchain, "dev")
+    var_file = next(argument for argument in root.variable_arguments() if "image-tags" in argument)
+    path = Path(var_file.removeprefix("-var-file="))
+    assert path.parent == toolchain.repo_root / "build" / "images"
+    assert json.loads(path.read_text(encoding="utf-8")) == {"image_tags": image_tags(toolchain.repo_root)}
+
+
+def test_given_image_tags_go_to_a_var_file_of_their_own(toolchain):
+    checkout = TerraformRoot(toolchain, "dev").image_tags_file()
+    given = {**image_tags(toolchain.repo_root), "bulk_upload": "analytics-00000000000000000000"}
+    other = TerraformRoot(toolchain, "dev", image_tags=given).image_tags_file()
+    assert other != checkout
+    assert (
+        json.loads(other.read_text(encoding="utf-8"))["image_tags"]["bulk_upload"]
+        == "analytics-00000000000000000000"
+    )
+    assert json.loads(checkout.read_text(encoding="utf-8")) == {"image_tags": image_tags(toolchain.repo_root)}
