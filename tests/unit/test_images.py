@@ -109,6 +109,7 @@ def test_the_listing_is_sorted_and_names_dockerfile_lock_and_files():
         ("src/acogida/adapters/forecast_table.py", {"intake"}),
         ("src/acogida/adapters/aws.py", {"intake", "analytics"}),
         ("src/acogida/intake/data/municipalities.csv", {"intake", "analytics"}),
+        ("src/acogida/intake/redaction_model/meta.json", {"intake"}),
         ("requirements/lambda-analytics.lock", {"analytics"}),
         ("src/lambdas/intake/Dockerfile", {"intake"}),
         ("src/front/src/main.js", {"front"}),
@@ -160,12 +161,20 @@ def test_byte_code_and_local_leftovers_change_no_tag(copy_of_checkout, checkout_
     assert tags_of(copy_of_checkout) == checkout_tags
 
 
-def test_a_new_module_in_a_copied_package_changes_the_images_that_copy_it(copy_of_checkout, checkout_tags):
+def test_a_new_file_in_a_copied_directory_changes_the_images_that_copy_the_directory(
+    copy_of_checkout, checkout_tags
+):
+    # The intake image copies the intake package whole, the analytics image names its modules.
     (copy_of_checkout / "src/acogida/intake/new_rule.py").write_text("RULE = 1\n", encoding="utf-8")
-    after = tags_of(copy_of_checkout)
-    assert after["intake"] != checkout_tags["intake"]
-    assert after["analytics"] != checkout_tags["analytics"]
-    assert after["front"] == checkout_tags["front"]
+    after_module = tags_of(copy_of_checkout)
+    assert after_module["intake"] != checkout_tags["intake"]
+    assert after_module["analytics"] == checkout_tags["analytics"]
+    # Both copy the package's data directory whole.
+    (copy_of_checkout / "src/acogida/intake/data/new_list.txt").write_text("a\n", encoding="utf-8")
+    after_data = tags_of(copy_of_checkout)
+    assert after_data["analytics"] != checkout_tags["analytics"]
+    assert after_data["intake"] not in (checkout_tags["intake"], after_module["intake"])
+    assert after_data["front"] == checkout_tags["front"]
 
 
 def test_the_executable_bit_counts(copy_of_checkout, checkout_tags):
