@@ -66,9 +66,12 @@ class RecordingRoot:
     def deployed_image_tags(self) -> dict[str, str]:
         return dict(TAGS)
 
-    def plan(self, *, plan_file: Path | None = None) -> int:
-        self.calls.append("plan")
+    def plan(self, *, plan_file: Path | None = None, quiet: bool = False) -> int:
+        self.calls.append("plan (quiet)" if quiet else "plan")
         return 0
+
+    def show(self, plan_file: Path) -> None:
+        self.calls.append("show plan")
 
     def show_json(self, plan_file: Path | None = None) -> dict[str, Any]:
         if plan_file is not None:
@@ -143,7 +146,8 @@ def test_a_first_apply_creates_the_repositories_pushes_then_applies_everything(e
 
     apply_environment(images_of(root, publisher, lines), auto_approve=True)
 
-    assert root.calls == ["plan", ("apply -target", [REPOSITORY_ADDRESS]), "plan", "apply plan"]
+    # The first plan only finds the repositories; the plan applied is the one printed after phase 1.
+    assert root.calls == ["plan (quiet)", ("apply -target", [REPOSITORY_ADDRESS]), "plan", "apply plan"]
     assert publisher.pushed == ["intake_api"]
     assert any("Phase 1 creates the repositories" in line for line in lines)
 
@@ -164,7 +168,7 @@ def test_an_apply_without_new_repositories_applies_the_plan_it_showed(endpoint, 
         images_of(root, publisher, []), auto_approve=False, confirm=lambda q: questions.append(q) or True
     )
 
-    assert root.calls == ["plan", "apply plan"]
+    assert root.calls == ["plan (quiet)", "show plan", "apply plan"]
     assert questions == ["Apply the plan above to dev?"]
     assert publisher.pushed == []
 
@@ -205,5 +209,5 @@ def test_declining_changes_nothing(endpoint, tmp_path):
         apply_environment(
             images_of(root, RecordingPublisher(), []), auto_approve=False, confirm=lambda _: False
         )
-    assert root.calls == ["plan"]
+    assert root.calls == ["plan (quiet)"]
     assert not (tmp_path / "apply.tfplan").exists()

@@ -110,9 +110,12 @@ def apply_environment(
     images.ensure_present()
     plan_file = Path(str(root.data_dir)) / "apply.tfplan"
     try:
-        root.plan(plan_file=plan_file)
+        # Printed only once it is the plan to apply: a first apply replans after phase 1.
+        root.plan(plan_file=plan_file, quiet=True)
         new_repositories = repositories_to_create(root.show_json(plan_file))
-        if new_repositories:
+        if not new_repositories:
+            root.show(plan_file)
+        else:
             emit(
                 f"==> {len(new_repositories)} image repositories are new: the functions need their image "
                 "before they can be created. Phase 1 creates the repositories (terraform apply -target), "

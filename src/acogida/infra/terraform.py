@@ -173,8 +173,11 @@ class TerraformRoot:
         """Files the configuration uploads and must exist before a plan: the Glue job's package."""
         build_glue_package(self.toolchain.repo_root)
 
-    def plan(self, *, detailed_exitcode: bool = False, plan_file: Path | None = None) -> int:
-        """terraform plan; with ``detailed_exitcode`` returns 0 (no changes) or 2 (changes)."""
+    def plan(
+        self, *, detailed_exitcode: bool = False, plan_file: Path | None = None, quiet: bool = False
+    ) -> int:
+        """terraform plan; with ``detailed_exitcode`` returns 0 (no changes) or 2 (changes);
+        ``quiet`` keeps its output to itself (an error still carries terraform's message)."""
         self.build_artifacts()
         arguments = ["plan", "-input=false", *self.variable_arguments()]
         if detailed_exitcode:
@@ -182,7 +185,11 @@ class TerraformRoot:
         if plan_file is not None:
             arguments.append(f"-out={plan_file}")
         allowed = (0, 2) if detailed_exitcode else (0,)
-        return self._run(arguments, allowed_exit_codes=allowed, capture=not self.echo).returncode
+        return self._run(arguments, allowed_exit_codes=allowed, capture=quiet or not self.echo).returncode
+
+    def show(self, plan_file: Path) -> None:
+        """Print a saved plan as terraform plan prints it."""
+        self._run(["show", str(plan_file)], capture=not self.echo)
 
     def plan_json(self) -> dict[str, Any]:
         """The plan as JSON (``terraform show -json``), for checking exactly what would change."""
