@@ -26,6 +26,7 @@ endif
 endif
 
 REAL_ENVS := dev test pre prod
+comma := ,
 
 FRONT := src/front
 FRONT_SOURCES := $(FRONT)/package.json $(FRONT)/build.mjs $(shell find $(FRONT)/src $(FRONT)/public -type f 2>/dev/null)
@@ -33,12 +34,13 @@ define require_node
 	@command -v node >/dev/null && command -v npm >/dev/null || { echo "node and npm are required to build and test the front ($(FRONT)): install Node.js >= 20" >&2; exit 1; }
 endef
 
-.PHONY: help venv up down status demo serve front front-test test unit integration lint tf-check fmt plan apply destroy mlops-source clean bench-extract bench-redact bench-api bench-etl bench-forecast
+.PHONY: help venv up down status demo serve front front-test test unit integration lint tf-check fmt plan apply destroy mlops-source hash push image-report clean bench-extract bench-redact bench-api bench-etl bench-forecast
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
-	@echo "  (plan, apply, destroy take ENV=dev|test|pre|prod; apply/destroy ask before acting unless AUTO_APPROVE=1;"
-	@echo "   PLAN_FILE=path: plan saves the plan there, apply applies exactly that plan)"
+	@echo "  (plan, apply, destroy, push take ENV=dev|test|pre|prod; apply/destroy ask before acting unless AUTO_APPROVE=1;"
+	@echo "   PLAN_FILE=path: plan saves the plan there, apply applies exactly that plan;"
+	@echo "   push takes FUNCTION=<name>[,<name>...] and DRY_RUN=1)"
 
 # --- environments -------------------------------------------------------------------------------
 
@@ -159,11 +161,21 @@ define require_env
 	@if [[ ! " $(REAL_ENVS) " =~ " $(ENV) " ]]; then echo "ENV must be one of: $(REAL_ENVS) (got '$(ENV)')" >&2; exit 2; fi
 endef
 
-plan: $(VENV)/.installed ## terraform plan ENV=<env> with config/<env>.tfvars and its backend (PLAN_FILE=... saves it)
+hash: $(VENV)/.installed ## The content-hash tag of each image (scripts/hash.sh)
+	@scripts/hash.sh
+
+push: $(VENV)/.installed ## Build (linux/arm64) and push the images ENV=<env> lacks: FUNCTION=<name,...> DRY_RUN=1
+	$(require_env)
+	@scripts/push.sh --env $(ENV) $(foreach function,$(subst $(comma), ,$(FUNCTION)),--function $(function)) $(if $(filter 1 true yes,$(DRY_RUN)),--dry-run,)
+
+image-report: $(VENV)/.installed ## Expected size of each Lambda image and the import time of each handler
+	@$(BIN)/python scripts/image_report.py
+
+plan: $(VENV)/.installed ## terraform plan ENV=<env> with config/<env>.tfvars and its backend (images checked first; PLAN_FILE=... saves it)
 	$(require_env)
 	@$(BIN)/acogida infra plan --env $(ENV) $(if $(PLAN_FILE),--plan-file $(PLAN_FILE),)
 
-apply: $(VENV)/.installed ## terraform apply ENV=<env> (PLAN_FILE=...: exactly that saved plan)
+apply: $(VENV)/.installed ## terraform apply ENV=<env> (first apply: repositories, push, then the rest; PLAN_FILE=...: exactly that saved plan)
 	$(require_env)
 	@$(BIN)/acogida infra apply --env $(ENV) $(if $(PLAN_FILE),--plan-file $(PLAN_FILE),$(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,))
 

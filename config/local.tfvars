@@ -15,8 +15,9 @@ transcript_retention_days         = 7
 noncurrent_version_retention_days = 7
 athena_results_retention_days     = 7
 
-# Intake application (module app)
-image_tag          = "0.1.0" # the release this environment runs (immutable ECR tags)
+# Intake application (module app). The functions' images are not set here: every plan and apply
+# gets image_tags (the content hash of each image) from the tooling, computed from the checkout;
+# here no image is built: the local apply registers each image in the emulator's ECR.
 log_retention_days = 7
 draft_ttl_days     = 7
 # The emulator has no Comprehend: the functions' extraction uses the rules only, and the

@@ -18,8 +18,9 @@ access_log_retention_days         = 365
 
 alert_email_addresses = []
 
-# Intake application (module app)
-image_tag          = "0.1.0" # the release this environment runs (immutable ECR tags)
+# Intake application (module app). The functions' images are not set here: every plan and apply
+# gets image_tags (the content hash of each image) from the tooling, computed from the checkout;
+# make push ENV=<env> (scripts/push.sh) pushes the images the environment's repositories lack.
 log_retention_days = 30
 draft_ttl_days     = 7
 comprehend_enabled = true

@@ -39,7 +39,7 @@ locals {
   # (null without front hosting: the bucket policy then admits no load balancer).
   front_access_logs_prefix = var.front_hosting_enabled ? "alb/${local.name_prefix}-front" : null
 
-  # Image tag overrides by module (the root variable names all three functions).
+  # The functions of each module, to hand each module the image tags of its own functions.
   app_functions           = ["intake_api"]
   transcription_functions = ["transcription_start", "transcription_done"]
   bi_functions            = ["export_submissions", "bulk_upload"]
@@ -91,9 +91,8 @@ module "app" {
   idempotency_table_arn     = module.database.dynamodb_idempotency_table_arn
   alerts_topic_arn          = module.landing_zone.sns_alerts_topic_arn
 
-  image_tag                 = var.image_tag
   image_tags                = { for name, tag in var.image_tags : name => tag if contains(local.app_functions, name) }
-  front_image_tag           = lookup(var.image_tags, "front", null)
+  front_image_tag           = var.image_tags["front"]
   force_delete_repositories = local.disposable
 
   log_level          = var.log_level
@@ -141,7 +140,6 @@ module "transcription" {
   transcripts_bucket_name   = module.landing_zone.s3_bucket_names["transcripts"]
   transcripts_kms_key_arn   = module.landing_zone.s3_bucket_kms_key_arns["transcripts"]
 
-  image_tag                 = var.image_tag
   image_tags                = { for name, tag in var.image_tags : name => tag if contains(local.transcription_functions, name) }
   force_delete_repositories = local.disposable
 
@@ -187,7 +185,6 @@ module "bi" {
   ecr_kms_key_arn       = module.landing_zone.kms_key_arns["ecr"]
   alerts_topic_arn      = module.landing_zone.sns_alerts_topic_arn
 
-  image_tag                 = var.image_tag
   image_tags                = { for name, tag in var.image_tags : name => tag if contains(local.bi_functions, name) }
   force_delete_repositories = local.disposable
   log_level                 = var.log_level
@@ -238,7 +235,6 @@ module "ml" {
   api_execution_arn = module.app.api_execution_arn
   authorizer_id     = module.app.authorizer_id
 
-  image_tag                 = var.image_tag
   image_tags                = { for name, tag in var.image_tags : name => tag if contains(local.ml_functions, name) }
   force_delete_repositories = local.disposable
   log_level                 = var.log_level

@@ -149,7 +149,7 @@ output "front_runtime_environment" {
 }
 
 output "front_ecr_repository_url" {
-  description = "Repository of the front's nginx image (push <url>:<tag>; image_tags[\"front\"] or image_tag picks the tag); null without front hosting."
+  description = "Repository of the front's nginx image (scripts/push.sh pushes <url>:<image_tags[\"front\"]> there); null without front hosting."
   value       = module.app.front_ecr_repository_url
 }
 
@@ -176,6 +176,11 @@ output "lambda_regions" {
 output "lambda_environments" {
   description = "Environment variables of each function by key (the local runtime runs the handlers in-process with them)."
   value       = merge(module.app.function_environments, module.transcription.function_environments, module.bi.function_environments, module.ml.function_environments)
+}
+
+output "lambda_image_uris" {
+  description = "Image each function runs, by digest (<repository url>@sha256:...), by function key."
+  value       = merge(module.app.function_image_uris, module.transcription.function_image_uris, module.bi.function_image_uris, module.ml.function_image_uris)
 }
 
 output "ecr_repository_urls" {

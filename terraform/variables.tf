@@ -127,24 +127,18 @@ variable "alert_email_addresses" {
   }
 }
 
-variable "image_tag" {
-  description = "Image tag every function runs (the repositories are immutable, so a tag names one image); set per environment to promote a release."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
-    error_message = "image_tag must be a valid image tag (letters, digits, _ . -, at most 128) and not \"latest\"."
-  }
-}
-
 variable "image_tags" {
-  description = "Per-image tags overriding image_tag: the functions (keys intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api) and the front's nginx image (key front)."
+  description = "The content-hash tag of each function's image (keys intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api) and of the front's nginx image (key front): <image>-<20 hex digits> of what the image ships. Not set by hand: the tooling (acogida.infra.terraform, make plan/apply/demo) computes it from the checkout and passes a generated var file; each function runs the digest its tag has in its repository (scripts/push.sh pushes it)."
   type        = map(string)
-  default     = {}
 
   validation {
-    condition     = alltrue([for name in keys(var.image_tags) : contains(["intake_api", "transcription_start", "transcription_done", "export_submissions", "bulk_upload", "forecast_api", "front"], name)])
-    error_message = "image_tags keys must be function names (intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api) or front."
+    condition     = toset(keys(var.image_tags)) == toset(["intake_api", "transcription_start", "transcription_done", "export_submissions", "bulk_upload", "forecast_api", "front"])
+    error_message = "image_tags must name every function (intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api) and front, and nothing else."
+  }
+
+  validation {
+    condition     = alltrue([for tag in values(var.image_tags) : can(regex("^[a-z][a-z0-9]*-[0-9a-f]{20}$", tag))])
+    error_message = "Every image_tags value must be a content-hash tag <image>-<20 lower-case hex digits> (scripts/hash.sh), never a moving tag such as latest."
   }
 }
 

@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from acogida.adapters.aws import AwsTarget
+from acogida.infra.deploy import apply_environment, environment_images, plan_environment
+from acogida.infra.image_commands import add_images_parser, run_images_command
+from acogida.infra.image_registry import ImageRegistryError
 from acogida.infra.terraform import TerraformError, TerraformRoot
 from acogida.infra.toolchain import ENVIRONMENTS, RepositoryNotFoundError, Toolchain, load_toolchain
 from acogida.intake import extract
@@ -123,6 +126,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="apply the platform to the local emulator and run it end to end")
     demo.add_argument("--port", type=int, help="emulator port (default: MOTO_PORT of config/toolchain.env)")
+
+    add_images_parser(commands)
 
     infra = commands.add_parser(
         "infra", help="terraform init/plan/apply/destroy/output for a real environment"
@@ -299,6 +304,8 @@ def _run(arguments: argparse.Namespace) -> int:
     if arguments.command == "demo":
         run_demo(toolchain, keep_serving=sys.stdin.isatty() and not os.environ.get("CI"))
         return 0
+    if arguments.command == "images":
+        return run_images_command(arguments, toolchain)
     return _infra(arguments, toolchain)
 
 
@@ -399,15 +406,13 @@ def _infra(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
     root = TerraformRoot(toolchain, arguments.env)
     root.init()
     root.select_workspace()
-    if arguments.action == "plan" and arguments.plan_file is not None:
-        saved = root.save_plan(arguments.plan_file)
-        print(f"plan saved: {saved.plan_file} (+ .json, .txt, .report.json)")
-    elif arguments.action == "plan":
-        root.plan()
+    if arguments.action == "plan":
+        plan_environment(environment_images(root), arguments.plan_file)
     elif arguments.action == "apply" and arguments.plan_file is not None:
+        # Exactly the saved plan: its images were checked when it was made.
         root.apply_plan(arguments.plan_file)
     elif arguments.action == "apply":
-        root.apply(auto_approve=arguments.auto_approve)
+        apply_environment(environment_images(root), auto_approve=arguments.auto_approve)
     elif arguments.action == "destroy":
         root.destroy(auto_approve=arguments.auto_approve)
     elif arguments.action == "output":
@@ -446,6 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         SmokeCheckError,
         RepositoryNotFoundError,
         FrontError,
+        ImageRegistryError,
         ValueError,
         OSError,
     ) as error:

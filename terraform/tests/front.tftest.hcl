@@ -15,6 +15,10 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
+  # The images scripts/push.sh pushed at their tags.
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:abababababababababababababababababababababababababababababababab" }
+  }
   mock_data "aws_availability_zones" {
     defaults = { names = ["eu-south-2a", "eu-south-2b", "eu-south-2c"] }
   }
@@ -108,6 +112,10 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
+  # The images scripts/push.sh pushed at their tags.
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:abababababababababababababababababababababababababababababababab" }
+  }
   mock_resource "aws_kms_key" {
     defaults = { arn = "arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000000" }
   }
@@ -144,7 +152,16 @@ variables {
   aws_account_id = "222222222222"
   owner          = "acogida-platform"
   cost_centre    = "cruz-roja-acogida-test"
-  image_tag      = "0.1.0"
+  # What the tooling passes from the checkout (a generated var file): every function and front.
+  image_tags = {
+    intake_api          = "intake-0123456789abcdef0123"
+    transcription_start = "intake-0123456789abcdef0123"
+    transcription_done  = "intake-0123456789abcdef0123"
+    export_submissions  = "intake-0123456789abcdef0123"
+    bulk_upload         = "analytics-0123456789abcdef0123"
+    forecast_api        = "intake-0123456789abcdef0123"
+    front               = "front-0123456789abcdef0123"
+  }
 }
 
 run "config_local_keeps_front_hosting_and_the_role_attachment_off" {
@@ -202,7 +219,6 @@ run "hosting_on_logs_into_the_landing_zone_bucket" {
   variables {
     front_hosting_enabled = true
     front_certificate_arn = "arn:aws:acm:eu-south-2:222222222222:certificate/0000000d-0000-4000-8000-00000000000d"
-    image_tags            = { front = "0.5.0" }
   }
 
   assert {
@@ -254,7 +270,15 @@ run "rejects_a_front_image_tag_key_typo" {
   command = plan
 
   variables {
-    image_tags = { frontend = "0.5.0" }
+    image_tags = {
+      intake_api          = "intake-0123456789abcdef0123"
+      transcription_start = "intake-0123456789abcdef0123"
+      transcription_done  = "intake-0123456789abcdef0123"
+      export_submissions  = "intake-0123456789abcdef0123"
+      bulk_upload         = "analytics-0123456789abcdef0123"
+      forecast_api        = "intake-0123456789abcdef0123"
+      frontend            = "front-0123456789abcdef0123"
+    }
   }
 
   expect_failures = [var.image_tags]

@@ -11,6 +11,10 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
+  # The images scripts/push.sh pushed at their tags.
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:abababababababababababababababababababababababababababababababab" }
+  }
   mock_resource "aws_kms_key" {
     defaults = { arn = "arn:aws:kms:eu-south-2:222222222222:key/00000000-0000-0000-0000-000000000000" }
   }
@@ -81,6 +85,10 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
+  # The images scripts/push.sh pushed at their tags.
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:abababababababababababababababababababababababababababababababab" }
+  }
   mock_resource "aws_kms_key" {
     defaults = { arn = "arn:aws:kms:eu-west-1:222222222222:key/5eec0000-0000-4000-8000-000000000001" }
   }
@@ -120,7 +128,16 @@ variables {
   aws_account_id = "222222222222"
   owner          = "acogida-platform"
   cost_centre    = "cruz-roja-acogida-test"
-  image_tag      = "0.1.0"
+  # What the tooling passes from the checkout (a generated var file): every function and front.
+  image_tags = {
+    intake_api          = "intake-0123456789abcdef0123"
+    transcription_start = "intake-0123456789abcdef0123"
+    transcription_done  = "intake-0123456789abcdef0123"
+    export_submissions  = "intake-0123456789abcdef0123"
+    bulk_upload         = "analytics-0123456789abcdef0123"
+    forecast_api        = "intake-0123456789abcdef0123"
+    front               = "front-0123456789abcdef0123"
+  }
 }
 
 run "matching_workspace_plans_with_env_names" {
@@ -213,19 +230,48 @@ run "transcription_path_lives_in_the_language_region" {
   }
 }
 
-run "image_tags_reach_the_module_of_each_function" {
+run "each_function_runs_its_image_by_digest" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for name, uri in output.lambda_image_uris : uri == "${output.ecr_repository_urls[name]}@sha256:abababababababababababababababababababababababababababababababab"]) && length(output.lambda_image_uris) == 6
+    error_message = "Every function runs, by digest, the image of its own repository (the tag comes from image_tags)."
+  }
+}
+
+run "rejects_image_tags_without_every_function" {
   command = plan
 
   variables {
-    image_tags = { intake_api = "0.2.0", transcription_start = "0.3.0" }
+    image_tags = {
+      intake_api          = "intake-0123456789abcdef0123"
+      transcription_start = "intake-0123456789abcdef0123"
+      transcription_done  = "intake-0123456789abcdef0123"
+      export_submissions  = "intake-0123456789abcdef0123"
+      bulk_upload         = "analytics-0123456789abcdef0123"
+      front               = "front-0123456789abcdef0123"
+    }
   }
 
-  assert {
-    condition = (endswith(module.app.function_image_uris["intake_api"], ":0.2.0") &&
-      endswith(module.transcription.function_image_uris["transcription_start"], ":0.3.0") &&
-    endswith(module.transcription.function_image_uris["transcription_done"], ":0.1.0"))
-    error_message = "Each module gets the image_tags of its own functions; the others run image_tag."
+  expect_failures = [var.image_tags]
+}
+
+run "rejects_a_tag_that_is_not_a_content_hash" {
+  command = plan
+
+  variables {
+    image_tags = {
+      intake_api          = "0.1.0"
+      transcription_start = "intake-0123456789abcdef0123"
+      transcription_done  = "intake-0123456789abcdef0123"
+      export_submissions  = "intake-0123456789abcdef0123"
+      bulk_upload         = "analytics-0123456789abcdef0123"
+      forecast_api        = "intake-0123456789abcdef0123"
+      front               = "front-0123456789abcdef0123"
+    }
   }
+
+  expect_failures = [var.image_tags]
 }
 
 # That local mode refuses comprehend_dni_recognizer_enabled is checked by the integration test
@@ -384,19 +430,6 @@ run "the_forecast_is_wired_to_the_lake_the_api_and_the_landing_zone" {
   assert {
     condition     = !contains(module.ml.pipeline_stage_names, "Approval") && module.ml.pipeline_stage_names[0] == "Source"
     error_message = "Only prod waits for a manual approval."
-  }
-}
-
-run "image_tags_reach_forecast_api" {
-  command = plan
-
-  variables {
-    image_tags = { forecast_api = "0.4.0" }
-  }
-
-  assert {
-    condition     = endswith(module.ml.function_image_uris["forecast_api"], ":0.4.0") && endswith(module.app.function_image_uris["intake_api"], ":0.1.0")
-    error_message = "forecast_api runs its own image tag when image_tags names it."
   }
 }
 

@@ -8,6 +8,9 @@
 # each run holds what it is meant to cover.
 
 mock_provider "aws" {
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:abababababababababababababababababababababababababababababababab" }
+  }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "222222222222" }
   }
@@ -129,6 +132,9 @@ mock_provider "aws" {
 mock_provider "aws" {
   alias = "language"
 
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:abababababababababababababababababababababababababababababababab" }
+  }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "222222222222" }
   }
@@ -230,7 +236,15 @@ variables {
   aws_account_id = "222222222222"
   owner          = "acogida-platform"
   cost_centre    = "cruz-roja-acogida-test"
-  image_tag      = "0.1.0"
+  image_tags = {
+    intake_api          = "intake-0123456789abcdef0123"
+    transcription_start = "intake-0123456789abcdef0123"
+    transcription_done  = "intake-0123456789abcdef0123"
+    export_submissions  = "intake-0123456789abcdef0123"
+    bulk_upload         = "analytics-0123456789abcdef0123"
+    forecast_api        = "intake-0123456789abcdef0123"
+    front               = "front-0123456789abcdef0123"
+  }
 
   # Every optional part on, as config/<env>.tfvars can have it.
   comprehend_enabled                = true
@@ -280,6 +294,7 @@ run "pipeline_from_a_repository_connection_with_manual_approval" {
   variables {
     name_prefix              = "acogida-prod"
     environment              = "prod"
+    image_tags               = { forecast_api = "intake-0123456789abcdef0123" }
     artifacts_bucket_name    = "acogida-prod-artifacts-222222222222"
     curated_bucket_name      = "acogida-prod-curated-222222222222"
     curated_demand_key       = "demand/forecast_import/"
@@ -320,6 +335,7 @@ run "pipeline_from_codecommit" {
   variables {
     name_prefix                = "acogida-prod"
     environment                = "prod"
+    image_tags                 = { forecast_api = "intake-0123456789abcdef0123" }
     artifacts_bucket_name      = "acogida-prod-artifacts-222222222222"
     curated_bucket_name        = "acogida-prod-curated-222222222222"
     curated_demand_key         = "demand/forecast_import/"

@@ -11,6 +11,7 @@ import pytest
 
 from acogida.adapters.aws import AwsTarget
 from acogida.adapters.object_store import ensure_bucket
+from acogida.infra.deploy import apply_environment, environment_images
 from acogida.infra.terraform import TerraformRoot
 from acogida.local.api import LocalHttpApi
 from acogida.local.demo import backend_setting
@@ -65,7 +66,8 @@ def deployment(toolchain, tmp_path_factory) -> Iterator[LocalDeployment]:
         )
         root.init()
         root.select_workspace()
-        root.apply(auto_approve=True)
+        # Repositories first, the images registered in the emulator's ECR, then everything.
+        apply_environment(environment_images(root, emit=lambda _: None), auto_approve=True)
         yield LocalDeployment(root, emulator, root.outputs())
         root.destroy(auto_approve=True)
         assert root.resource_addresses() == []

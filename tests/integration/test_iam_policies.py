@@ -93,7 +93,7 @@ def _star_actions(found: list[Resource]) -> set[str]:
 
 @pytest.fixture(scope="module")
 def local_state(deployment):
-    return deployment.root.state_json()
+    return deployment.root.show_json()
 
 
 def test_local_workspace_policies_are_least_privilege(local_state):

@@ -441,6 +441,7 @@ def test_workspace_guard_stops_dev_values_in_the_local_workspace(deployment, too
             "-input=false",
             "-no-color",
             f"-var-file={toolchain.tfvars('dev')}",
+            f"-var-file={root.image_tags_file()}",
         ],
         env=root.process_env(),
         capture_output=True,

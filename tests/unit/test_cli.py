@@ -6,6 +6,7 @@ import json
 import pytest
 
 from acogida.cli import main
+from acogida.infra.images import hash_images
 from acogida.local.demo import Progress, backend_setting
 
 
@@ -19,6 +20,28 @@ def test_infra_refuses_the_local_environment(capsys):
 def test_plan_file_is_only_for_plan_and_apply(capsys, tmp_path):
     assert main(["infra", "destroy", "--env", "dev", "--plan-file", str(tmp_path / "dev.tfplan")]) == 2
     assert "--plan-file is for plan and apply, not destroy" in capsys.readouterr().err
+
+
+def test_images_hash_prints_the_tag_of_each_image(toolchain, capsys):
+    assert main(["images", "hash", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert {name: entry["tag"] for name, entry in printed.items()} == {
+        name: value.tag for name, value in hash_images(toolchain.repo_root).items()
+    }
+    assert printed["analytics"]["functions"] == ["bulk_upload"]
+    assert main(["images", "hash"]) == 0
+    assert printed["intake"]["tag"] in capsys.readouterr().out
+
+
+def test_images_push_refuses_an_unknown_environment_and_needs_the_emulator_locally(
+    monkeypatch, free_port, capsys
+):
+    with pytest.raises(SystemExit):
+        main(["images", "push", "--env", "staging"])
+    assert "invalid choice: 'staging'" in capsys.readouterr().err
+    monkeypatch.setenv("MOTO_PORT", str(free_port))
+    assert main(["images", "push", "--env", "local", "--dry-run"]) == 3
+    assert "the emulator is not running" in capsys.readouterr().err
 
 
 def test_status_of_a_stopped_emulator(free_port, capsys):

@@ -21,6 +21,7 @@ from acogida.local.emulator import (
     install_disabled_stream_mapping_patch,
     install_lambda_logging_config_patch,
     install_sqs_redrive_policy_patch,
+    require_lambda_images_in_ecr,
 )
 
 TLS_ONLY = {
@@ -182,3 +183,36 @@ def test_athena_named_queries_can_be_deleted_like_on_aws(monkeypatch):
         ]
         athena.delete_named_query(NamedQueryId=query_id)
         assert athena.list_named_queries(WorkGroup="wg")["NamedQueryIds"] == []
+
+
+def test_lambda_refuses_an_image_that_is_not_in_ecr_like_aws(monkeypatch):
+    monkeypatch.setenv("MOTO_LAMBDA_STUB_ECR", "true")  # restored after the test
+    require_lambda_images_in_ecr()
+    with mock_aws():
+        region = "eu-south-2"
+        role = boto3.client("iam", region_name=region).create_role(
+            RoleName="r", AssumeRolePolicyDocument="{}"
+        )
+        ecr = boto3.client("ecr", region_name=region)
+        url = ecr.create_repository(repositoryName="fn")["repository"]["repositoryUri"]
+        lam = boto3.client("lambda", region_name=region)
+        common = {"Role": role["Role"]["Arn"], "PackageType": "Image"}
+        with pytest.raises(ClientError, match=r"ImageNotFoundException"):
+            lam.create_function(FunctionName="f", Code={"ImageUri": f"{url}@sha256:{'0' * 64}"}, **common)
+        manifest = json.dumps(
+            {
+                "schemaVersion": 2,
+                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "config": {
+                    "mediaType": "application/vnd.docker.container.image.v1+json",
+                    "size": 2,
+                    "digest": "sha256:" + "1" * 64,
+                },
+                "layers": [],
+            }
+        )
+        digest = ecr.put_image(repositoryName="fn", imageManifest=manifest, imageTag="t")["image"]["imageId"][
+            "imageDigest"
+        ]
+        lam.create_function(FunctionName="f", Code={"ImageUri": f"{url}@{digest}"}, **common)
+        assert lam.get_function(FunctionName="f")["Code"]["ImageUri"] == f"{url}@{digest}"

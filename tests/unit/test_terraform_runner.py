@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from acogida.infra.images import image_tags
 from acogida.infra.terraform import (
     SavedPlan,
     TerraformError,
@@ -212,3 +213,23 @@ def test_save_plan_writes_the_plan_its_json_text_and_gitlab_report(toolchain, tm
 def test_gitlab_report_of_a_plan_without_changes():
     assert gitlab_terraform_report({"resource_changes": []}) == {"create": 0, "update": 0, "delete": 0}
     assert gitlab_terraform_report({}) == {"create": 0, "update": 0, "delete": 0}
+
+
+def test_every_run_gets_the_image_tags_of_the_checkout(toolchain):
+    root = TerraformRoot(toolchain, "dev")
+    var_file = next(argument for argument in root.variable_arguments() if "image-tags" in argument)
+    path = Path(var_file.removeprefix("-var-file="))
+    assert path.parent == toolchain.repo_root / "build" / "images"
+    assert json.loads(path.read_text(encoding="utf-8")) == {"image_tags": image_tags(toolchain.repo_root)}
+
+
+def test_given_image_tags_go_to_a_var_file_of_their_own(toolchain):
+    checkout = TerraformRoot(toolchain, "dev").image_tags_file()
+    given = {**image_tags(toolchain.repo_root), "bulk_upload": "analytics-00000000000000000000"}
+    other = TerraformRoot(toolchain, "dev", image_tags=given).image_tags_file()
+    assert other != checkout
+    assert (
+        json.loads(other.read_text(encoding="utf-8"))["image_tags"]["bulk_upload"]
+        == "analytics-00000000000000000000"
+    )
+    assert json.loads(checkout.read_text(encoding="utf-8")) == {"image_tags": image_tags(toolchain.repo_root)}

@@ -4,10 +4,15 @@ Each environment gets its own Terraform data directory (``terraform/.tfdata/<env
 settings of ``local`` (state inside the emulator) and of a real environment (state in its S3 bucket)
 never share a ``.terraform`` folder: switching between them needs no re-init and cannot migrate a
 local state into a real backend or the other way round.
+
+Every plan, apply and destroy also gets the image tags of the checkout (``acogida.infra.images``)
+in a generated var file under ``build/images/``, so Terraform deploys the images of exactly the
+code that is checked out.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -18,6 +23,7 @@ from typing import Any
 
 from acogida.adapters.aws import EMULATOR_CREDENTIALS
 from acogida.infra.glue_package import build_glue_package
+from acogida.infra.images import image_tags
 from acogida.infra.toolchain import ENVIRONMENTS, Toolchain
 
 # Variables that could route a local run to a real account or profile; removed in local mode.
@@ -47,6 +53,10 @@ class TerraformRoot:
     emulator_endpoint: str | None = None
     echo: bool = True
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    # The root variable image_tags; None: the tags of the checkout's images, computed once here so
+    # that every command of this root deploys the same images even if the checkout changes.
+    image_tags: Mapping[str, str] | None = None
+    _deployed_tags: dict[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.environment not in ENVIRONMENTS:
@@ -57,6 +67,8 @@ class TerraformRoot:
             raise ValueError("the emulator endpoint is given exactly for the local environment")
         if self.data_dir is None:
             self.data_dir = self.toolchain.terraform_dir / ".tfdata" / self.environment
+        given = self.image_tags
+        self._deployed_tags = dict(given) if given is not None else image_tags(self.toolchain.repo_root)
 
     # --- environment of the terraform process -----------------------------------------------
 
@@ -119,8 +131,28 @@ class TerraformRoot:
             arguments.append(f"-plugin-dir={self.toolchain.provider_mirror}")
         return arguments
 
+    def deployed_image_tags(self) -> dict[str, str]:
+        """The image tag of each function (and of the front) this root deploys."""
+        return dict(self._deployed_tags)
+
+    def image_tags_file(self) -> Path:
+        """The var file with image_tags, named by its content (build/images/image-tags-<sha>.tfvars.json),
+        so runs with different tags never overwrite each other's file."""
+        content = json.dumps({"image_tags": self.deployed_image_tags()}, indent=2, sort_keys=True) + "\n"
+        name = f"image-tags-{hashlib.sha256(content.encode()).hexdigest()[:12]}.tfvars.json"
+        path = self.toolchain.repo_root / "build" / "images" / name
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            staging = path.with_suffix(f".{os.getpid()}.tmp")
+            staging.write_text(content, encoding="utf-8")
+            staging.replace(path)
+        return path
+
     def variable_arguments(self) -> list[str]:
-        arguments = [f"-var-file={self.toolchain.tfvars(self.environment)}"]
+        arguments = [
+            f"-var-file={self.toolchain.tfvars(self.environment)}",
+            f"-var-file={self.image_tags_file()}",
+        ]
         if self.emulator_endpoint is not None:
             arguments.append(f"-var=emulator_endpoint={self.emulator_endpoint}")
         return arguments
@@ -149,12 +181,19 @@ class TerraformRoot:
             arguments.append(f"-out={plan_file.resolve()}")  # terraform runs in terraform/ (-chdir)
         return arguments
 
-    def plan(self, *, detailed_exitcode: bool = False, plan_file: Path | None = None) -> int:
-        """terraform plan; with ``detailed_exitcode`` returns 0 (no changes) or 2 (changes)."""
+    def plan(
+        self, *, detailed_exitcode: bool = False, plan_file: Path | None = None, quiet: bool = False
+    ) -> int:
+        """terraform plan; with ``detailed_exitcode`` returns 0 (no changes) or 2 (changes);
+        ``quiet`` keeps its output to itself (an error still carries terraform's message)."""
         self.build_artifacts()
         arguments = self.plan_arguments(detailed_exitcode=detailed_exitcode, plan_file=plan_file)
         allowed = (0, 2) if detailed_exitcode else (0,)
-        return self._run(arguments, allowed_exit_codes=allowed, capture=not self.echo).returncode
+        return self._run(arguments, allowed_exit_codes=allowed, capture=quiet or not self.echo).returncode
+
+    def show(self, plan_file: Path) -> None:
+        """Print a saved plan as terraform plan prints it."""
+        self._run(["show", str(plan_file.resolve())], capture=not self.echo)
 
     def save_plan(self, plan_file: Path) -> SavedPlan:
         """Plan into ``plan_file`` and write beside it what a review needs: the plan as JSON
@@ -163,11 +202,11 @@ class TerraformRoot:
         plan_file.parent.mkdir(parents=True, exist_ok=True)
         self.plan(plan_file=plan_file)
         saved = SavedPlan(plan_file)
-        shown = self._run(["show", "-json", str(plan_file.resolve())], capture=True).stdout
-        saved.json_file.write_text(shown, encoding="utf-8")
+        plan = self.show_json(plan_file)
+        saved.json_file.write_text(json.dumps(plan), encoding="utf-8")
         text = self._run(["show", "-no-color", str(plan_file.resolve())], capture=True).stdout
         saved.text_file.write_text(text, encoding="utf-8")
-        report = gitlab_terraform_report(json.loads(shown))
+        report = gitlab_terraform_report(plan)
         saved.report_file.write_text(json.dumps(report) + "\n", encoding="utf-8")
         return saved
 
@@ -192,17 +231,24 @@ class TerraformRoot:
             ["plan", "-input=false", "-refresh=true", f"-out={plan_file}", *self.variable_arguments()],
             capture=True,
         )
-        shown = self._run(["show", "-json", str(plan_file)], capture=True)
+        result = self.show_json(plan_file)
         plan_file.unlink(missing_ok=True)
+        return result
+
+    def show_json(self, plan_file: Path | None = None) -> dict[str, Any]:
+        """A saved plan, or without one the current state, as JSON (``terraform show -json``)."""
+        shown = self._run(["show", "-json", *([str(plan_file.resolve())] if plan_file else [])], capture=True)
         result: dict[str, Any] = json.loads(shown.stdout)
         return result
 
-    def apply(self, *, auto_approve: bool) -> None:
+    def apply_targets(self, addresses: Sequence[str]) -> None:
+        """``terraform apply -target=...`` of ``addresses`` (and what they depend on), approved."""
         self.build_artifacts()
-        arguments = ["apply", "-input=false", *self.variable_arguments()]
-        if auto_approve:
-            arguments.append("-auto-approve")
-        self._run(arguments, capture=not self.echo)
+        targets = [f"-target={address}" for address in addresses]
+        self._run(
+            ["apply", "-input=false", "-auto-approve", *self.variable_arguments(), *targets],
+            capture=not self.echo,
+        )
 
     def destroy(self, *, auto_approve: bool) -> None:
         self.build_artifacts()
@@ -210,12 +256,6 @@ class TerraformRoot:
         if auto_approve:
             arguments.append("-auto-approve")
         self._run(arguments, capture=not self.echo)
-
-    def state_json(self) -> dict[str, Any]:
-        """The current state as JSON (``terraform show -json``): every value known, no plan run."""
-        shown = self._run(["show", "-json"], capture=True)
-        result: dict[str, Any] = json.loads(shown.stdout)
-        return result
 
     def outputs(self) -> dict[str, Any]:
         shown = self._run(["output", "-json"], capture=True)

@@ -22,6 +22,7 @@ from typing import Any
 
 from acogida.adapters.aws import AwsTarget
 from acogida.adapters.object_store import ensure_bucket
+from acogida.infra.deploy import apply_environment, environment_images
 from acogida.infra.terraform import TerraformRoot
 from acogida.infra.toolchain import Toolchain
 from acogida.local.forecast_demo import run_forecast_demo
@@ -133,8 +134,13 @@ def run_demo(
     progress = Progress(total_steps=8, emit=emit)
     emulator = LocalEmulator(toolchain.local_state_dir, toolchain.moto_port)
     root = prepare_local_root(toolchain, emulator, progress)
-    with progress.step("Terraform apply of the root module (config/local.tfvars)"):
-        root.apply(auto_approve=True)
+    with progress.step("Terraform apply of the root module (config/local.tfvars) and its images"):
+        # Local mode builds no image: each is registered in the emulator's ECR (a manifest derived
+        # from its content hash) and the functions deploy it by digest, as on AWS. A first apply
+        # creates the repositories before the rest (acogida.infra.deploy).
+        apply_environment(
+            environment_images(root, emit=lambda line: progress.emit(f"  {line}")), auto_approve=True
+        )
     outputs = root.outputs()
     region = outputs["aws_region"]
     target = AwsTarget(region=region, endpoint_url=emulator.endpoint)

@@ -1,6 +1,6 @@
 """The local AWS: a moto server on 127.0.0.1, started as ``python -m acogida.local.emulator``.
 
-Five deliberate differences from stock moto, applied before the server starts. The modules are
+Six deliberate differences from stock moto, applied before the server starts. The modules are
 never changed to please moto; where moto answers differently from AWS, it is patched to answer
 as AWS does:
 
@@ -18,12 +18,16 @@ as AWS does:
   local runtime reads the stream instead.
 - Athena answers DeleteNamedQuery, which moto does not implement, so that destroying the local
   workspace removes the analysts' named queries as AWS would.
+- Lambda refuses a function whose image is not in the ECR repository it names, in the function's
+  region, as AWS does (moto's ``MOTO_LAMBDA_STUB_ECR=false``; by default moto accepts any image
+  URI). Local mode registers each image there first (``acogida.infra.image_registry``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 from typing import Any
 
 LOOPBACK = "127.0.0.1"
@@ -130,7 +134,13 @@ def install_athena_delete_named_query_patch() -> None:
     AthenaResponse.delete_named_query = delete_named_query  # type: ignore[attr-defined]
 
 
+def require_lambda_images_in_ecr() -> None:
+    """Lambda checks a function's image URI (tag or digest) against ECR, as on AWS."""
+    os.environ["MOTO_LAMBDA_STUB_ECR"] = "false"
+
+
 def install_patches() -> None:
+    require_lambda_images_in_ecr()
     install_bucket_policy_patch()
     install_lambda_logging_config_patch()
     install_sqs_redrive_policy_patch()

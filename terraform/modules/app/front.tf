@@ -53,6 +53,17 @@ resource "aws_ecr_repository" "front" {
   }
 }
 
+# The image the task runs: the digest of front_image_tag in the repository above (scripts/push.sh
+# puts it there), so the task definition changes exactly when the image's content does. As for
+# the functions (module lambda_function), the first apply creates the repository, then the image
+# is pushed, then the rest is applied (acogida.infra.deploy).
+data "aws_ecr_image" "front" {
+  count = local.front_count
+
+  repository_name = aws_ecr_repository.front[0].name
+  image_tag       = var.front_image_tag
+}
+
 resource "aws_ecr_lifecycle_policy" "front" {
   count = local.front_count
 
@@ -170,7 +181,7 @@ resource "aws_ecs_task_definition" "front" {
 
   container_definitions = jsonencode([{
     name                   = "nginx"
-    image                  = "${aws_ecr_repository.front[0].repository_url}:${var.front_image_tag != null ? var.front_image_tag : var.image_tag}"
+    image                  = "${aws_ecr_repository.front[0].repository_url}@${data.aws_ecr_image.front[0].image_digest}"
     essential              = true
     user                   = var.front_container_user
     readonlyRootFilesystem = true

@@ -54,7 +54,7 @@ output "function_arns" {
 }
 
 output "function_image_uris" {
-  description = "Image each function runs (<repository url>:<tag>), by function key."
+  description = "Image each function runs, by digest (<repository url>@sha256:...), by function key."
   value       = { for name, function in module.function : name => function.image_uri }
 }
 
@@ -69,7 +69,7 @@ output "function_role_arns" {
 }
 
 output "ecr_repository_urls" {
-  description = "Image repository URL by function key (push <url>:<tag>, then set image_tag/image_tags)."
+  description = "Image repository URL by function key (scripts/push.sh pushes <url>:<content-hash tag> there)."
   value       = { for name, function in module.function : name => function.repository_url }
 }
 
@@ -117,7 +117,7 @@ output "front_load_balancer_dns_name" {
 }
 
 output "front_ecr_repository_url" {
-  description = "Repository of the front image (push <url>:<tag>); null without front_hosting_enabled."
+  description = "Repository of the front image (scripts/push.sh pushes <url>:<content-hash tag> there); null without front_hosting_enabled."
   value       = var.front_hosting_enabled ? aws_ecr_repository.front[0].repository_url : null
 }
 

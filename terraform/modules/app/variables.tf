@@ -156,24 +156,13 @@ variable "alerts_topic_arn" {
 
 # --- Images -------------------------------------------------------------------------------------
 
-variable "image_tag" {
-  description = "Tag of the image the function runs unless image_tags names another. The repositories are IMMUTABLE, so a tag always means the same image; `latest` is refused."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
-    error_message = "image_tag must be a valid image tag (letters, digits, _ . -, at most 128) and not \"latest\"."
-  }
-}
-
 variable "image_tags" {
-  description = "Per-function image tag overriding image_tag, keyed by function: intake_api (the transcription functions' tags go to module transcription)."
+  description = "The image tag of each function of this module (intake_api): the content-hash tag scripts/push.sh pushed (acogida.infra.images); each function runs the digest its tag has in its repository. The repositories are IMMUTABLE, so a tag always means the same image; `latest` is refused."
   type        = map(string)
-  default     = {}
 
   validation {
-    condition     = alltrue([for name in keys(var.image_tags) : contains(["intake_api"], name)])
-    error_message = "image_tags keys must be this module's function names: intake_api."
+    condition     = toset(keys(var.image_tags)) == toset(["intake_api"])
+    error_message = "image_tags must name exactly this module's functions: intake_api."
   }
 
   validation {
@@ -380,13 +369,18 @@ variable "nat_gateway_enabled" {
 }
 
 variable "front_image_tag" {
-  description = "Tag of the front image (repository <name_prefix>-front, immutable tags). null: image_tag."
+  description = "Tag of the front image in its repository (<name_prefix>-front, immutable tags): the content-hash tag scripts/push.sh pushed; the task runs the digest it has there. Required with front_hosting_enabled."
   type        = string
   default     = null
 
   validation {
     condition     = var.front_image_tag == null || (can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.front_image_tag)) && var.front_image_tag != "latest")
     error_message = "front_image_tag must be a valid image tag and not \"latest\"."
+  }
+
+  validation {
+    condition     = var.front_image_tag != null || !var.front_hosting_enabled
+    error_message = "front_hosting_enabled needs front_image_tag: the task runs the image pushed at that tag."
   }
 }
 

@@ -13,6 +13,11 @@ output "function_arns" {
   value       = { for name, function in module.function : name => function.function_arn }
 }
 
+output "function_image_uris" {
+  description = "Image each function runs, by digest (<repository url>@sha256:...)."
+  value       = { for name, function in module.function : name => function.image_uri }
+}
+
 output "ecr_repository_urls" {
   description = "ECR repository URL of each function (export_submissions: intake image; bulk_upload: analytics image)."
   value       = { for name, function in module.function : name => function.repository_url }

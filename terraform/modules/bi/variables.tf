@@ -164,24 +164,18 @@ variable "alerts_topic_arn" {
 
 # --- Functions -------------------------------------------------------------------------------------
 
-variable "image_tag" {
-  description = "Image tag every function of this module runs unless image_tags names it (immutable ECR tags)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
-    error_message = "image_tag must be a valid image tag (letters, digits, _, ., -; at most 128)."
-  }
-}
-
 variable "image_tags" {
-  description = "Per-function image tag overrides (export_submissions, bulk_upload)."
+  description = "The image tag of each function of this module (export_submissions, bulk_upload): the content-hash tag scripts/push.sh pushed (acogida.infra.images); each function runs the digest its tag has in its repository. The repositories are IMMUTABLE, so a tag always means the same image; `latest` is refused."
   type        = map(string)
-  default     = {}
 
   validation {
-    condition     = alltrue([for name, tag in var.image_tags : contains(["export_submissions", "bulk_upload"], name) && can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", tag))])
-    error_message = "image_tags keys must be export_submissions or bulk_upload, values valid image tags."
+    condition     = toset(keys(var.image_tags)) == toset(["export_submissions", "bulk_upload"])
+    error_message = "image_tags must name exactly this module's functions: export_submissions, bulk_upload."
+  }
+
+  validation {
+    condition     = alltrue([for tag in values(var.image_tags) : can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", tag)) && tag != "latest"])
+    error_message = "Every image_tags value must be a valid image tag and not \"latest\"."
   }
 }
 

@@ -48,8 +48,8 @@ locals {
 }
 
 # --- Image repository ---------------------------------------------------------------------------
-# Tags are immutable, so an image_uri always names the same image; the lifecycle policy keeps the
-# last images_to_keep.
+# Tags are immutable, so a tag always names the same image; the lifecycle policy keeps the last
+# images_to_keep.
 
 resource "aws_ecr_repository" "this" {
   name                 = var.repository_name
@@ -82,6 +82,17 @@ resource "aws_ecr_lifecycle_policy" "this" {
   })
 }
 
+# The image the function runs: the digest of image_tag in the repository above (scripts/push.sh
+# puts it there). The function is deployed by digest, so it changes exactly when the tag's image
+# does. Read at plan time once the repository exists; while it is still to be created the read
+# waits for the apply, which fails unless the image was pushed in between: the tooling's first
+# apply of an environment creates the repositories first (acogida.infra.deploy).
+
+data "aws_ecr_image" "this" {
+  repository_name = aws_ecr_repository.this.name
+  image_tag       = var.image_tag
+}
+
 # --- Log group ----------------------------------------------------------------------------------
 # Owned here (encrypted, with a retention), so Lambda never creates an unmanaged one.
 
@@ -111,14 +122,14 @@ resource "aws_iam_role_policy" "this" {
 
 resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_117:The functions only call AWS APIs (DynamoDB, S3, SQS, Transcribe, Comprehend), partly in another region; there is no VPC resource to reach, and a VPC would add a NAT gateway or an interface endpoint per service (and region) for nothing.
-  #checkov:skip=CKV_AWS_272:Lambda code signing applies to .zip packages only; container images are pinned by immutable tag (a digest once scripts/push.sh lands) in a KMS-encrypted, scanned ECR repository.
+  #checkov:skip=CKV_AWS_272:Lambda code signing applies to .zip packages only; container images are pinned by immutable tag and deployed by digest from a KMS-encrypted, scanned ECR repository.
   #checkov:skip=CKV_AWS_115:No reserved concurrency: it carves capacity out of the account pool (new accounts have 10 in total). Load is bounded by the API stage throttling (intake_api), the event source's maximum concurrency and Transcribe's job rate (the transcription functions).
   #checkov:skip=CKV_AWS_116:A function DLQ fits none of the callers: intake_api is invoked synchronously by API Gateway (the client sees every error), transcription_start's failed messages go to its queue's redrive DLQ, and transcription_done's async failures go to an on-failure destination (aws_lambda_function_event_invoke_config, module transcription), which carries more context than a DLQ.
   function_name = var.function_name
   description   = var.description
   role          = aws_iam_role.this.arn
   package_type  = "Image"
-  image_uri     = "${aws_ecr_repository.this.repository_url}:${var.image_tag}"
+  image_uri     = "${aws_ecr_repository.this.repository_url}@${data.aws_ecr_image.this.image_digest}"
   architectures = ["arm64"]
   memory_size   = var.memory_size
   timeout       = var.timeout

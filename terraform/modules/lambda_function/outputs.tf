@@ -14,8 +14,18 @@ output "invoke_arn" {
 }
 
 output "image_uri" {
-  description = "Image the function runs (<repository url>:<tag>)."
+  description = "Image the function runs, by digest (<repository url>@sha256:...)."
   value       = aws_lambda_function.this.image_uri
+}
+
+output "image_tag" {
+  description = "The tag whose digest the function runs."
+  value       = data.aws_ecr_image.this.image_tag
+}
+
+output "image_digest" {
+  description = "Digest of the image the function runs (sha256:...)."
+  value       = data.aws_ecr_image.this.image_digest
 }
 
 output "image_command" {

@@ -44,7 +44,7 @@ variable "repository_name" {
 }
 
 variable "image_tag" {
-  description = "Tag of the image the function runs. The repository is IMMUTABLE, so a tag always means the same image; `latest` is refused."
+  description = "Tag of the image the function runs (the content-hash tag scripts/push.sh pushes); the function is deployed by the digest this tag has in the repository. The repository is IMMUTABLE, so a tag always means the same image; `latest` is refused."
   type        = string
 
   validation {

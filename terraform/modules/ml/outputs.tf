@@ -74,12 +74,12 @@ output "function_arns" {
 }
 
 output "function_image_uris" {
-  description = "Image each function runs (<repository url>:<tag>), by function key."
+  description = "Image each function runs, by digest (<repository url>@sha256:...), by function key."
   value       = { for name, function in module.function : name => function.image_uri }
 }
 
 output "ecr_repository_urls" {
-  description = "Image repository URL by function key (push <url>:<tag>, then set image_tag/image_tags)."
+  description = "Image repository URL by function key (scripts/push.sh pushes <url>:<content-hash tag> there)."
   value       = { for name, function in module.function : name => function.repository_url }
 }
 

@@ -174,24 +174,18 @@ variable "authorizer_id" {
 
 # --- Function ----------------------------------------------------------------------------------------
 
-variable "image_tag" {
-  description = "Image tag the forecast_api function runs unless image_tags names it (immutable ECR tags)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
-    error_message = "image_tag must be a valid image tag (letters, digits, _, ., -; at most 128) and not \"latest\"."
-  }
-}
-
 variable "image_tags" {
-  description = "Per-function image tag overrides (forecast_api)."
+  description = "The image tag of each function of this module (forecast_api): the content-hash tag scripts/push.sh pushed (acogida.infra.images); each function runs the digest its tag has in its repository. The repositories are IMMUTABLE, so a tag always means the same image; `latest` is refused."
   type        = map(string)
-  default     = {}
 
   validation {
-    condition     = alltrue([for name, tag in var.image_tags : contains(["forecast_api"], name) && can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", tag)) && tag != "latest"])
-    error_message = "image_tags keys must be forecast_api, values valid image tags other than latest."
+    condition     = toset(keys(var.image_tags)) == toset(["forecast_api"])
+    error_message = "image_tags must name exactly this module's functions: forecast_api."
+  }
+
+  validation {
+    condition     = alltrue([for tag in values(var.image_tags) : can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", tag)) && tag != "latest"])
+    error_message = "Every image_tags value must be a valid image tag and not \"latest\"."
   }
 }
 

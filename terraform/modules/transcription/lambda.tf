@@ -14,7 +14,7 @@ module "function" {
   description   = each.value.description
 
   repository_name         = local.function_names[each.key]
-  image_tag               = lookup(var.image_tags, each.key, var.image_tag)
+  image_tag               = var.image_tags[each.key]
   image_command           = ["acogida.handlers.${each.key}.handler"]
   images_to_keep          = var.ecr_images_to_keep
   force_delete_repository = var.force_delete_repositories

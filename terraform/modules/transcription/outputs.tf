@@ -44,7 +44,7 @@ output "function_arns" {
 }
 
 output "function_image_uris" {
-  description = "Image each function runs (<repository url>:<tag>), by function key."
+  description = "Image each function runs, by digest (<repository url>@sha256:...), by function key."
   value       = { for name, function in module.function : name => function.image_uri }
 }
 
@@ -59,7 +59,7 @@ output "function_role_arns" {
 }
 
 output "ecr_repository_urls" {
-  description = "Image repository URL by function key, in the language region (push <url>:<tag>, then set image_tag/image_tags)."
+  description = "Image repository URL by function key, in the language region (scripts/push.sh pushes <url>:<content-hash tag> there)."
   value       = { for name, function in module.function : name => function.repository_url }
 }
 

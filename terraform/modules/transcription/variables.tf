@@ -114,24 +114,13 @@ variable "transcripts_kms_key_arn" {
 
 # --- Images -------------------------------------------------------------------------------------
 
-variable "image_tag" {
-  description = "Tag of the image both functions run unless image_tags names another. The repositories are IMMUTABLE, so a tag always means the same image; `latest` is refused."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
-    error_message = "image_tag must be a valid image tag (letters, digits, _ . -, at most 128) and not \"latest\"."
-  }
-}
-
 variable "image_tags" {
-  description = "Per-function image tag overriding image_tag, keyed by function: transcription_start, transcription_done."
+  description = "The image tag of each function of this module (transcription_start, transcription_done): the content-hash tag scripts/push.sh pushed (acogida.infra.images); each function runs the digest its tag has in its repository. The repositories are IMMUTABLE, so a tag always means the same image; `latest` is refused."
   type        = map(string)
-  default     = {}
 
   validation {
-    condition     = alltrue([for name in keys(var.image_tags) : contains(["transcription_start", "transcription_done"], name)])
-    error_message = "image_tags keys must be this module's function names: transcription_start, transcription_done."
+    condition     = toset(keys(var.image_tags)) == toset(["transcription_start", "transcription_done"])
+    error_message = "image_tags must name exactly this module's functions: transcription_start, transcription_done."
   }
 
   validation {

@@ -11,6 +11,10 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
+  # The image scripts/push.sh pushed at each tag.
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:abababababababababababababababababababababababababababababababab" }
+  }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/mock-role" }
   }
@@ -66,7 +70,7 @@ variables {
   idempotency_table_name        = "acogida-test-idempotency"
   idempotency_table_arn         = "arn:aws:dynamodb:eu-south-2:123456789012:table/acogida-test-idempotency"
   alerts_topic_arn              = "arn:aws:sns:eu-south-2:123456789012:acogida-test-alerts"
-  image_tag                     = "0.1.0"
+  image_tags                    = { intake_api = "intake-0123456789abcdef0123" }
   user_pool_deletion_protection = true
 }
 
@@ -92,8 +96,8 @@ run "functions_are_traced_arm64_images_with_encrypted_environment" {
 
   assert {
     condition = alltrue([for name, function in module.function :
-    function.image_uri == "${function.repository_url}:0.1.0"])
-    error_message = "image_uri is the function's repository with the default tag."
+    function.image_uri == "${function.repository_url}@sha256:abababababababababababababababababababababababababababababababab" && function.image_tag == var.image_tags[name]])
+    error_message = "Each function runs, by digest, the image its image_tags entry names in its own repository."
   }
 
   assert {
@@ -147,17 +151,17 @@ run "functions_are_traced_arm64_images_with_encrypted_environment" {
   }
 }
 
-run "image_tags_override_the_default_per_function" {
+run "image_tags_and_log_level_reach_the_function" {
   command = plan
 
   variables {
-    image_tags = { intake_api = "0.2.0-rc1" }
+    image_tags = { intake_api = "intake-fedcba9876543210fedc" }
     log_level  = "WARNING"
   }
 
   assert {
-    condition     = endswith(module.function["intake_api"].image_uri, ":0.2.0-rc1")
-    error_message = "image_tags overrides image_tag for the function it names."
+    condition     = module.function["intake_api"].image_tag == "intake-fedcba9876543210fedc"
+    error_message = "The function reads the digest of its image_tags entry."
   }
 
   assert {
@@ -422,17 +426,27 @@ run "rejects_latest_image_tag" {
   command = plan
 
   variables {
-    image_tag = "latest"
+    image_tags = { intake_api = "latest" }
   }
 
-  expect_failures = [var.image_tag]
+  expect_failures = [var.image_tags]
 }
 
 run "rejects_image_tag_of_another_module" {
   command = plan
 
   variables {
-    image_tags = { transcription_done = "0.1.0" }
+    image_tags = { intake_api = "intake-0123456789abcdef0123", transcription_done = "intake-0123456789abcdef0123" }
+  }
+
+  expect_failures = [var.image_tags]
+}
+
+run "rejects_a_function_without_image_tag" {
+  command = plan
+
+  variables {
+    image_tags = {}
   }
 
   expect_failures = [var.image_tags]

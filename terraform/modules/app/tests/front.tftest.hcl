@@ -12,6 +12,10 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
+  # The image scripts/push.sh pushed at each tag.
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:abababababababababababababababababababababababababababababababab" }
+  }
   mock_data "aws_availability_zones" {
     defaults = { names = ["eu-south-2a", "eu-south-2b", "eu-south-2c"] }
   }
@@ -88,11 +92,12 @@ variables {
   idempotency_table_name        = "acogida-test-idempotency"
   idempotency_table_arn         = "arn:aws:dynamodb:eu-south-2:123456789012:table/acogida-test-idempotency"
   alerts_topic_arn              = "arn:aws:sns:eu-south-2:123456789012:acogida-test-alerts"
-  image_tag                     = "0.1.0"
+  image_tags                    = { intake_api = "intake-0123456789abcdef0123" }
   user_pool_deletion_protection = true
 
   # Front hosting on in every run unless the run says otherwise.
   front_hosting_enabled   = true
+  front_image_tag         = "front-0123456789abcdef0123"
   certificate_arn         = "arn:aws:acm:eu-south-2:123456789012:certificate/0000000d-0000-4000-8000-00000000000d"
   access_logs_bucket_name = "acogida-test-access-logs-123456789012"
   access_logs_prefix      = "alb/acogida-test-front"
@@ -365,10 +370,10 @@ run "task_is_an_arm64_fargate_read_only_non_root_nginx" {
       port  = container.portMappings[0].containerPort, drop = container.linuxParameters.capabilities.drop
       log   = container.logConfiguration.options["awslogs-group"]
       }] == [{
-      image = "123456789012.dkr.ecr.eu-south-2.amazonaws.com/mock:0.1.0", readonly = true, user = "101", privileged = false
+      image = "123456789012.dkr.ecr.eu-south-2.amazonaws.com/mock@sha256:abababababababababababababababababababababababababababababababab", readonly = true, user = "101", privileged = false
       port  = 8080, drop = ["ALL"], log = "/ecs/acogida-test-front"
     }]
-    error_message = "One nginx container: the repository's image at image_tag, read-only root, non-root, no capabilities, port 8080, logs to its group."
+    error_message = "One nginx container: the repository's image by the digest of front_image_tag, read-only root, non-root, no capabilities, port 8080, logs to its group."
   }
 
   assert {
@@ -434,15 +439,15 @@ run "front_tag_and_sizes_follow_the_variables" {
   command = plan
 
   variables {
-    front_image_tag           = "0.2.0"
+    front_image_tag           = "front-fedcba9876543210fedc"
     front_desired_count       = 3
     front_deletion_protection = false
     force_delete_repositories = true
   }
 
   assert {
-    condition     = endswith(jsondecode(aws_ecs_task_definition.front[0].container_definitions)[0].image, ":0.2.0") && aws_ecs_service.front[0].desired_count == 3
-    error_message = "front_image_tag and front_desired_count reach the task and the service."
+    condition     = data.aws_ecr_image.front[0].image_tag == "front-fedcba9876543210fedc" && data.aws_ecr_image.front[0].repository_name == "acogida-test-front" && aws_ecs_service.front[0].desired_count == 3
+    error_message = "The task's image is read at front_image_tag from the front's repository; front_desired_count reaches the service."
   }
 
   assert {
@@ -571,6 +576,16 @@ run "rejects_latest_front_image" {
 
   variables {
     front_image_tag = "latest"
+  }
+
+  expect_failures = [var.front_image_tag]
+}
+
+run "front_hosting_needs_a_front_image_tag" {
+  command = plan
+
+  variables {
+    front_image_tag = null
   }
 
   expect_failures = [var.front_image_tag]

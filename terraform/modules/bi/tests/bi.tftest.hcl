@@ -12,6 +12,10 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
+  # The image scripts/push.sh pushed at each tag.
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:abababababababababababababababababababababababababababababababab" }
+  }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/mock-role" }
   }
@@ -74,7 +78,7 @@ variables {
   logs_kms_key_arn           = "arn:aws:kms:eu-south-2:123456789012:key/00000007-0000-4000-8000-000000000007"
   ecr_kms_key_arn            = "arn:aws:kms:eu-south-2:123456789012:key/00000008-0000-4000-8000-000000000008"
   alerts_topic_arn           = "arn:aws:sns:eu-south-2:123456789012:acogida-test-alerts"
-  image_tag                  = "0.1.0"
+  image_tags                 = { export_submissions = "intake-0123456789abcdef0123", bulk_upload = "analytics-0123456789abcdef0123" }
   glue_job_script_path       = "../../../src/glue-jobs/workforce_demand/job.py"
   glue_package_path          = "../../../build/glue/acogida-glue.zip"
 }
@@ -298,4 +302,24 @@ run "names_are_validated" {
   }
 
   expect_failures = [var.name_prefix]
+}
+
+run "each_function_runs_its_image_by_digest" {
+  command = apply
+
+  assert {
+    condition = (module.function["export_submissions"].image_tag == "intake-0123456789abcdef0123" && module.function["bulk_upload"].image_tag == "analytics-0123456789abcdef0123" &&
+    alltrue([for name, uri in output.function_image_uris : uri == "${module.function[name].repository_url}@sha256:abababababababababababababababababababababababababababababababab"]))
+    error_message = "export_submissions runs the intake image, bulk_upload the analytics image, each by the digest its tag has in its own repository."
+  }
+}
+
+run "rejects_a_function_without_image_tag" {
+  command = plan
+
+  variables {
+    image_tags = { export_submissions = "intake-0123456789abcdef0123" }
+  }
+
+  expect_failures = [var.image_tags]
 }

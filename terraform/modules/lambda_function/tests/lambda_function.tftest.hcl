@@ -9,6 +9,10 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
+  # The image scripts/push.sh pushed at image_tag.
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:abababababababababababababababababababababababababababababababab" }
+  }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/acogida-test-example-fn" }
   }
@@ -34,7 +38,7 @@ variables {
   function_name         = "acogida-test-example"
   description           = "An example function"
   repository_name       = "acogida-test-example"
-  image_tag             = "0.1.0"
+  image_tag             = "intake-0123456789abcdef0123"
   image_command         = ["acogida.handlers.example.handler"]
   memory_size           = 512
   timeout               = 20
@@ -65,8 +69,14 @@ run "function_is_a_traced_arm64_image_of_its_repository" {
   }
 
   assert {
-    condition     = aws_lambda_function.this.image_uri == "123456789012.dkr.ecr.eu-south-2.amazonaws.com/acogida-test-example:0.1.0" && output.image_uri == aws_lambda_function.this.image_uri
-    error_message = "image_uri is the function's own repository with image_tag."
+    condition     = aws_lambda_function.this.image_uri == "123456789012.dkr.ecr.eu-south-2.amazonaws.com/acogida-test-example@sha256:abababababababababababababababababababababababababababababababab" && output.image_uri == aws_lambda_function.this.image_uri
+    error_message = "The function runs its own repository's image by digest."
+  }
+
+  assert {
+    condition = (data.aws_ecr_image.this.repository_name == "acogida-test-example" && data.aws_ecr_image.this.image_tag == "intake-0123456789abcdef0123" &&
+    output.image_tag == "intake-0123456789abcdef0123" && output.image_digest == "sha256:abababababababababababababababababababababababababababababababab")
+    error_message = "The digest is the one image_tag has in the function's own repository."
   }
 
   assert {

@@ -12,6 +12,10 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
+  # The image scripts/push.sh pushed at each tag.
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:abababababababababababababababababababababababababababababababab" }
+  }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/mock-role" }
   }
@@ -71,7 +75,7 @@ variables {
   api_id                = "mockapi123"
   api_execution_arn     = "arn:aws:execute-api:eu-south-2:123456789012:mockapi123"
   authorizer_id         = "auth42"
-  image_tag             = "0.1.0"
+  image_tags            = { forecast_api = "intake-0123456789abcdef0123" }
 }
 
 # --- The pipeline, as on AWS ------------------------------------------------------------------------
@@ -638,4 +642,23 @@ run "rejects_compute_arm_does_not_offer" {
   }
 
   expect_failures = [var.train_compute_type]
+}
+
+run "forecast_api_runs_its_image_by_digest" {
+  command = apply
+
+  assert {
+    condition     = module.function["forecast_api"].image_tag == "intake-0123456789abcdef0123" && output.function_image_uris["forecast_api"] == "${module.function["forecast_api"].repository_url}@sha256:abababababababababababababababababababababababababababababababab"
+    error_message = "forecast_api runs, by digest, the image its tag names in its own repository."
+  }
+}
+
+run "rejects_latest_image_tag" {
+  command = plan
+
+  variables {
+    image_tags = { forecast_api = "latest" }
+  }
+
+  expect_failures = [var.image_tags]
 }

@@ -13,6 +13,10 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
+  # The image scripts/push.sh pushed at each tag.
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:abababababababababababababababababababababababababababababababab" }
+  }
   mock_resource "aws_kms_key" {
     defaults = {
       arn    = "arn:aws:kms:eu-west-1:123456789012:key/5eec0000-0000-4000-8000-000000000001"
@@ -70,7 +74,7 @@ variables {
   dynamodb_kms_key_arn              = "arn:aws:kms:eu-south-2:123456789012:key/0000000e-0000-4000-8000-00000000000e"
   transcripts_bucket_name           = "acogida-test-transcripts-123456789012"
   transcripts_kms_key_arn           = "arn:aws:kms:eu-south-2:123456789012:key/0000000f-0000-4000-8000-00000000000f"
-  image_tag                         = "0.1.0"
+  image_tags                        = { transcription_start = "intake-0123456789abcdef0123", transcription_done = "intake-0123456789abcdef0123" }
   audio_retention_days              = 7
   noncurrent_version_retention_days = 14
 }
@@ -242,8 +246,8 @@ run "functions_are_traced_arm64_images_with_the_split_region_environment" {
     condition = alltrue([for name, function in module.function :
       function.function_name == "acogida-test-${replace(name, "_", "-")}" &&
       function.image_command == tolist(["acogida.handlers.${name}.handler"]) &&
-    function.image_uri == "${function.repository_url}:0.1.0"])
-    error_message = "Every function (an ARM64 traced image: module lambda_function) runs an image of its own repository, named <name_prefix>-<function>."
+    function.image_uri == "${function.repository_url}@sha256:abababababababababababababababababababababababababababababababab" && function.image_tag == var.image_tags[name]])
+    error_message = "Every function (an ARM64 traced image: module lambda_function) runs, by digest, the image its image_tags entry names in its own repository, named <name_prefix>-<function>."
   }
 
   assert {
@@ -288,17 +292,17 @@ run "functions_are_traced_arm64_images_with_the_split_region_environment" {
   }
 }
 
-run "image_tags_override_the_default_per_function" {
+run "each_function_reads_its_own_image_tag" {
   command = plan
 
   variables {
-    image_tags = { transcription_done = "0.2.0-rc1" }
+    image_tags = { transcription_start = "intake-0123456789abcdef0123", transcription_done = "intake-fedcba9876543210fedc" }
     log_level  = "WARNING"
   }
 
   assert {
-    condition     = endswith(module.function["transcription_done"].image_uri, ":0.2.0-rc1") && endswith(module.function["transcription_start"].image_uri, ":0.1.0")
-    error_message = "image_tags overrides image_tag for the functions it names only."
+    condition     = module.function["transcription_done"].image_tag == "intake-fedcba9876543210fedc" && module.function["transcription_start"].image_tag == "intake-0123456789abcdef0123"
+    error_message = "Each function reads the digest of its own image_tags entry."
   }
 
   assert {
@@ -667,7 +671,17 @@ run "rejects_image_tag_of_another_module" {
   command = plan
 
   variables {
-    image_tags = { intake_api = "0.1.0" }
+    image_tags = { transcription_start = "intake-0123456789abcdef0123", transcription_done = "intake-0123456789abcdef0123", intake_api = "intake-0123456789abcdef0123" }
+  }
+
+  expect_failures = [var.image_tags]
+}
+
+run "rejects_a_function_without_image_tag" {
+  command = plan
+
+  variables {
+    image_tags = { transcription_start = "intake-0123456789abcdef0123" }
   }
 
   expect_failures = [var.image_tags]
@@ -677,10 +691,10 @@ run "rejects_latest_image_tag" {
   command = plan
 
   variables {
-    image_tag = "latest"
+    image_tags = { transcription_start = "intake-0123456789abcdef0123", transcription_done = "latest" }
   }
 
-  expect_failures = [var.image_tag]
+  expect_failures = [var.image_tags]
 }
 
 run "rejects_audio_kept_longer_than_a_year" {
