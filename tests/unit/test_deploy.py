@@ -4,6 +4,7 @@ tests/integration/test_image_deploy.py and every local apply (tests/integration/
 
 from __future__ import annotations
 
+import json
 import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from acogida.infra.image_registry import (
     LocalPublisher,
     local_manifest,
 )
-from acogida.infra.terraform import TerraformError
+from acogida.infra.terraform import SavedPlan, TerraformError
 from tests.conftest import find_free_port
 
 INTAKE_TAG = "intake-0123456789abcdef0123"
@@ -99,6 +100,13 @@ class RecordingRoot:
 
     def apply_plan(self, plan_file: Path) -> None:
         self.calls.append("apply plan")
+
+    def save_plan(self, plan_file: Path) -> SavedPlan:
+        self.calls.append("save plan")
+        saved = SavedPlan(plan_file)
+        plan_file.write_bytes(b"binary plan")
+        saved.json_file.write_text(json.dumps(self.plans.pop(0)), encoding="utf-8")
+        return saved
 
 
 @dataclass
@@ -211,3 +219,24 @@ def test_declining_changes_nothing(endpoint, tmp_path):
         )
     assert root.calls == ["plan (quiet)"]
     assert not (tmp_path / "apply.tfplan").exists()
+
+
+def test_a_saved_plan_that_creates_repositories_is_refused_and_removed(endpoint, tmp_path):
+    """CI applies saved plans: one that would create a function's repository and the function
+    together cannot work (no image can be pushed in between), so it is not left to be applied."""
+    root = RecordingRoot(endpoint, tmp_path, plans=[plan_with(REPOSITORY_ADDRESS)])
+    images = images_of(root, RecordingPublisher(), [])
+    plan_file = tmp_path / "plans" / "dev.tfplan"
+    plan_file.parent.mkdir()
+    with pytest.raises(TerraformError, match=r"creates image repositories .*make apply ENV=dev"):
+        plan_environment(images, plan_file)
+    assert root.calls == ["save plan"]
+    assert list(plan_file.parent.iterdir()) == []
+
+
+def test_a_saved_plan_without_new_repositories_is_kept(endpoint, tmp_path):
+    root = RecordingRoot(endpoint, tmp_path, plans=[plan_with()])
+    images = images_of(root, RecordingPublisher(), [])
+    assert plan_environment(images, tmp_path / "dev.tfplan") == 0
+    assert (tmp_path / "dev.tfplan").is_file()
+    assert (tmp_path / "dev.tfplan.json").is_file()

@@ -17,6 +17,7 @@ configuration creates. So:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,16 @@ def plan_environment(images: EnvironmentImages, plan_file: Path | None = None) -
     if plan_file is None:
         return images.root.plan()
     saved = images.root.save_plan(plan_file)
+    new_repositories = repositories_to_create(json.loads(saved.json_file.read_text(encoding="utf-8")))
+    if new_repositories:
+        # Applied as it is, this plan would create functions whose images cannot exist yet.
+        saved.remove()
+        raise TerraformError(
+            f"the plan for {images.root.environment} creates image repositories "
+            f"({', '.join(new_repositories)}): their functions need an image pushed before they can be "
+            f"created, so a saved plan cannot deploy them. Run `make apply ENV={images.root.environment}` "
+            "once (repositories, push, then everything), then plan again."
+        )
     images.emit(f"plan saved: {saved.plan_file} (+ .json, .txt, .report.json)")
     return 0
 

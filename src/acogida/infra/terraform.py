@@ -285,6 +285,11 @@ class SavedPlan:
     def report_file(self) -> Path:
         return self.plan_file.with_name(self.plan_file.name + ".report.json")
 
+    def remove(self) -> None:
+        """Delete the plan and its companions (a plan that must not be applied)."""
+        for path in (self.plan_file, self.json_file, self.text_file, self.report_file):
+            path.unlink(missing_ok=True)
+
 
 def gitlab_terraform_report(plan: Mapping[str, Any]) -> dict[str, int]:
     """GitLab's ``artifacts:reports:terraform`` summary of a JSON plan: how many resource actions
