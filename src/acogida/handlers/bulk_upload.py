@@ -105,11 +105,12 @@ def process_upload(key: str, size: int, now: dt.datetime) -> UploadResult | None
             content, secret=lake.pseudonymisation_secret(), now=now, timezone=settings.timezone
         )
     written = accepted_objects(result)
+    # A redelivered message writes nothing new: the same keys, the same bytes, no second version.
     for object_key, body in written.items():
-        lake.raw.put_encrypted(object_key, body, lake.kms_key_arn, CSV_CONTENT_TYPE)
+        lake.raw.put_encrypted_once(object_key, body, lake.kms_key_arn, CSV_CONTENT_TYPE)
     report = report_key(key, result.upload_id) if result.errors else None
     if report:
-        lake.raw.put_encrypted(report, report_csv(result), lake.kms_key_arn, CSV_CONTENT_TYPE)
+        lake.raw.put_encrypted_once(report, report_csv(result), lake.kms_key_arn, CSV_CONTENT_TYPE)
     summary = {
         "upload": key.removeprefix(UPLOADS_PREFIX),
         "upload_id": result.upload_id,

@@ -25,8 +25,13 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyInconsistentStateError,
+    IdempotencyPersistenceLayerError,
+)
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
 from acogida.handlers.http import ApiError, Caller, backend_unavailable, caller_from_claims, json_response
@@ -240,9 +245,23 @@ def _intake_error(error: IntakeError) -> Response[str]:
     return json_response(status, body)
 
 
-@app.exception_handler(ClientError)
-def _aws_error(error: ClientError) -> Response[str]:
+@app.exception_handler([ClientError, BotoCoreError, IdempotencyPersistenceLayerError])
+def _aws_error(error: Exception) -> Response[str]:
     return backend_unavailable(error, logger, metrics, "storage")
+
+
+@app.exception_handler([IdempotencyAlreadyInProgressError, IdempotencyInconsistentStateError])
+def _request_in_progress(_error: Exception) -> Response[str]:
+    """The same request (same idempotency key) is still running, or its first run was cut short
+    and its record has not expired yet: the client retries later and gets the one answer."""
+    logger.info("request refused", extra={"status": 409, "error": "request_in_progress"})
+    return json_response(
+        409,
+        {
+            "error": "request_in_progress",
+            "message": "the same request is being processed; retry in a few seconds",
+        },
+    )
 
 
 # --------------------------------------------------------------------------------------------------
