@@ -79,7 +79,9 @@ def uploaded_objects(body: str) -> list[tuple[str, int]]:
         if not str(record.get("eventName", "")).startswith("ObjectCreated:"):
             continue
         key = urllib.parse.unquote_plus(record["s3"]["object"]["key"])
-        if key.startswith(UPLOADS_PREFIX) and ".." not in key.split("/"):
+        # Keys are flat: "uploads/../x.csv" is an upload like any other (and holds personal data
+        # to process and delete); its name reaches only the report's, cleaned (report_key).
+        if key.startswith(UPLOADS_PREFIX):
             objects.append((key, int(record["s3"]["object"].get("size", 0))))
     return objects
 

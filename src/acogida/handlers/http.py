@@ -60,10 +60,15 @@ def caller_from_claims(claims: dict[str, Any], allowed_groups: frozenset[str]) -
 
 
 def json_response(status: int, body: dict[str, Any]) -> Response[str]:
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # an unpaired surrogate from the request, echoed in a reason
+        text = json.dumps(body)
     return Response(
         status_code=status,
         content_type="application/json",
-        body=json.dumps(body, ensure_ascii=False),
+        body=text,
         headers={"Cache-Control": "no-store"},
     )
 

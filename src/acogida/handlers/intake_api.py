@@ -15,6 +15,7 @@ never transcript text, names, documents or phones.
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator
 
 from acogida.handlers.http import ApiError, Caller, backend_unavailable, caller_from_claims, json_response
 from acogida.handlers.runtime import dependencies
@@ -45,6 +46,7 @@ from acogida.intake.record import (
     SegmentOutOfOrderError,
     SubmissionRefusedError,
     parse_iso_utc,
+    text_problem,
 )
 from acogida.intake.service import OFFICE_TIME_ZONE, IntakePage
 
@@ -80,6 +82,14 @@ class SegmentRequest(_Body):
     text: str = Field(min_length=1, max_length=MAX_SEGMENT_CHARS)
     speaker: Literal["staff", "person"] | None = None
 
+    @field_validator("text")
+    @classmethod
+    def _readable(cls, text: str) -> str:
+        problem = text_problem(text)
+        if problem is not None:
+            raise ValueError(problem)
+        return text
+
 
 class CorrectionRequest(_Body):
     fields: dict[str, Any] = Field(min_length=1, max_length=16)
@@ -101,8 +111,8 @@ def create_intake() -> Response[str]:
     _optional_body(CreateRequest)
     key = app.current_event.headers.get("idempotency-key")
     if key is not None:
-        if not 8 <= len(key) <= 128 or not key.isprintable():
-            raise ApiError(400, "invalid_header", "Idempotency-Key: 8 to 128 printable characters")
+        if not 8 <= len(key) <= 128 or not (key.isascii() and key.isprintable()):
+            raise ApiError(400, "invalid_header", "Idempotency-Key: 8 to 128 printable ASCII characters")
         view = _once(_create, {"office": caller.office, "user": caller.user, "key": key})
     else:
         view = _intake_view(dependencies().intakes.create_draft(caller.office, caller.user))
@@ -281,8 +291,12 @@ def _body(model: type[BodyT]) -> BodyT:
 
 
 def _optional_body(model: type[BodyT]) -> BodyT | None:
-    raw = app.current_event.decoded_body or ""
-    if len(raw.encode("utf-8")) > MAX_BODY_BYTES:
+    try:
+        # API Gateway hands a body that is not text over in base64; JSON must be UTF-8.
+        raw = app.current_event.decoded_body or ""
+    except (UnicodeDecodeError, binascii.Error):
+        raise ApiError(400, "invalid_body", "body: not UTF-8 text") from None
+    if len(raw.encode("utf-8", errors="surrogatepass")) > MAX_BODY_BYTES:
         raise ApiError(413, "body_too_large", f"the body holds at most {MAX_BODY_BYTES} bytes")
     if not raw.strip():
         return None
@@ -292,6 +306,8 @@ def _optional_body(model: type[BodyT]) -> BodyT | None:
         raise ApiError(
             400, "invalid_json", f"body: not valid JSON (line {error.lineno}, column {error.colno})"
         ) from None
+    except RecursionError:
+        raise ApiError(400, "invalid_json", "body: JSON nested too deeply") from None
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_body", "body: a JSON object is required")
     try:
@@ -336,6 +352,9 @@ def _period() -> tuple[dt.datetime, dt.datetime]:
 
 
 def _timestamp(name: str, text: str) -> dt.datetime:
+    # fromisoformat ignores what follows a NUL; a timestamp is printable ASCII anyway.
+    if not (text.isascii() and text.isprintable()):
+        raise ApiError(400, "invalid_query", f"{name}: an ISO 8601 timestamp")
     try:
         moment = parse_iso_utc(text)
     except ValueError:

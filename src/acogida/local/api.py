@@ -153,12 +153,11 @@ class LocalHttpApi:
             claims = self._authorizer.claims(headers.get("authorization"))
         except TokenError:
             return _gateway_answer(401, "Unauthorized")
-        text = body.decode("utf-8", errors="replace") if body else None
         event = http_api_event(
             method,
             parts.path,
             claims=claims,
-            body=text,
+            body=_as_text_if_utf8(body),
             headers=dict(headers),
             query=dict(parse_qsl(parts.query)) or None,
         )
@@ -199,6 +198,17 @@ class LocalHttpApi:
                 """Quiet: paths carry intake ids only, but the access log is the handler's job."""
 
         return RequestHandler
+
+
+def _as_text_if_utf8(body: bytes | None) -> str | bytes | None:
+    """The body as text when it is UTF-8; otherwise the bytes, which the event carries in base64
+    (``isBase64Encoded``), as API Gateway passes a body that is not text."""
+    if not body:
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body
 
 
 def _discard(stream: io.BufferedIOBase, length: int, chunk: int = 1 << 20) -> None:

@@ -320,7 +320,6 @@ def probes(targets: ProbeTargets) -> list[Probe]:  # noqa: PLR0912, PLR0915 - on
         add("path tricks", f"submit {description}", "POST", f"/intakes/{intake_id}/submit")
     add("path tricks", "run id traversal", "GET", "/mlops/runs/..%2f..%2fsecrets", identity="coordinator")
     add("path tricks", "run id not a uuid", "GET", "/mlops/runs/not-a-run", identity="coordinator")
-    add("path tricks", "double slash", "GET", "//intakes")
     add("path tricks", "trailing segments", "GET", f"/intakes/{draft}/segments/0")
 
     # The submitted intake is final.
@@ -341,7 +340,7 @@ def probes(targets: ProbeTargets) -> list[Probe]:  # noqa: PLR0912, PLR0915 - on
 
     # Queries: invalid dates and timezone tricks, limits, cursors.
     for date in INVALID_DATES:
-        if date:
+        if date and date not in ("1899-12-31", "2999-01-01"):  # real days: a list of them is empty
             add("invalid dates", f"list date={date!r}", "GET", f"/intakes?date={quote(date)}")
     for stamp in BAD_TIMESTAMPS:
         add(

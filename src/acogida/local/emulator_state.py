@@ -9,6 +9,8 @@ objects moto holds that pickle cannot carry:
   the snapshot is taken with no request in flight (``acogida.local.emulator`` quiesces first), so
   none of them is held;
 - weak references (Lambda's function index by ARN): rebuilt over the same objects;
+- moto's dict subclasses (S3's versioned key store, whose ``items()`` shows only the current
+  version of each key): stored as they are, every version kept;
 - ``cryptography`` keys (KMS asymmetric keys, Cognito and IAM signing material): written as
   PKCS#8 / SubjectPublicKeyInfo DER and loaded back;
 - the backend dictionaries themselves, when a backend refers to another service's: by reference,
@@ -99,6 +101,16 @@ def loaded_services() -> dict[str, Any]:
     return dict(sorted(services.items()))
 
 
+def _empty_instance(cls: type[dict[Any, Any]]) -> dict[Any, Any]:
+    return cls.__new__(cls)
+
+
+def _fill_raw_dict(obj: dict[Any, Any], state: tuple[list[tuple[Any, Any]], dict[str, Any]]) -> None:
+    items, attributes = state
+    dict.update(obj, items)
+    obj.__dict__.update(attributes)
+
+
 def _empty_default_dict(factory: type, items: dict[Any, Any]) -> defaultdict[Any, Any]:
     return defaultdict(factory, items)
 
@@ -123,7 +135,7 @@ class _StatePickler(pickle.Pickler):
             for account_id, account_backend in dict.items(backend_dict)
         }
 
-    def reducer_override(self, obj: Any) -> Any:  # noqa: ANN401, PLR0911 - one case per kind
+    def reducer_override(self, obj: Any) -> Any:  # noqa: ANN401, PLR0911, PLR0912 - one case per kind
         from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
 
         if isinstance(obj, _LOCK_TYPES):
@@ -156,6 +168,15 @@ class _StatePickler(pickle.Pickler):
                 serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
             )
             return _load_public_key, (der,)
+        # Moto's own dict subclasses, as stored (S3's versioned key store answers items() with the
+        # current version only: pickled through items() it would lose every older version).
+        if (
+            isinstance(obj, dict)
+            and not isinstance(obj, (defaultdict, self._backend_dict_type, self._account_backend_type))
+            and type(obj).__module__.startswith("moto.")
+        ):
+            state = (list(dict.items(obj)), dict(getattr(obj, "__dict__", {})))
+            return _empty_instance, (type(obj),), state, None, None, _fill_raw_dict
         if isinstance(obj, self._backend_dict_type) and id(obj) in self._service_of:
             return _live_backend_dict, (self._service_of[id(obj)],)
         if isinstance(obj, self._account_backend_type):

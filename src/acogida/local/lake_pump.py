@@ -42,7 +42,7 @@ def _is_submitted(record: dict[str, Any]) -> bool:
     return bool(record.get("dynamodb", {}).get("NewImage", {}).get("status", {}).get("S") == "submitted")
 
 
-def _lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
+def lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
     """A GetRecords record as the event source mapping hands it to the function."""
     dynamodb = dict(record["dynamodb"])
     created = dynamodb.get("ApproximateCreationDateTime")
@@ -137,7 +137,7 @@ class LakePump(BackgroundPump):
     def _deliver_batch(self, shard_id: str, cursor: _ShardCursor, report: LakePumpReport) -> bool:
         """One invocation with the head of the shard; False when what failed waits for a retry."""
         batch = cursor.pending[: cursor.batch_size]
-        event = {"Records": [_lambda_record(r, self._stream_arn, self._region) for r in batch]}
+        event = {"Records": [lambda_record(r, self._stream_arn, self._region) for r in batch]}
         try:
             result = self._functions.invoke("export_submissions", event)
             failed = {f.get("itemIdentifier") for f in (result or {}).get("batchItemFailures", [])}

@@ -275,10 +275,10 @@ def run_load(
     run_id: str,
     emit: Emit = print,
     retry_deadline_s: float = 180.0,
-    first_index: int = 0,
+    on_done: Callable[[int], None] | None = None,
 ) -> LoadResult:
     """``intakes`` intakes through the API with at most ``concurrency`` in flight; progress on
-    ``emit`` about every tenth of the run."""
+    ``emit`` about every tenth of the run, and ``on_done(intakes done so far)`` after each."""
     stats = RequestStats()
     client = RetryingClient(api_url, token, stats, retry_deadline_s=retry_deadline_s)
     submitted: dict[str, dict[str, Any]] = {}
@@ -287,10 +287,7 @@ def run_load(
     started = time.monotonic()
     step = max(1, intakes // 10)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="load-client") as pool:
-        futures = {
-            pool.submit(run_intake, client, run_id, index): index
-            for index in range(first_index, first_index + intakes)
-        }
+        futures = {pool.submit(run_intake, client, run_id, index): index for index in range(intakes)}
         for done, future in enumerate(as_completed(futures), start=1):
             index = futures[future]
             try:
@@ -300,6 +297,8 @@ def run_load(
             else:
                 submitted[intake_id] = answer
                 persons[intake_id] = synthetic_person(index)
+            if on_done is not None:
+                on_done(done)
             if done % step == 0 or done == intakes:
                 elapsed = time.monotonic() - started
                 emit(
