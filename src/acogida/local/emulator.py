@@ -1,5 +1,10 @@
 """The local AWS: a moto server on 127.0.0.1, started as ``python -m acogida.local.emulator``.
 
+With ``--state-file``, a clean stop (SIGTERM, SIGINT) refuses new requests (503), waits for
+those in flight, and saves every service's state there; the next start loads it
+(``acogida.local.emulator_state``). ``acogida.local.stack.LocalEmulator`` passes
+``.local/moto-<port>.state``.
+
 Five deliberate differences from stock moto, applied before the server starts. The modules are
 never changed to please moto; where moto answers differently from AWS, it is patched to answer
 as AWS does:
@@ -216,7 +221,15 @@ def main(argv: list[str] | None = None) -> None:
         quiet = gate.close(QUIESCE_TIMEOUT_S)
         if args.state_file is not None:
             started = time.monotonic()
-            size = save_state(args.state_file)
+            try:
+                size = save_state(args.state_file)
+            except Exception as error:
+                # An older snapshot would bring back a state older than this one: better none.
+                args.state_file.unlink(missing_ok=True)
+                print(
+                    f"state NOT saved ({type(error).__name__}: {error}); the next start is empty", flush=True
+                )
+                raise SystemExit(1) from None
             print(
                 f"{signal.Signals(signum).name}: state saved to {args.state_file} ({size:,} bytes, "
                 f"{time.monotonic() - started:.1f} s"

@@ -141,7 +141,7 @@ class LakePump(BackgroundPump):
         try:
             result = self._functions.invoke("export_submissions", event)
             failed = {f.get("itemIdentifier") for f in (result or {}).get("batchItemFailures", [])}
-        except Exception:
+        except Exception:  # a function error fails the whole batch, as on AWS
             failed = {batch[0]["dynamodb"]["SequenceNumber"]}
         report.exported_batches += 1
         if not failed:

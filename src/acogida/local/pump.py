@@ -125,7 +125,7 @@ class SqsEventSource:
         try:
             result = self._functions.invoke(self._function, sqs_event(messages, self.queue_arn))
             failed = {failure["itemIdentifier"] for failure in result.get("batchItemFailures", [])}
-        except Exception:
+        except Exception:  # a function error: every message returns to the queue, as on AWS
             # (Powertools raises when every record of the batch failed; Lambda then deletes none.)
             failed = {message.message_id for message in messages}
         done = [

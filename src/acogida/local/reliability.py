@@ -110,8 +110,10 @@ def load_scenario(
     emit: Emit = print,
     export_timeout_s: float = 600.0,
     during: Callable[[int], None] | None = None,
+    before_audit: Callable[[], None] | None = None,
 ) -> LoadOutcome:
-    """``intakes`` through the API, then wait for the lake pump and audit raw/."""
+    """``intakes`` through the API, then (after ``before_audit``) wait for the lake pump and audit
+    raw/."""
     run_id = f"load-{uuid.uuid4().hex[:8]}"
     load = run_load(
         stack.runtime.api.url,
@@ -122,6 +124,8 @@ def load_scenario(
         emit=emit,
         on_done=during,
     )
+    if before_audit is not None:
+        before_audit()
     s3 = stack.target.client("s3")
     waited = wait_for_lake(s3, stack.raw_bucket, load.submitted, timeout_s=export_timeout_s, emit=emit)
     audit = audit_exports(s3, stack.raw_bucket, stack.secret(), load.submitted, load.persons)
@@ -247,7 +251,6 @@ def restart_scenario(
     """A load run during which the emulator goes down (state saved) and comes back (state loaded)
     once a third of the intakes are done; the runtime keeps serving and polling throughout."""
     third = threading.Event()
-    restarted = threading.Event()
     timings: dict[str, float] = {}
 
     def during(done: int) -> None:
@@ -266,13 +269,16 @@ def restart_scenario(
         stack.emulator.up()
         timings["start_s"] = time.monotonic() - started
         emit(f"    emulator started (state loaded) in {timings['start_s']:.1f} s")
-        restarted.set()
+
+    def back_up() -> None:
+        third.set()  # a load faster than expected: restart after it all the same
+        restarter.join(timeout=300)
 
     restarter = threading.Thread(target=restart, name="emulator-restart", daemon=True)
     restarter.start()
-    outcome = load_scenario(stack, intakes=intakes, concurrency=concurrency, emit=emit, during=during)
-    third.set()
-    restarter.join(timeout=300)
+    outcome = load_scenario(
+        stack, intakes=intakes, concurrency=concurrency, emit=emit, during=during, before_audit=back_up
+    )
     return RestartOutcome(
         load=outcome,
         stopped_after=int(timings.get("stopped_after", 0)),
