@@ -8,8 +8,9 @@
     POST  /intakes/{intake_id}/submit       validate and submit (replays get the first answer)
 
 The office and the user come from the token's claims (``custom:office``, ``cognito:groups``,
-``sub``), never from the request. Every error is a 4xx JSON ``{"error", "message"}`` and nothing
-is written before the request is known to be valid. Logs carry ids, counts and field names only:
+``sub``), never from the request. Every refusal is a 4xx JSON ``{"error", "message"}`` (a 503 when
+the storage cannot be reached: the client retries) and nothing is written before the request is
+known to be valid. Logs carry ids, counts and field names only:
 never transcript text, names, documents or phones.
 """
 
