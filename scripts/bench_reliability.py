@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import signal
 import sys
 import tempfile
 import time
@@ -51,8 +52,18 @@ from acogida.local.stack import LocalEmulator, endpoint_answers
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The terminal, captured before anything runs: the local functions print to their log by
+# redirecting sys.stdout while they run, and progress from other threads must not go there.
+TERMINAL = sys.stdout
+
+
 def emit(message: str) -> None:
-    print(message, flush=True)
+    print(message, file=TERMINAL, flush=True)
+
+
+def stop_on_sigterm(signum: int, _frame: object) -> None:
+    """A background run (where SIGINT is ignored) stops cleanly on SIGTERM: the emulator included."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 @contextlib.contextmanager
@@ -96,6 +107,17 @@ def applied_workspace(toolchain: Toolchain, reuse: bool) -> Iterator[tuple[Local
             emulator.down()
 
 
+def emulator_rss_mb(emulator: LocalEmulator) -> int | None:
+    """The emulator's resident memory (moto holds everything in memory)."""
+    pid = emulator.status().pid
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    kilobytes = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return kilobytes // 1024
+
+
 def load_figures(load: LoadResult) -> dict[str, Any]:
     return {
         "intakes": load.intakes,
@@ -122,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "build" / "bench-reliability.json")
     args = parser.parse_args(argv)
 
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     toolchain = load_toolchain()
     figures: dict[str, Any] = {"command": " ".join(["scripts/bench_reliability.py", *(argv or sys.argv[1:])])}
     started = time.monotonic()
@@ -138,6 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         load = load_scenario(stack, intakes=args.intakes, concurrency=args.concurrency, emit=emit)
         figures["load"] = {
             **load_figures(load.load),
+            "emulator_rss_mb_after": emulator_rss_mb(emulator),
             "export_wait_after_last_submit_s": round(load.export_wait_s, 1),
             "lake": audit_figures(load.audit),
         }
@@ -299,6 +323,7 @@ def print_table(figures: dict[str, Any]) -> None:
         f"stop+save {restart['stop_and_save_s']} s, down {restart['outage_s']} s, "
         f"start+load {restart['start_and_load_s']} s, snapshot {restart['snapshot_bytes']:,} bytes"
     )
+    emit(f"  emulator memory after the load: {figures['load']['emulator_rss_mb_after']} MB resident")
     emit(f"  total {figures['total_s']} s")
 
 

@@ -29,7 +29,7 @@ import urllib.error
 import urllib.request
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from http.client import HTTPException
 from typing import Any
@@ -285,26 +285,14 @@ def run_load(
     persons: dict[str, SyntheticPerson] = {}
     failed: list[str] = []
     started = time.monotonic()
-    step = max(1, intakes // 10)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="load-client") as pool:
         futures = {pool.submit(run_intake, client, run_id, index): index for index in range(intakes)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            index = futures[future]
-            try:
-                intake_id, answer = future.result()
-            except LoadError as error:
-                failed.append(str(error))
-            else:
-                submitted[intake_id] = answer
-                persons[intake_id] = synthetic_person(index)
-            if on_done is not None:
-                on_done(done)
-            if done % step == 0 or done == intakes:
-                elapsed = time.monotonic() - started
-                emit(
-                    f"    {done:>6}/{intakes} intakes, {stats.requests} requests, "
-                    f"{len(failed)} failed, {elapsed:.0f} s ({done / elapsed:.1f} intakes/s)"
-                )
+        try:
+            _collect(futures, intakes, stats, submitted, persons, failed, started, emit, on_done)
+        except BaseException:
+            for future in futures:  # interrupted: the intakes not started yet are not started
+                future.cancel()
+            raise
     return LoadResult(
         intakes=intakes,
         concurrency=concurrency,
@@ -314,6 +302,37 @@ def run_load(
         persons=persons,
         failed=failed,
     )
+
+
+def _collect(  # noqa: PLR0917 - run_load's state, collected as intakes finish
+    futures: dict[Future[tuple[str, dict[str, Any]]], int],
+    intakes: int,
+    stats: RequestStats,
+    submitted: dict[str, dict[str, Any]],
+    persons: dict[str, SyntheticPerson],
+    failed: list[str],
+    started: float,
+    emit: Emit,
+    on_done: Callable[[int], None] | None,
+) -> None:
+    step = max(1, intakes // 10)
+    for done, future in enumerate(as_completed(futures), start=1):
+        index = futures[future]
+        try:
+            intake_id, answer = future.result()
+        except LoadError as error:
+            failed.append(str(error))
+        else:
+            submitted[intake_id] = answer
+            persons[intake_id] = synthetic_person(index)
+        if on_done is not None:
+            on_done(done)
+        if done % step == 0 or done == intakes:
+            elapsed = time.monotonic() - started
+            emit(
+                f"    {done:>6}/{intakes} intakes, {stats.requests} requests, "
+                f"{len(failed)} failed, {elapsed:.0f} s ({done / elapsed:.1f} intakes/s)"
+            )
 
 
 # --------------------------------------------------------------------------------------------------
