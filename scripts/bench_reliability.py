@@ -52,13 +52,8 @@ from acogida.local.stack import LocalEmulator, endpoint_answers
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# The terminal, captured before anything runs: the local functions print to their log by
-# redirecting sys.stdout while they run, and progress from other threads must not go there.
-TERMINAL = sys.stdout
-
-
 def emit(message: str) -> None:
-    print(message, file=TERMINAL, flush=True)
+    print(message, flush=True)
 
 
 def stop_on_sigterm(signum: int, _frame: object) -> None:

@@ -427,3 +427,29 @@ def test_a_body_that_is_not_utf8_reaches_the_function_in_base64(echo_api):
     text = '{"text": "ñ"}'.encode()
     wire(api, "POST", "/intakes", {"Content-Length": str(len(text))}, text)
     assert (events[-1]["isBase64Encoded"], events[-1]["body"]) == (False, '{"text": "ñ"}')
+
+
+def test_what_other_threads_print_during_an_invocation_stays_out_of_the_functions_log(tmp_path, capsys):
+    """The local functions' prints go to their log; a demo's or bench's progress printed by
+    another thread meanwhile goes to the terminal (redirect_stdout swapped it for every thread)."""
+    import sys  # noqa: PLC0415
+
+    from acogida.local import functions as local_functions  # noqa: PLC0415
+
+    log = io.StringIO()
+    proxy = local_functions._per_thread_stdout()
+    printed = threading.Event()
+
+    def progress() -> None:
+        print("progress 1/2")
+        printed.set()
+
+    with proxy.to(log):
+        print("metrics of the function")
+        other = threading.Thread(target=progress)
+        other.start()
+        other.join()
+    assert printed.is_set()
+    assert log.getvalue() == "metrics of the function\n"
+    assert "progress 1/2" in capsys.readouterr().out
+    assert sys.stdout is proxy
