@@ -438,3 +438,27 @@ def test_an_unreachable_backend_is_a_503_and_a_request_in_flight_a_409(intake_st
     monkeypatch.setattr(intake_api, "_once", in_progress)
     status, body = call("POST", f"/intakes/{intake_id}/submit")
     assert (status, body["error"]) == (409, "request_in_progress")
+
+
+def test_a_submit_cut_short_before_the_transcript_was_deleted_is_finished_by_its_retry(
+    intake_stores, monkeypatch
+):
+    """An outage between saving the submitted intake and deleting its raw transcript answers 503;
+    the client's retry (a new idempotency record once the first expired, or another body) finds
+    the intake submitted, deletes what the first run left, and is refused as not a draft."""
+    intake_id = create_draft()
+    talk(intake_id)
+    transcripts = dependencies().intakes._transcripts
+    delete_all_drafts = transcripts.delete_all_drafts
+
+    def outage(_intake_id: str) -> int:
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+
+    monkeypatch.setattr(transcripts, "delete_all_drafts", outage)
+    assert call("POST", f"/intakes/{intake_id}/submit")[0] == 503
+    assert intake_stores.object_keys("drafts/") != []  # the raw transcript is still there
+    monkeypatch.setattr(transcripts, "delete_all_drafts", delete_all_drafts)
+    status, body = call("POST", f"/intakes/{intake_id}/submit", body={"confirm_invalid_document": True})
+    assert (status, body["error"]) == (409, "not_a_draft")
+    assert intake_stores.object_keys("drafts/") == []
+    assert call("GET", f"/intakes/{intake_id}")[1]["status"] == "submitted"
