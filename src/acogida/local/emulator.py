@@ -5,7 +5,7 @@ those in flight, and saves every service's state there; the next start loads it
 (``acogida.local.emulator_state``). ``acogida.local.stack.LocalEmulator`` passes
 ``.local/moto-<port>.state``.
 
-Five deliberate differences from stock moto, applied before the server starts. The modules are
+Six deliberate differences from stock moto, applied before the server starts. The modules are
 never changed to please moto; where moto answers differently from AWS, it is patched to answer
 as AWS does:
 
@@ -23,6 +23,9 @@ as AWS does:
   local runtime reads the stream instead.
 - Athena answers DeleteNamedQuery, which moto does not implement, so that destroying the local
   workspace removes the analysts' named queries as AWS would.
+- Moto's models are not tracked in a list of every instance ever created (for moto's dashboard,
+  never emptied): a long-running emulator would keep every S3 version and SQS message it ever held,
+  deleted ones included (about 4 MB per intake under load, 0.8 MB with the patch).
 """
 
 from __future__ import annotations
@@ -142,7 +145,23 @@ def install_athena_delete_named_query_patch() -> None:
     AthenaResponse.delete_named_query = delete_named_query  # type: ignore[attr-defined]
 
 
+def install_untracked_models_patch() -> None:
+    """Moto models are not kept in a class-level list of every instance ever created.
+
+    Moto appends each model object (every S3 object version, SQS message, ...) to
+    ``instances_tracked`` for its dashboard, and never removes it: a long-running emulator keeps
+    every object it ever stored, deleted ones included (about 4 MB per intake of the reliability
+    load). The dashboard is not used here."""
+    from moto.core.common_models import BaseModel  # noqa: PLC0415
+
+    def untracked_new(cls: type[BaseModel], *args: Any, **kwargs: Any) -> BaseModel:  # noqa: ANN401
+        return super(BaseModel, cls).__new__(cls)
+
+    BaseModel.__new__ = staticmethod(untracked_new)  # type: ignore[method-assign]
+
+
 def install_patches() -> None:
+    install_untracked_models_patch()
     install_bucket_policy_patch()
     install_lambda_logging_config_patch()
     install_sqs_redrive_policy_patch()
