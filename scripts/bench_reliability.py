@@ -257,13 +257,13 @@ def print_table(figures: dict[str, Any]) -> None:
     def row(title: str, requests: object, failed: str, *rest: object) -> None:
         losses, dups, seconds, rate = (*rest, "", "", "", "")[:4]
         emit(
-            f"  {title:<30} {requests!s:>9}  {failed:<40} "
+            f"  {title:<36} {requests!s:>9}  {failed:<36} "
             f"{losses!s:>6} {dups!s:>5} {seconds!s:>8} {rate!s:>9}"
         )
 
     emit("\nReliability on the local stack (one in-process execution environment; loopback only)")
     row("scenario", "requests", "attempts not 2xx (status: n)", "losses", "dups", "time s", "intakes/s")
-    emit("  " + "-" * 116)
+    emit("  " + "-" * 118)
     for name, title in (("load", "load"), ("restart", "load + emulator restart")):
         load = figures[name]
         failed = ", ".join(f"{k}: {v}" for k, v in load["failed_attempts_by_status"].items()) or "none"
