@@ -34,7 +34,7 @@ define require_node
 	@command -v node >/dev/null && command -v npm >/dev/null || { echo "node and npm are required to build and test the front ($(FRONT)): install Node.js >= 20" >&2; exit 1; }
 endef
 
-.PHONY: help venv up down status demo serve front front-test test unit integration lint tf-check fmt plan apply destroy mlops-source hash push image-report clean bench-extract bench-redact bench-api bench-etl bench-forecast
+.PHONY: help venv up down status demo serve front front-test test unit integration lint tf-check fmt plan apply destroy mlops-source hash push image-report clean bench-extract bench-redact bench-api bench-etl bench-forecast bench-reliability
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -140,6 +140,9 @@ bench-extract: $(VENV)/.installed ## Field precision/recall/F1 and per-segment l
 
 bench-api: $(VENV)/.installed ## Latency per request of the intake API handler on moto (create, segment, submit)
 	@$(BIN)/python scripts/bench_intake_api.py --conversations 100
+
+bench-reliability: $(VENV)/.installed ## Load (2,000 intakes), faults (stream replays, a poison record, the emulator restarted) and bad input on the local stack
+	@$(BIN)/python scripts/bench_reliability.py --intakes 2000 --concurrency 16 --restart-intakes 300
 
 bench-etl: $(VENV)/.installed ## Rows/s of the demand ETL, Spark (local mode) vs pandas, at 1M and 5M submissions
 	@$(BIN)/python scripts/bench_etl.py --rows 1000000 5000000

@@ -123,6 +123,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "until Ctrl-C",
     )
     local.add_argument("--port", type=int, help="emulator port (default: MOTO_PORT of config/toolchain.env)")
+    local.add_argument(
+        "--fresh",
+        action="store_true",
+        help="up: start with an empty emulator, discarding the state the last `down` saved",
+    )
 
     demo = commands.add_parser("demo", help="apply the platform to the local emulator and run it end to end")
     demo.add_argument("--port", type=int, help="emulator port (default: MOTO_PORT of config/toolchain.env)")
@@ -353,11 +358,11 @@ def _mlops_local_run(arguments: argparse.Namespace) -> int:
 def _local(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
     emulator = LocalEmulator(toolchain.local_state_dir, toolchain.moto_port)
     if arguments.action == "up":
-        print(emulator.up().describe())
+        print(emulator.up(fresh=arguments.fresh).describe())
     elif arguments.action == "down":
         stopped = emulator.down()
         print(
-            f"emulator on port {emulator.port} stopped"
+            f"emulator on port {emulator.port} stopped, its state saved to {emulator.state_file}"
             if stopped
             else f"no emulator of this checkout on port {emulator.port}"
         )

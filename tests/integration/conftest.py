@@ -24,10 +24,14 @@ from tests.conftest import find_free_port
 HOME_FUNCTIONS = ("intake_api", "export_submissions", "bulk_upload", "forecast_api")
 
 
+# Fixtures of tests that submit intakes or upload history into the shared deployment.
+RUNTIME_FIXTURES = frozenset({"local_stack", "reliability_stack"})
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests on the local stack run last: they submit intakes and upload history into the shared
     deployment, which test_local_apply's lake and forecast tests count from empty."""
-    items.sort(key=lambda item: "local_stack" in getattr(item, "fixturenames", ()))
+    items.sort(key=lambda item: bool(RUNTIME_FIXTURES & set(getattr(item, "fixturenames", ()))))
 
 
 class LocalDeployment:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 from acogida.local.stack import LocalEmulator, endpoint_answers, process_is_our_emulator
 
@@ -39,3 +40,26 @@ def test_down_never_signals_a_process_it_did_not_start(tmp_path, free_port):
     finally:
         bystander.kill()
         bystander.wait()
+
+
+def test_down_saves_the_state_and_up_loads_it_unless_fresh(tmp_path, free_port):
+    from acogida.adapters.aws import AwsTarget  # noqa: PLC0415
+
+    emulator = LocalEmulator(tmp_path, free_port)
+    emulator.up()
+    try:
+
+        def s3() -> Any:
+            return AwsTarget("eu-south-2", emulator.endpoint).client("s3")
+
+        s3().create_bucket(Bucket="kept", CreateBucketConfiguration={"LocationConstraint": "eu-south-2"})
+        s3().put_object(Bucket="kept", Key="a.txt", Body=b"hola")
+        assert emulator.down()
+        assert emulator.state_file.stat().st_size > 0
+        emulator.up()
+        assert s3().get_object(Bucket="kept", Key="a.txt")["Body"].read() == b"hola"
+        emulator.up(fresh=True)
+        assert not emulator.state_file.exists()
+        assert s3().list_buckets()["Buckets"] == []
+    finally:
+        emulator.down()

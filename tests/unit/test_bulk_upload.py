@@ -182,6 +182,15 @@ def test_report_keys_cannot_leave_rejected() -> None:
     assert report_key("uploads/office/historico 2024.CSV", "abc") == "rejected/historico 2024-abc.report.csv"
 
 
+def test_report_keys_are_clean_whatever_the_upload_is_called() -> None:
+    assert report_key("uploads/a\x00b\u202ec.csv", "abc") == "rejected/a_b_c-abc.report.csv"
+    assert report_key("uploads/cafe\u0301.csv", "abc") == report_key("uploads/caf\u00e9.csv", "abc")
+    assert report_key("uploads/..", "abc") == "rejected/upload-abc.report.csv"
+    assert report_key("uploads/=cmd|' calc'!A0.csv", "abc") == "rejected/_cmd__ calc__A0-abc.report.csv"
+    long_name = report_key("uploads/" + "n" * 2000 + ".csv", "abc")
+    assert long_name == f"rejected/{'n' * 100}-abc.report.csv"
+
+
 # --- the handler on moto ---------------------------------------------------------------------------
 
 
@@ -274,8 +283,10 @@ def test_objects_outside_uploads_and_test_events_are_ignored() -> None:
     assert bulk_upload.uploaded_objects(json.dumps({"Event": "s3:TestEvent"})) == []
     body = json.dumps({"Records": [s3_object_created_record(RAW_BUCKET, "submissions/x.csv", 3)]})
     assert bulk_upload.uploaded_objects(body) == []
+    # S3 keys are flat: a "../" in an upload's name is part of its name, and the upload is processed
+    # (then deleted) like any other instead of lying in uploads/ with its personal data.
     body = json.dumps({"Records": [s3_object_created_record(RAW_BUCKET, "uploads/../submissions/x.csv", 3)]})
-    assert bulk_upload.uploaded_objects(body) == []
+    assert bulk_upload.uploaded_objects(body) == [("uploads/../submissions/x.csv", 3)]
 
 
 def test_an_empty_pseudonymisation_secret_gets_one_random_key_shared_by_every_caller(

@@ -216,3 +216,23 @@ def test_lambda_refuses_an_image_that_is_not_in_ecr_like_aws(monkeypatch):
         ]
         lam.create_function(FunctionName="f", Code={"ImageUri": f"{url}@{digest}"}, **common)
         assert lam.get_function(FunctionName="f")["Code"]["ImageUri"] == f"{url}@{digest}"
+
+
+def test_the_emulator_keeps_no_list_of_every_model_ever_created():
+    """Moto tracks every model instance for its dashboard and never lets go (about 4 MB per intake
+    of the reliability load); the emulator's patch stops that. In a subprocess: the patch is global."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    script = """
+from acogida.local.emulator import install_untracked_models_patch
+from moto.s3.models import FakeKey
+from moto.sqs.models import Message
+install_untracked_models_patch()
+key = FakeKey("k", b"v", account_id="123456789012", region_name="eu-south-2")
+message = Message("id", "body")
+assert key.value == b"v" and message.body == "body"
+print(len(FakeKey.instances_tracked), len(Message.instances_tracked))
+"""
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert completed.stdout.split() == ["0", "0"]

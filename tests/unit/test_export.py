@@ -168,6 +168,9 @@ def test_the_stream_exports_each_submitted_intake_once_without_identifiers(expor
     replay = {"Records": list(reversed(event["Records"]))}
     assert export_submissions.handler(replay, context) == {"batchItemFailures": []}
     assert export_env.s3.get_object(Bucket=RAW_BUCKET, Key=listing[0]["Key"])["Body"].read() == body
+    # ... and no second version in the versioned bucket: exactly once, at the version level.
+    versions = export_env.s3.list_object_versions(Bucket=RAW_BUCKET, Prefix="submissions/")["Versions"]
+    assert len(versions) == 1
 
 
 def test_a_broken_record_fails_alone(export_env):

@@ -9,8 +9,11 @@ import logging
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+from botocore.exceptions import EndpointConnectionError
 
 from acogida.handlers import intake_api
+from acogida.handlers.runtime import dependencies
 from acogida.local.events import http_api_event
 from acogida.local.lambda_context import LocalLambdaContext
 from tests.unit.aws_fixtures import INTAKES_TABLE
@@ -328,3 +331,134 @@ def test_logs_never_carry_the_persons_data(intake_stores, caplog):
     assert intake_id in logs  # the log is there, and it names the intake…
     for value in PERSONAL_DATA:
         assert value not in logs  # …but never the person
+
+
+@pytest.mark.parametrize(
+    ("description", "path", "kwargs", "status", "error"),
+    [
+        (
+            "NUL in a segment",
+            "/intakes/{id}/segments",
+            {"body": '{"sequence": 0, "text": "Ana\\u0000"}'},
+            422,
+            "invalid_body",
+        ),
+        (
+            "RTL override",
+            "/intakes/{id}/segments",
+            {"body": '{"sequence": 0, "text": "X\\u202e1"}'},
+            422,
+            "invalid_body",
+        ),
+        (
+            "zero-width only",
+            "/intakes/{id}/segments",
+            {"body": '{"sequence": 0, "text": "\\u200b"}'},
+            422,
+            "invalid_body",
+        ),
+        (
+            "lone surrogate",
+            "/intakes/{id}/segments",
+            {"body": '{"sequence": 0, "text": "\\ud800"}'},
+            422,
+            "invalid_body",
+        ),
+        (
+            "not UTF-8",
+            "/intakes/{id}/segments",
+            {"body": b'{"sequence": 0, "text": "\xff\xfe"}'},
+            400,
+            "invalid_body",
+        ),
+        (
+            "nested too deeply",
+            "/intakes/{id}/segments",
+            {"body": "[" * 25_000 + "]" * 25_000},
+            400,
+            "invalid_json",
+        ),
+        (
+            "non-ASCII idempotency key",
+            "/intakes",
+            {"headers": {"Idempotency-Key": "clave-ñandú-0001"}},
+            400,
+            "invalid_header",
+        ),
+    ],
+)
+def test_unreadable_text_is_refused_before_anything_is_written(  # noqa: PLR0917 - one per column
+    intake_stores, description, path, kwargs, status, error
+):
+    """Found by the malformed-request set of the reliability bench: each of these was accepted
+    (a segment holding control characters or nothing readable, bytes replaced by U+FFFD) or failed
+    with a 500."""
+    intake_id = create_draft()
+    before = intake_stores.dynamodb.scan(TableName=INTAKES_TABLE)["Items"]
+    got_status, got = call("POST", path.replace("{id}", intake_id), **kwargs)
+    assert (got_status, got["error"]) == (status, error), description
+    assert got["message"]
+    assert intake_stores.dynamodb.scan(TableName=INTAKES_TABLE)["Items"] == before
+
+
+def test_a_timestamp_with_a_nul_is_not_a_timestamp(intake_stores):
+    # datetime.fromisoformat ignores what follows a NUL: the query parser must not.
+    query = {"from": "2026-01-01T00:00:00Z\x00junk", "to": "2026-01-02T00:00:00Z"}
+    status, body = call("GET", "/intakes", query=query)
+    assert (status, body["error"]) == (400, "invalid_query")
+
+
+def test_a_reason_echoing_an_unpaired_surrogate_is_still_valid_utf8(intake_stores):
+    intake_id = create_draft()
+    event = http_api_event(
+        "PATCH", f"/intakes/{intake_id}/fields", claims=TECHNICIAN, body='{"fields": {"x\\ud800": "y"}}'
+    )
+    response = intake_api.handler(event, LocalLambdaContext("intake_api"))
+    assert response["statusCode"] == 422
+    response["body"].encode("utf-8")  # the local API and API Gateway send it as UTF-8
+
+
+def test_an_unreachable_backend_is_a_503_and_a_request_in_flight_a_409(intake_stores, monkeypatch):
+    """During an outage of the storage (the emulator restarted, a network fault) the API answers
+    503 with a reason, never a bare 500; the same idempotent request while its first run is still
+    recorded as in progress gets 409 request_in_progress: both tell the client to retry."""
+    intake_id = create_draft()
+
+    def unreachable(*_args: Any, **_kwargs: Any) -> Any:
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+
+    monkeypatch.setattr(dependencies().intakes, "get", unreachable)
+    status, body = call("GET", f"/intakes/{intake_id}")
+    assert (status, body["error"]) == (503, "backend_unavailable")
+    assert body["message"] == "storage is unavailable; retry later"
+
+    def in_progress(*_args: Any, **_kwargs: Any) -> Any:
+        raise IdempotencyAlreadyInProgressError("in progress")
+
+    monkeypatch.setattr(intake_api, "_once", in_progress)
+    status, body = call("POST", f"/intakes/{intake_id}/submit")
+    assert (status, body["error"]) == (409, "request_in_progress")
+
+
+def test_a_submit_cut_short_before_the_transcript_was_deleted_is_finished_by_its_retry(
+    intake_stores, monkeypatch
+):
+    """An outage between saving the submitted intake and deleting its raw transcript answers 503;
+    the client's retry (a new idempotency record once the first expired, or another body) finds
+    the intake submitted, deletes what the first run left, and is refused as not a draft."""
+    intake_id = create_draft()
+    talk(intake_id)
+    transcripts = dependencies().intakes._transcripts
+    delete_all_drafts = transcripts.delete_all_drafts
+
+    def outage(_intake_id: str) -> int:
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+
+    monkeypatch.setattr(transcripts, "delete_all_drafts", outage)
+    assert call("POST", f"/intakes/{intake_id}/submit")[0] == 503
+    assert intake_stores.object_keys("drafts/") != []  # the raw transcript is still there
+    monkeypatch.setattr(transcripts, "delete_all_drafts", delete_all_drafts)
+    status, body = call("POST", f"/intakes/{intake_id}/submit", body={"confirm_invalid_document": True})
+    assert (status, body["error"]) == (409, "not_a_draft")
+    assert intake_stores.object_keys("drafts/") == []
+    assert call("GET", f"/intakes/{intake_id}")[1]["status"] == "submitted"

@@ -20,6 +20,7 @@ from acogida.intake.record import (
     new_draft,
     normalise_field,
     submitted,
+    text_problem,
     transcript_text,
     with_corrections,
     with_transcript,
@@ -203,3 +204,22 @@ def test_a_submitted_intake_is_final():
         with_corrections(final, {"given_name": "Ana"}, "user-1", NOW, 7)
     with pytest.raises(NotADraftError):
         submitted(final, "user-1", NOW, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Me llamo Ana.", None),
+        ("línea uno\nlínea dos\tcon tabulador", None),
+        ("🙂 vale, 12", None),
+        ("\ud800", "is not valid Unicode (an unpaired surrogate)"),
+        ("Ana\x00Pérez", "holds a control character (U+0000)"),
+        ("Ana\u202eZ87654321", "holds an invisible formatting character (U+202E)"),
+        ("\ufeffhola", "holds an invisible formatting character (U+FEFF)"),
+        ("\u200b", "holds no letter or digit"),
+        ("\u0301\u0301", "holds no letter or digit"),
+        ("\u2028", "holds no letter or digit"),
+    ],
+)
+def test_text_problem_names_what_makes_a_segment_unreadable(text, problem):
+    assert text_problem(text) == problem

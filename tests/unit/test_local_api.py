@@ -3,6 +3,7 @@ authorizer's checks, API Gateway's answers for no route and bad tokens, and a co
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import threading
@@ -359,3 +360,96 @@ def test_a_pump_keeps_polling_through_an_emulator_outage():
         "flaky-pump: EndpointConnectionError; retrying every 0.01 s",
         "flaky-pump: delivering again",
     ]
+
+
+@pytest.fixture
+def echo_api() -> Iterator[tuple[LocalHttpApi, list[dict[str, Any]]]]:
+    """A gateway whose function records its events; the path /fail makes the function raise."""
+    events: list[dict[str, Any]] = []
+
+    def invoke(event: dict[str, Any]) -> dict[str, Any]:
+        events.append(event)
+        if event["rawPath"].endswith("/submit"):
+            raise RuntimeError("the function failed")
+        return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": "{}"}
+
+    api = LocalHttpApi(invoke, StubAuthorizer(), find_free_port())  # type: ignore[arg-type]
+    api.start()
+    try:
+        yield api, events
+    finally:
+        api.stop()
+
+
+def wire(
+    api: LocalHttpApi, method: str, path: str, headers: dict[str, str], body: bytes | None
+) -> tuple[int, bytes]:
+    """One request written as is (http.client: any Content-Length, any bytes)."""
+    import http.client  # noqa: PLC0415
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    parts = urlsplit(api.url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+    try:
+        connection.putrequest(method, path)
+        for name, value in {"Authorization": "Bearer good", **headers}.items():
+            connection.putheader(name, value)
+        connection.endheaders(body)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_a_function_error_is_the_gateways_500_with_a_reason(echo_api):
+    api, _ = echo_api
+    status, body = wire(api, "POST", f"/intakes/{'a' * 32}/submit", {"Content-Length": "0"}, None)
+    assert (status, json.loads(body)) == (500, {"message": "Internal Server Error"})
+
+
+def test_framing_errors_and_oversized_bodies_are_answered_not_reset(echo_api):
+    api, events = echo_api
+    status, body = wire(api, "POST", "/intakes", {"Content-Length": "ten"}, None)
+    assert (status, json.loads(body)) == (400, {"message": "Bad Request"})
+    huge = b"a" * (10 * 1024 * 1024 + 1)
+    status, body = wire(api, "POST", "/intakes", {"Content-Length": str(len(huge))}, huge)
+    assert (status, json.loads(body)) == (413, {"message": "Request Entity Too Large"})
+    assert events == []  # neither reached the function
+
+
+def test_a_body_that_is_not_utf8_reaches_the_function_in_base64(echo_api):
+    api, events = echo_api
+    raw = b'{"text": "\xff\xfe"}'
+    status, _ = wire(api, "POST", "/intakes", {"Content-Length": str(len(raw))}, raw)
+    assert status == 200
+    assert events[-1]["isBase64Encoded"] is True
+    assert base64.b64decode(events[-1]["body"]) == raw
+    text = '{"text": "ñ"}'.encode()
+    wire(api, "POST", "/intakes", {"Content-Length": str(len(text))}, text)
+    assert (events[-1]["isBase64Encoded"], events[-1]["body"]) == (False, '{"text": "ñ"}')
+
+
+def test_what_other_threads_print_during_an_invocation_stays_out_of_the_functions_log(tmp_path, capsys):
+    """The local functions' prints go to their log; a demo's or bench's progress printed by
+    another thread meanwhile goes to the terminal (redirect_stdout swapped it for every thread)."""
+    import sys  # noqa: PLC0415
+
+    from acogida.local import functions as local_functions  # noqa: PLC0415
+
+    log = io.StringIO()
+    proxy = local_functions._per_thread_stdout()
+    printed = threading.Event()
+
+    def progress() -> None:
+        print("progress 1/2")
+        printed.set()
+
+    with proxy.to(log):
+        print("metrics of the function")
+        other = threading.Thread(target=progress)
+        other.start()
+        other.join()
+    assert printed.is_set()
+    assert log.getvalue() == "metrics of the function\n"
+    assert "progress 1/2" in capsys.readouterr().out
+    assert sys.stdout is proxy

@@ -24,7 +24,9 @@ class ObjectStore:
         self._s3 = s3_client
         self.bucket = bucket
 
-    def put_encrypted(self, key: str, body: bytes, kms_key_arn: str, content_type: str) -> str | None:
+    def put_encrypted(
+        self, key: str, body: bytes, kms_key_arn: str, content_type: str, **conditions: str
+    ) -> str | None:
         response = self._s3.put_object(
             Bucket=self.bucket,
             Key=key,
@@ -33,9 +35,25 @@ class ObjectStore:
             ServerSideEncryption="aws:kms",
             SSEKMSKeyId=kms_key_arn,
             BucketKeyEnabled=True,
+            **conditions,
         )
         version: str | None = response.get("VersionId")
         return version
+
+    def put_encrypted_once(self, key: str, body: bytes, kms_key_arn: str, content_type: str) -> bool:
+        """Write ``key`` only if it has no current version (an S3 conditional write,
+        ``If-None-Match: *``); True when written, False when it was already there.
+
+        For objects whose bytes depend only on their key's source (an exported intake, a bulk
+        upload's rows and report), a redelivered message then adds no second version to the
+        versioned bucket, atomically and with no read permission. The first write stands."""
+        try:
+            self.put_encrypted(key, body, kms_key_arn, content_type, IfNoneMatch="*")
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "PreconditionFailed":
+                return False
+            raise
+        return True
 
     def get(self, key: str) -> StoredObject:
         response = self._s3.get_object(Bucket=self.bucket, Key=key)

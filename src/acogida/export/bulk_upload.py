@@ -29,6 +29,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import unicodedata
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -303,10 +304,20 @@ def accepted_objects(result: UploadResult) -> dict[str, bytes]:
     }
 
 
+MAX_REPORT_STEM_CHARS = 100
+
+
 def report_key(upload_key: str, upload_id: str) -> str:
+    """``rejected/<file name>-<upload id>.report.csv``: only the file's own name (no folder, no
+    ``..``), in NFC, with anything but letters, digits, spaces, ``.``, ``_`` and ``-`` (control,
+    format and bidirectional characters, NUL) replaced by ``_``, and cut to a length S3 takes."""
     name = upload_key.removeprefix(UPLOADS_PREFIX).rsplit("/", 1)[-1]
     stem = name[:-4] if name.lower().endswith(".csv") else name
-    return f"{REJECTED_PREFIX}{stem}-{upload_id}.report.csv"
+    cleaned = "".join(
+        character if character.isalnum() or character in " ._-" else "_"
+        for character in unicodedata.normalize("NFC", stem)
+    ).strip(" .")
+    return f"{REJECTED_PREFIX}{cleaned[:MAX_REPORT_STEM_CHARS] or 'upload'}-{upload_id}.report.csv"
 
 
 def report_csv(result: UploadResult) -> bytes:

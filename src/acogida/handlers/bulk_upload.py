@@ -79,7 +79,9 @@ def uploaded_objects(body: str) -> list[tuple[str, int]]:
         if not str(record.get("eventName", "")).startswith("ObjectCreated:"):
             continue
         key = urllib.parse.unquote_plus(record["s3"]["object"]["key"])
-        if key.startswith(UPLOADS_PREFIX) and ".." not in key.split("/"):
+        # Keys are flat: "uploads/../x.csv" is an upload like any other (and holds personal data
+        # to process and delete); its name reaches only the report's, cleaned (report_key).
+        if key.startswith(UPLOADS_PREFIX):
             objects.append((key, int(record["s3"]["object"].get("size", 0))))
     return objects
 
@@ -105,11 +107,12 @@ def process_upload(key: str, size: int, now: dt.datetime) -> UploadResult | None
             content, secret=lake.pseudonymisation_secret(), now=now, timezone=settings.timezone
         )
     written = accepted_objects(result)
+    # A redelivered message writes nothing new: the same keys, the same bytes, no second version.
     for object_key, body in written.items():
-        lake.raw.put_encrypted(object_key, body, lake.kms_key_arn, CSV_CONTENT_TYPE)
+        lake.raw.put_encrypted_once(object_key, body, lake.kms_key_arn, CSV_CONTENT_TYPE)
     report = report_key(key, result.upload_id) if result.errors else None
     if report:
-        lake.raw.put_encrypted(report, report_csv(result), lake.kms_key_arn, CSV_CONTENT_TYPE)
+        lake.raw.put_encrypted_once(report, report_csv(result), lake.kms_key_arn, CSV_CONTENT_TYPE)
     summary = {
         "upload": key.removeprefix(UPLOADS_PREFIX),
         "upload_id": result.upload_id,

@@ -2,8 +2,10 @@
 
 Each stream record whose new image is a submitted intake becomes
 ``raw/submissions/dt=YYYY-MM-DD/<intake_id>.csv`` (acogida.export.submission). The object depends
-only on the record, so replays and reordered records rewrite the same bytes; drafts and removals
-write nothing. A record that fails is reported alone and retried by the event source mapping.
+only on the record, so a replayed or reordered record yields the same bytes; it is written only
+if the key holds no object yet (an S3 conditional write): exactly one version per intake in the
+versioned bucket, however often the stream delivers the record. Drafts and removals write nothing. A
+record that fails is reported alone and retried by the event source mapping.
 """
 
 from __future__ import annotations
@@ -46,7 +48,10 @@ def record_handler(record: DynamoDBRecord) -> None:
         secret=target.pseudonymisation_secret(),
     )
     key = object_key(intake.intake_id, intake.submitted_at)
-    target.raw.put_encrypted(key, to_csv([row]), target.kms_key_arn, "text/csv; charset=utf-8")
+    if not target.raw.put_encrypted_once(key, to_csv([row]), target.kms_key_arn, "text/csv; charset=utf-8"):
+        logger.info("submission already exported", extra={"intake_id": intake.intake_id, "key": key})
+        metrics.add_metric(name="SubmissionsAlreadyExported", unit=MetricUnit.Count, value=1)
+        return
     logger.info("submission exported", extra={"intake_id": intake.intake_id, "key": key})
     metrics.add_metric(name="SubmissionsExported", unit=MetricUnit.Count, value=1)
 

@@ -26,7 +26,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from acogida.adapters.aws import AwsTarget
 from acogida.adapters.forecast_table import ForecastTable
@@ -247,8 +247,8 @@ def _api_error(error: ApiError) -> Response[str]:
     return json_response(error.status, {"error": error.code, "message": error.message, **error.details})
 
 
-@app.exception_handler(ClientError)
-def _aws_error(error: ClientError) -> Response[str]:
+@app.exception_handler([ClientError, BotoCoreError])
+def _aws_error(error: Exception) -> Response[str]:
     return backend_unavailable(error, logger, metrics, "the forecast store")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 
 class ApiError(Exception):
@@ -60,18 +60,32 @@ def caller_from_claims(claims: dict[str, Any], allowed_groups: frozenset[str]) -
 
 
 def json_response(status: int, body: dict[str, Any]) -> Response[str]:
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # an unpaired surrogate from the request, echoed in a reason
+        text = json.dumps(body)
     return Response(
         status_code=status,
         content_type="application/json",
-        body=json.dumps(body, ensure_ascii=False),
+        body=text,
         headers={"Cache-Control": "no-store"},
     )
 
 
-def backend_unavailable(error: ClientError, logger: Logger, metrics: Metrics, what: str) -> Response[str]:
-    """A failed AWS call: logged by its code (never the request), counted, answered 503."""
-    code = error.response.get("Error", {}).get("Code", "Unknown")
-    logger.error("AWS call failed", extra={"aws_error_code": code, "operation": error.operation_name})
+def backend_unavailable(
+    error: ClientError | BotoCoreError | Exception, logger: Logger, metrics: Metrics, what: str
+) -> Response[str]:
+    """A failed AWS call (an error answer, or no answer: the endpoint unreachable, a timeout) or a
+    failed idempotency record: logged by its code (never the request), counted, answered 503 so
+    that the client retries."""
+    code = (
+        error.response.get("Error", {}).get("Code", "Unknown")
+        if isinstance(error, ClientError)
+        else type(error).__name__
+    )
+    operation = getattr(error, "operation_name", None)
+    logger.error("AWS call failed", extra={"aws_error_code": code, "operation": operation})
     metrics.add_metric(name="BackendErrors", unit=MetricUnit.Count, value=1)
     message = f"{what} is unavailable; retry later"
     return json_response(503, {"error": "backend_unavailable", "message": message})

@@ -8,13 +8,15 @@
     POST  /intakes/{intake_id}/submit       validate and submit (replays get the first answer)
 
 The office and the user come from the token's claims (``custom:office``, ``cognito:groups``,
-``sub``), never from the request. Every error is a 4xx JSON ``{"error", "message"}`` and nothing
-is written before the request is known to be valid. Logs carry ids, counts and field names only:
+``sub``), never from the request. Every refusal is a 4xx JSON ``{"error", "message"}`` (a 503 when
+the storage cannot be reached: the client retries) and nothing is written before the request is
+known to be valid. Logs carry ids, counts and field names only:
 never transcript text, names, documents or phones.
 """
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -25,9 +27,14 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyInconsistentStateError,
+    IdempotencyPersistenceLayerError,
+)
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.exceptions import ClientError
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator
 
 from acogida.handlers.http import ApiError, Caller, backend_unavailable, caller_from_claims, json_response
 from acogida.handlers.runtime import dependencies
@@ -40,6 +47,7 @@ from acogida.intake.record import (
     SegmentOutOfOrderError,
     SubmissionRefusedError,
     parse_iso_utc,
+    text_problem,
 )
 from acogida.intake.service import OFFICE_TIME_ZONE, IntakePage
 
@@ -75,6 +83,14 @@ class SegmentRequest(_Body):
     text: str = Field(min_length=1, max_length=MAX_SEGMENT_CHARS)
     speaker: Literal["staff", "person"] | None = None
 
+    @field_validator("text")
+    @classmethod
+    def _readable(cls, text: str) -> str:
+        problem = text_problem(text)
+        if problem is not None:
+            raise ValueError(problem)
+        return text
+
 
 class CorrectionRequest(_Body):
     fields: dict[str, Any] = Field(min_length=1, max_length=16)
@@ -96,8 +112,8 @@ def create_intake() -> Response[str]:
     _optional_body(CreateRequest)
     key = app.current_event.headers.get("idempotency-key")
     if key is not None:
-        if not 8 <= len(key) <= 128 or not key.isprintable():
-            raise ApiError(400, "invalid_header", "Idempotency-Key: 8 to 128 printable characters")
+        if not 8 <= len(key) <= 128 or not (key.isascii() and key.isprintable()):
+            raise ApiError(400, "invalid_header", "Idempotency-Key: 8 to 128 printable ASCII characters")
         view = _once(_create, {"office": caller.office, "user": caller.user, "key": key})
     else:
         view = _intake_view(dependencies().intakes.create_draft(caller.office, caller.user))
@@ -240,9 +256,23 @@ def _intake_error(error: IntakeError) -> Response[str]:
     return json_response(status, body)
 
 
-@app.exception_handler(ClientError)
-def _aws_error(error: ClientError) -> Response[str]:
+@app.exception_handler([ClientError, BotoCoreError, IdempotencyPersistenceLayerError])
+def _aws_error(error: Exception) -> Response[str]:
     return backend_unavailable(error, logger, metrics, "storage")
+
+
+@app.exception_handler([IdempotencyAlreadyInProgressError, IdempotencyInconsistentStateError])
+def _request_in_progress(_error: Exception) -> Response[str]:
+    """The same request (same idempotency key) is still running, or its first run was cut short
+    and its record has not expired yet: the client retries later and gets the one answer."""
+    logger.info("request refused", extra={"status": 409, "error": "request_in_progress"})
+    return json_response(
+        409,
+        {
+            "error": "request_in_progress",
+            "message": "the same request is being processed; retry in a few seconds",
+        },
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -262,8 +292,12 @@ def _body(model: type[BodyT]) -> BodyT:
 
 
 def _optional_body(model: type[BodyT]) -> BodyT | None:
-    raw = app.current_event.decoded_body or ""
-    if len(raw.encode("utf-8")) > MAX_BODY_BYTES:
+    try:
+        # API Gateway hands a body that is not text over in base64; JSON must be UTF-8.
+        raw = app.current_event.decoded_body or ""
+    except (UnicodeDecodeError, binascii.Error):
+        raise ApiError(400, "invalid_body", "body: not UTF-8 text") from None
+    if len(raw.encode("utf-8", errors="surrogatepass")) > MAX_BODY_BYTES:
         raise ApiError(413, "body_too_large", f"the body holds at most {MAX_BODY_BYTES} bytes")
     if not raw.strip():
         return None
@@ -273,6 +307,8 @@ def _optional_body(model: type[BodyT]) -> BodyT | None:
         raise ApiError(
             400, "invalid_json", f"body: not valid JSON (line {error.lineno}, column {error.colno})"
         ) from None
+    except RecursionError:
+        raise ApiError(400, "invalid_json", "body: JSON nested too deeply") from None
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_body", "body: a JSON object is required")
     try:
@@ -317,6 +353,9 @@ def _period() -> tuple[dt.datetime, dt.datetime]:
 
 
 def _timestamp(name: str, text: str) -> dt.datetime:
+    # fromisoformat ignores what follows a NUL; a timestamp is printable ASCII anyway.
+    if not (text.isascii() and text.isprintable()):
+        raise ApiError(400, "invalid_query", f"{name}: an ISO 8601 timestamp")
     try:
         moment = parse_iso_utc(text)
     except ValueError:

@@ -303,6 +303,28 @@ def submitted(intake: Intake, submitted_by: str, now: dt.datetime, confirm_inval
 # --------------------------------------------------------------------------------------------------
 
 
+# Bidirectional overrides and isolates reorder what a reader sees (U+202E turns "Z87654321" into
+# "12345678Z" on screen), and a byte order mark has nothing to mark inside a text.
+_INVISIBLE_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a transcript segment (None when it can): it must be valid Unicode
+    (no unpaired surrogate), carry no control character but tab and line breaks, no bidirectional
+    override or byte order mark, and hold at least one letter or digit."""
+    for character in text:
+        category = unicodedata.category(character)
+        if category == "Cs":
+            return "is not valid Unicode (an unpaired surrogate)"
+        if category == "Cc" and character not in "\t\n\r":
+            return f"holds a control character (U+{ord(character):04X})"
+        if character in _INVISIBLE_CONTROLS:
+            return f"holds an invisible formatting character (U+{ord(character):04X})"
+    if not any(unicodedata.category(character)[0] in "LN" for character in text):
+        return "holds no letter or digit"
+    return None
+
+
 def normalise_field(name: str, value: Any, today: dt.date) -> Any:  # noqa: ANN401 - JSON values
     if name == "document_valid":
         raise InvalidCorrectionError(name, "is computed from the document type and number, correct those")

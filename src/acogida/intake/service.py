@@ -209,6 +209,10 @@ class IntakeService:
         self, intake_id: str, office: str, submitted_by: str, confirm_invalid_document: bool
     ) -> Intake:
         intake = self.get(intake_id, office)
+        if intake.status is IntakeStatus.SUBMITTED:
+            # A submit whose answer was lost may have stopped before deleting the raw transcript
+            # (an outage between the two writes): the retry finishes that, then is refused.
+            self._transcripts.delete_all_drafts(intake_id)
         final = submitted(intake, submitted_by, self._clock(), confirm_invalid_document)
         redacted_key = None
         if intake.transcript_key is not None:

@@ -15,7 +15,9 @@ behaves as it does on AWS.
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -151,16 +153,21 @@ class LocalHttpApi:
             claims = self._authorizer.claims(headers.get("authorization"))
         except TokenError:
             return _gateway_answer(401, "Unauthorized")
-        text = body.decode("utf-8", errors="replace") if body else None
         event = http_api_event(
             method,
             parts.path,
             claims=claims,
-            body=text,
+            body=_as_text_if_utf8(body),
             headers=dict(headers),
             query=dict(parse_qsl(parts.query)) or None,
         )
-        result = self._invoke(event)
+        try:
+            result = self._invoke(event)
+        except Exception as error:
+            # The function failed without an answer: API Gateway answers 500 with its own message
+            # (the error goes to the function's log, not to the caller).
+            print(f"local-http-api: {route_key(method, parts.path)}: {type(error).__name__}", file=sys.stderr)
+            return _gateway_answer(500, "Internal Server Error")
         response_headers = {name: str(value) for name, value in (result.get("headers") or {}).items()}
         return int(result["statusCode"]), response_headers, str(result.get("body") or "").encode("utf-8")
 
@@ -171,8 +178,13 @@ class LocalHttpApi:
             server_version = "acogida-local-api"
 
             def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length > MAX_REQUEST_BYTES:
+                length_header = (self.headers.get("Content-Length") or "0").strip()
+                length = int(length_header) if length_header.isdigit() else -1
+                if length < 0:
+                    status, headers, payload = _gateway_answer(400, "Bad Request")
+                    self.close_connection = True
+                elif length > MAX_REQUEST_BYTES:
+                    _discard(self.rfile, length)  # read, so the client gets the answer, not a reset
                     status, headers, payload = _gateway_answer(413, "Request Entity Too Large")
                 else:
                     body = self.rfile.read(length) if length else None
@@ -186,6 +198,26 @@ class LocalHttpApi:
                 """Quiet: paths carry intake ids only, but the access log is the handler's job."""
 
         return RequestHandler
+
+
+def _as_text_if_utf8(body: bytes | None) -> str | bytes | None:
+    """The body as text when it is UTF-8; otherwise the bytes, which the event carries in base64
+    (``isBase64Encoded``), as API Gateway passes a body that is not text."""
+    if not body:
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body
+
+
+def _discard(stream: io.BufferedIOBase, length: int, chunk: int = 1 << 20) -> None:
+    remaining = length
+    while remaining > 0:
+        read = stream.read(min(chunk, remaining))
+        if not read:
+            return
+        remaining -= len(read)
 
 
 def _is_route_path(path: str) -> bool:

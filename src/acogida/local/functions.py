@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 import threading
 import warnings
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from acogida.adapters.aws import EMULATOR_CREDENTIALS
@@ -42,6 +43,44 @@ class UnknownFunctionError(KeyError):
     pass
 
 
+class _PerThreadStdout:
+    """``sys.stdout`` that sends what the invoking thread prints (Powertools metrics, print) to the
+    function's log and what any other thread prints (the demo's progress, a bench's) where it went
+    before: contextlib.redirect_stdout would swap the stream for every thread."""
+
+    def __init__(self, default: TextIO) -> None:
+        self.default = default
+        self._local = threading.local()
+
+    def target(self) -> TextIO:
+        log: TextIO | None = getattr(self._local, "log", None)
+        return log if log is not None else self.default
+
+    def write(self, text: str) -> int:
+        return self.target().write(text)
+
+    def flush(self) -> None:
+        self.target().flush()
+
+    def __getattr__(self, name: str) -> Any:  # noqa: ANN401 - whatever the stream has
+        return getattr(self.target(), name)
+
+    @contextmanager
+    def to(self, log: TextIO) -> Iterator[None]:
+        previous = getattr(self._local, "log", None)
+        self._local.log = log
+        try:
+            yield
+        finally:
+            self._local.log = previous
+
+
+def _per_thread_stdout() -> _PerThreadStdout:
+    if not isinstance(sys.stdout, _PerThreadStdout):
+        sys.stdout = _PerThreadStdout(sys.stdout)
+    return sys.stdout
+
+
 class LocalFunctions:
     def __init__(
         self, environments: Mapping[str, Mapping[str, str]], emulator_endpoint: str, log: TextIO
@@ -60,7 +99,7 @@ class LocalFunctions:
         with (
             self._lock,
             function_environment(self._environments[function], self._endpoint),
-            redirect_stdout(self._log),
+            _per_thread_stdout().to(self._log),
         ):
             if self._warm != function:
                 dependencies.cache_clear()  # another function's clients and settings

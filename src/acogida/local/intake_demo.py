@@ -53,9 +53,13 @@ def demo_conversations() -> list[Conversation]:
     ]
 
 
-def ensure_demo_users(cognito: Any, user_pool_id: str) -> list[DemoUser]:  # noqa: ANN401
+def ensure_demo_users(
+    cognito: Any,  # noqa: ANN401
+    user_pool_id: str,
+    users: tuple[DemoUser, ...] = DEMO_USERS,
+) -> list[DemoUser]:
     """Create the demo users (confirmed, permanent password, group, office) unless present."""
-    for user in DEMO_USERS:
+    for user in users:
         try:
             cognito.admin_get_user(UserPoolId=user_pool_id, Username=user.username)
             continue
@@ -75,7 +79,7 @@ def ensure_demo_users(cognito: Any, user_pool_id: str) -> list[DemoUser]:  # noq
             UserPoolId=user_pool_id, Username=user.username, Password=DEMO_PASSWORD, Permanent=True
         )
         cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=user.username, GroupName=user.group)
-    return list(DEMO_USERS)
+    return list(users)
 
 
 def sign_in(cognito: Any, client_id: str, username: str, password: str) -> str:  # noqa: ANN401

@@ -1,9 +1,13 @@
 """The local event sources of the data lake, as AWS would drive the functions:
 
-- the DynamoDB-stream event source mapping: records of the intakes stream whose new image is a
-  submitted intake (the mapping's filter) go to ``export_submissions`` in batches of up to 100;
-  a reported failure is retried from the failed record, and after ``MAX_RETRIES`` attempts the
-  batch's description goes to the export DLQ (the on-failure destination) and the shard moves on;
+- the DynamoDB-stream event source mapping (terraform/modules/bi/export.tf): records of the
+  intakes stream whose new image is a submitted intake (the mapping's filter) go to
+  ``export_submissions`` in batches of up to 100. With ``ReportBatchItemFailures``, the records
+  before the first failed one are done and the rest is retried; a batch that fails from its first
+  record is split in two (``bisect_batch_on_function_error``: splitting uses no retry), until the
+  failing record is alone; a record failing alone is retried ``MAX_RETRIES`` times, then its
+  description (shard and sequence numbers, no data) goes to the export DLQ (the on-failure
+  destination) and the shard moves on. So a poison record holds up nothing but itself;
 - the SQS event source mapping of the bulk-uploads queue: one message at a time to
   ``bulk_upload``; a failed message returns to the queue and, after the queue's
   maxReceiveCount, the emulator moves it to the DLQ.
@@ -38,7 +42,7 @@ def _is_submitted(record: dict[str, Any]) -> bool:
     return bool(record.get("dynamodb", {}).get("NewImage", {}).get("status", {}).get("S") == "submitted")
 
 
-def _lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
+def lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
     """A GetRecords record as the event source mapping hands it to the function."""
     dynamodb = dict(record["dynamodb"])
     created = dynamodb.get("ApproximateCreationDateTime")
@@ -59,7 +63,8 @@ def _lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict
 class _ShardCursor:
     iterator: str | None
     pending: list[dict[str, Any]] = field(default_factory=list)  # read, not yet delivered
-    attempts: int = 0
+    batch_size: int = STREAM_BATCH_SIZE  # smaller while a failing batch is being bisected
+    retries: int = 0  # of the record failing alone at the head of ``pending``
 
 
 class LakePump(BackgroundPump):
@@ -126,30 +131,42 @@ class LakePump(BackgroundPump):
                 cursor.iterator = page.get("NextShardIterator")
                 cursor.pending = [record for record in page.get("Records", []) if _is_submitted(record)]
             while cursor.pending:
-                batch = cursor.pending[:STREAM_BATCH_SIZE]
-                event = {"Records": [_lambda_record(r, self._stream_arn, self._region) for r in batch]}
-                try:
-                    result = self._functions.invoke("export_submissions", event)
-                    failed = [f["itemIdentifier"] for f in result.get("batchItemFailures", [])]
-                except Exception:  # a function error fails the whole batch, as on AWS
-                    failed = [batch[0]["dynamodb"]["SequenceNumber"]]
-                report.exported_batches += 1
-                if not failed:
-                    report.exported_records += len(batch)
-                    cursor.pending = cursor.pending[len(batch) :]
-                    cursor.attempts = 0
-                    continue
-                # Retry from the first failed record: the ones before it are done.
-                first = next(i for i, r in enumerate(batch) if r["dynamodb"]["SequenceNumber"] in failed)
-                report.exported_records += first
-                cursor.pending = cursor.pending[first:]
-                cursor.attempts += 1
-                if cursor.attempts <= MAX_RETRIES:
+                if not self._deliver_batch(shard["ShardId"], cursor, report):
                     break  # the next round retries
-                self._send_to_dlq(shard["ShardId"], cursor.pending[:1])
-                report.failed_batches.append(shard["ShardId"])
+
+    def _deliver_batch(self, shard_id: str, cursor: _ShardCursor, report: LakePumpReport) -> bool:
+        """One invocation with the head of the shard; False when what failed waits for a retry."""
+        batch = cursor.pending[: cursor.batch_size]
+        event = {"Records": [lambda_record(r, self._stream_arn, self._region) for r in batch]}
+        try:
+            result = self._functions.invoke("export_submissions", event)
+            failed = {f.get("itemIdentifier") for f in (result or {}).get("batchItemFailures", [])}
+        except Exception:  # a function error fails the whole batch, as on AWS
+            failed = {batch[0]["dynamodb"]["SequenceNumber"]}
+        report.exported_batches += 1
+        if not failed:
+            report.exported_records += len(batch)
+            cursor.pending = cursor.pending[len(batch) :]
+            cursor.batch_size, cursor.retries = STREAM_BATCH_SIZE, 0
+            return True
+        # The checkpoint moves to the first failed record (an unknown identifier fails the batch).
+        first = next((i for i, r in enumerate(batch) if r["dynamodb"]["SequenceNumber"] in failed), 0)
+        report.exported_records += first
+        cursor.pending = cursor.pending[first:]
+        failing = len(batch) - first
+        if first > 0:
+            cursor.batch_size, cursor.retries = failing, 0  # retry only the remaining records
+        elif failing > 1:
+            cursor.batch_size = (failing + 1) // 2  # bisect
+        else:
+            cursor.retries += 1
+            if cursor.retries > MAX_RETRIES:
+                self._send_to_dlq(shard_id, cursor.pending[:1])
+                report.failed_batches.append(shard_id)
                 cursor.pending = cursor.pending[1:]
-                cursor.attempts = 0
+                cursor.batch_size, cursor.retries = STREAM_BATCH_SIZE, 0
+                return True
+        return False
 
     def _send_to_dlq(self, shard_id: str, records: list[dict[str, Any]]) -> None:
         """What Lambda's on-failure destination records for a stream batch: where it is, not what."""

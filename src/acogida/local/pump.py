@@ -49,11 +49,15 @@ class BackgroundPump:
         raise NotImplementedError
 
     def start(self, interval_s: float = 1.0) -> None:
+        """Poll in the background (again, after a ``stop``)."""
+        self._stop = threading.Event()
+
         def loop() -> None:
             # An event source mapping keeps polling through an outage: so does the pump (the
             # emulator restarted, a throttled call); what was not delivered is delivered next time.
             failing = False
-            while not self._stop.wait(interval_s):
+            stop = self._stop
+            while not stop.wait(interval_s):
                 try:
                     self.run_once()
                 except (BotoCoreError, ClientError) as error:
@@ -118,8 +122,12 @@ class SqsEventSource:
             )
             for message in received
         ]
-        result = self._functions.invoke(self._function, sqs_event(messages, self.queue_arn))
-        failed = {failure["itemIdentifier"] for failure in result.get("batchItemFailures", [])}
+        try:
+            result = self._functions.invoke(self._function, sqs_event(messages, self.queue_arn))
+            failed = {failure["itemIdentifier"] for failure in result.get("batchItemFailures", [])}
+        except Exception:  # a function error: every message returns to the queue, as on AWS
+            # (Powertools raises when every record of the batch failed; Lambda then deletes none.)
+            failed = {message.message_id for message in messages}
         done = [
             {"Id": str(index), "ReceiptHandle": message.receipt_handle}
             for index, message in enumerate(messages)

@@ -2,6 +2,11 @@
 
 ``up`` is idempotent and waits until the server answers; ``down`` stops only a process this module
 started (the PID file's process must still be our emulator, so a recycled PID is never signalled).
+
+The emulator keeps its state across ``down`` and ``up``: a clean stop saves every service's
+state to ``moto-<port>.state`` in the state directory and the next start loads it
+(``acogida.local.emulator_state``), so the applied local workspace, its Terraform state included,
+survives a restart. ``up(fresh=True)`` (``acogida local up --fresh``) starts empty instead.
 """
 
 from __future__ import annotations
@@ -65,9 +70,10 @@ def endpoint_answers(port: int, timeout_s: float = 1.0) -> bool:
 class LocalEmulator:
     """The moto server of local mode on one loopback port."""
 
-    def __init__(self, state_dir: Path, port: int) -> None:
+    def __init__(self, state_dir: Path, port: int, *, keep_state: bool = True) -> None:
         self.state_dir = state_dir
         self.port = port
+        self.keep_state = keep_state
 
     @property
     def pid_file(self) -> Path:
@@ -76,6 +82,11 @@ class LocalEmulator:
     @property
     def log_file(self) -> Path:
         return self.state_dir / f"moto-{self.port}.log"
+
+    @property
+    def state_file(self) -> Path:
+        """Where a clean stop saves the emulator's state and the next start loads it from."""
+        return self.state_dir / f"moto-{self.port}.state"
 
     @property
     def endpoint(self) -> str:
@@ -97,10 +108,14 @@ class LocalEmulator:
             healthy=running and endpoint_answers(self.port),
         )
 
-    def up(self, timeout_s: float = 60.0) -> EmulatorStatus:
+    def up(self, timeout_s: float = 60.0, *, fresh: bool = False) -> EmulatorStatus:
+        """Start the emulator (with the state its last clean stop saved, unless ``fresh``)."""
         current = self.status()
-        if current.running and current.healthy:
+        if current.running and current.healthy and not fresh:
             return current
+        if fresh:
+            self.down()
+            self.state_file.unlink(missing_ok=True)
         if current.running:
             self.down()
         if endpoint_answers(self.port):
@@ -110,9 +125,12 @@ class LocalEmulator:
             )
         self.state_dir.mkdir(parents=True, exist_ok=True)
         environment = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+        command = [sys.executable, "-m", EMULATOR_MODULE, "--port", str(self.port)]
+        if self.keep_state:
+            command += ["--state-file", str(self.state_file)]
         with self.log_file.open("ab") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", EMULATOR_MODULE, "--port", str(self.port)],
+                command,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -133,8 +151,9 @@ class LocalEmulator:
         self.down()
         raise EmulatorError(f"emulator did not answer on {self.endpoint} within {timeout_s:.0f} s")
 
-    def down(self, timeout_s: float = 15.0) -> bool:
-        """Stop the emulator this checkout started on this port. False when there was none."""
+    def down(self, timeout_s: float = 120.0) -> bool:
+        """Stop the emulator this checkout started on this port (it saves its state first, which
+        takes a few seconds for a large deployment). False when there was none."""
         pid = self._recorded_pid()
         if pid is None or not process_is_our_emulator(pid, self.port):
             self.pid_file.unlink(missing_ok=True)
