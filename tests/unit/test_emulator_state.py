@@ -59,3 +59,36 @@ def test_a_saved_state_is_the_same_state_after_loading(tmp_path, monkeypatch):
         assert dynamodb.get_item(TableName="intakes", Key={"id": {"S": "1"}})["Item"] == {"id": {"S": "1"}}
         s3.put_object(Bucket="raw", Key="b.csv", Body=b"new")  # and it keeps working
         assert dynamodb.describe_table(TableName="intakes")["Table"]["StreamSpecification"]["StreamEnabled"]
+
+
+def test_a_snapshot_of_another_moto_version_is_refused_before_anything_loads(tmp_path, monkeypatch):
+    import pickle  # noqa: PLC0415
+
+    import pytest  # noqa: PLC0415
+
+    from acogida.local import emulator_state  # noqa: PLC0415
+
+    snapshot = tmp_path / "moto.state"
+    with snapshot.open("wb") as handle:
+        pickle.dump({"format": emulator_state.SNAPSHOT_FORMAT, "moto": "0.0.1"}, handle)
+        handle.write(b"not a pickle: never read")
+    with pytest.raises(emulator_state.SnapshotError, match=r"0\.0\.1"):
+        load_state(snapshot)
+    snapshot.write_bytes(b"garbage")
+    with pytest.raises(emulator_state.SnapshotError, match="is not an emulator snapshot"):
+        load_state(snapshot)
+
+
+def test_an_unreadable_snapshot_is_set_aside_and_the_emulator_starts_empty(tmp_path, capsys):
+    from acogida.local.emulator import restore_state  # noqa: PLC0415
+
+    snapshot = tmp_path / "moto-5000.state"
+    snapshot.write_bytes(b"damaged")
+
+    def failing_load(path):
+        raise ModuleNotFoundError("moto.some_renamed_module")
+
+    restore_state(snapshot, failing_load)
+    assert not snapshot.exists()
+    assert (tmp_path / "moto-5000.state.unreadable").read_bytes() == b"damaged"
+    assert "NOT loaded (ModuleNotFoundError" in capsys.readouterr().out

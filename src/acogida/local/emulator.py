@@ -39,6 +39,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -208,6 +209,27 @@ class RequestGate:
             return self._idle.wait_for(lambda: self._in_flight == 0, timeout=timeout_s)
 
 
+def restore_state(state_file: Path, load: Callable[[Path], list[str]]) -> None:
+    """Load the saved state; one that cannot be loaded (another moto version, a damaged file) is
+    set aside as ``<file>.unreadable`` and the emulator starts empty rather than not at all."""
+    started = time.monotonic()
+    try:
+        services = load(state_file)
+    except Exception as error:  # whatever unpickling raises, nothing was loaded
+        kept = state_file.with_name(state_file.name + ".unreadable")
+        state_file.replace(kept)
+        print(
+            f"state in {state_file} NOT loaded ({type(error).__name__}: {error}); starting empty "
+            f"(the local workspace must be applied again: make demo); the file is kept as {kept}",
+            flush=True,
+        )
+        return
+    print(
+        f"state of {len(services)} services loaded from {state_file} in {time.monotonic() - started:.1f} s",
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Acogida's local AWS emulator (moto server on loopback).")
     parser.add_argument("--port", type=int, required=True)
@@ -232,13 +254,7 @@ def main(argv: list[str] | None = None) -> None:
 
     os.environ.setdefault("MOTO_PORT", str(args.port))  # moto builds some URLs from it
     if args.state_file is not None and args.state_file.exists():
-        started = time.monotonic()
-        services = load_state(args.state_file)
-        print(
-            f"state of {len(services)} services loaded from {args.state_file} "
-            f"in {time.monotonic() - started:.1f} s",
-            flush=True,
-        )
+        restore_state(args.state_file, load_state)
     gate = RequestGate(DomainDispatcherApplication(create_backend_app))
     # Loopback only: the emulator accepts any credentials and must never be reachable from outside.
     server = make_server(LOOPBACK, args.port, gate, threaded=True, request_handler=MotoRequestHandler)
@@ -251,7 +267,7 @@ def main(argv: list[str] | None = None) -> None:
             started = time.monotonic()
             try:
                 size = save_state(args.state_file)
-            except Exception as error:
+            except Exception as error:  # whatever unpickling raises, nothing was loaded
                 # An older snapshot would bring back a state older than this one: better none.
                 args.state_file.unlink(missing_ok=True)
                 print(

@@ -17,7 +17,9 @@ objects moto holds that pickle cannot carry:
   so the restored objects point at the live dictionaries of the new process.
 
 The file is written to a temporary name and renamed, so a crash while saving leaves the previous
-snapshot whole.
+snapshot whole. It starts with a small header (format, moto's version) pickled apart from the
+backends: a snapshot of another moto version is refused before any of its objects is loaded, as
+pickled moto classes need not match across versions.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
 
@@ -199,7 +201,8 @@ def save_state(path: Path) -> int:
         for service, backend_dict in services.items()
     }
     buffer = io.BytesIO()
-    _StatePickler(buffer, services).dump({"format": SNAPSHOT_FORMAT, "services": contents})  # type: ignore[arg-type]
+    pickle.dump(_header(), buffer)
+    _StatePickler(buffer, services).dump(contents)  # type: ignore[arg-type]
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     with partial.open("wb") as handle:
@@ -210,16 +213,28 @@ def save_state(path: Path) -> int:
     return buffer.tell()
 
 
+def _header() -> dict[str, object]:
+    from moto import __version__ as moto_version  # noqa: PLC0415
+
+    return {"format": SNAPSHOT_FORMAT, "moto": moto_version}
+
+
 def load_state(path: Path) -> list[str]:
-    """Put the backends saved in ``path`` into this process's moto; returns the services restored."""
+    """Put the backends saved in ``path`` into this process's moto; returns the services restored.
+
+    Raises SnapshotError for a file of another format or moto version (nothing loaded then)."""
     with path.open("rb") as handle:
-        snapshot = pickle.load(handle)  # noqa: S301 - our own file, written by save_state
-    if not isinstance(snapshot, dict) or snapshot.get("format") != SNAPSHOT_FORMAT:
-        raise SnapshotError(f"{path} is not an emulator snapshot of format {SNAPSHOT_FORMAT}")
-    for service, accounts in snapshot["services"].items():
+        try:
+            header = pickle.load(handle)  # noqa: S301 - our own file, written by save_state
+        except (pickle.UnpicklingError, EOFError, ValueError) as error:
+            raise SnapshotError(f"{path} is not an emulator snapshot ({type(error).__name__})") from None
+        if header != _header():
+            raise SnapshotError(f"{path} was saved as {header!r}; this emulator reads {_header()!r}")
+        services = pickle.load(handle)  # noqa: S301
+    for service, accounts in services.items():
         backend_dict = _live_backend_dict(service)
         for account_id, regions in accounts.items():
             account_backend = backend_dict[account_id]  # created empty on first access
             for region, backend in regions.items():
                 dict.__setitem__(account_backend, region, backend)
-    return sorted(snapshot["services"])
+    return sorted(services)
