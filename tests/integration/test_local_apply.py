@@ -70,6 +70,7 @@ FUNCTION_ENVIRONMENT = {
     "COMPREHEND_ENABLED",
     "TRANSCRIPTION_JOB_PREFIX",
     "DRAFT_TTL_DAYS",
+    "SUBMITTED_INTAKE_RETENTION_DAYS",
     "ACOGIDA_LANGUAGE_REGION",
 }
 # The transcription functions (language region) also name the data region and the audio bucket.
