@@ -14,6 +14,7 @@ language_region = "eu-west-1"
 transcript_retention_days         = 7
 noncurrent_version_retention_days = 14
 athena_results_retention_days     = 30
+audit_retention_days              = 7
 access_log_retention_days         = 365
 
 alert_email_addresses = []

@@ -14,6 +14,7 @@ language_region = "eu-west-1"
 transcript_retention_days         = 7
 noncurrent_version_retention_days = 7
 athena_results_retention_days     = 7
+audit_retention_days              = 1
 
 # Intake application (module app). The functions' images are not set here: every plan and apply
 # gets image_tags (the content hash of each image) from the tooling, computed from the checkout;

@@ -14,6 +14,7 @@ language_region = "eu-west-1"
 transcript_retention_days         = 30
 noncurrent_version_retention_days = 90
 athena_results_retention_days     = 30
+audit_retention_days              = 2190 # six years
 access_log_retention_days         = 365
 
 alert_email_addresses = []

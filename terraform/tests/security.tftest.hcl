@@ -231,11 +231,12 @@ override_resource {
 }
 
 variables {
-  environment    = "test"
-  aws_region     = "eu-south-2"
-  aws_account_id = "222222222222"
-  owner          = "acogida-platform"
-  cost_centre    = "cruz-roja-acogida-test"
+  environment          = "test"
+  aws_region           = "eu-south-2"
+  aws_account_id       = "222222222222"
+  owner                = "acogida-platform"
+  cost_centre          = "cruz-roja-acogida-test"
+  audit_retention_days = 30
   image_tags = {
     intake_api          = "intake-0123456789abcdef0123"
     transcription_start = "intake-0123456789abcdef0123"

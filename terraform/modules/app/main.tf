@@ -36,6 +36,7 @@ locals {
   function_names = { for name, _ in local.functions : name => "${var.name_prefix}-${replace(name, "_", "-")}" }
 
   transcripts_bucket_arn = "arn:${local.partition}:s3:::${var.transcripts_bucket_name}"
+  audit_bucket_arn       = "arn:${local.partition}:s3:::${var.audit_bucket_name}"
 
   # Transcribe jobs are named <name_prefix>-<...> (module transcription); TRANSCRIPTION_JOB_PREFIX
   # is part of every function's environment contract.
@@ -61,6 +62,8 @@ locals {
     COMPREHEND_ENABLED           = var.comprehend_enabled ? "true" : "false"
     TRANSCRIPTION_JOB_PREFIX     = local.transcription_job_prefix
     DRAFT_TTL_DAYS               = tostring(var.draft_ttl_days)
+    AUDIT_BUCKET                 = var.audit_bucket_name
+    AUDIT_KMS_KEY_ARN            = var.audit_kms_key_arn
   }
 
   function_environment = {
