@@ -29,6 +29,7 @@ from acogida.local.intake_demo import demo_user_lines, ensure_demo_users
 from acogida.local.runtime import serve_until_interrupted
 from acogida.local.smoke import SmokeCheckError
 from acogida.local.stack import EmulatorError, LocalEmulator
+from acogida.privacy.commands import add_privacy_parser, run_privacy_command
 
 REAL_ENVIRONMENTS = tuple(environment for environment in ENVIRONMENTS if environment != "local")
 
@@ -133,6 +134,7 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, help="emulator port (default: MOTO_PORT of config/toolchain.env)")
 
     add_images_parser(commands)
+    add_privacy_parser(commands)
 
     infra = commands.add_parser(
         "infra", help="terraform init/plan/apply/destroy/output for a real environment"
@@ -309,8 +311,10 @@ def _run(arguments: argparse.Namespace) -> int:
     if arguments.command == "demo":
         run_demo(toolchain, keep_serving=sys.stdin.isatty() and not os.environ.get("CI"))
         return 0
-    if arguments.command == "images":
-        return run_images_command(arguments, toolchain)
+    # Command groups with their own module: acogida images …, acogida privacy …
+    grouped = {"images": run_images_command, "privacy": run_privacy_command}
+    if arguments.command in grouped:
+        return grouped[arguments.command](arguments, toolchain)
     return _infra(arguments, toolchain)
 
 
