@@ -180,8 +180,8 @@ def test_inventory(deployment):
     assert count("module.bi.aws_s3_bucket_notification.") == 1
     assert count("module.bi.aws_glue_job.") == 1
     assert count("module.bi.aws_glue_crawler.") == 1
-    assert count("module.bi.aws_glue_catalog_table.") == 2
-    assert count("module.bi.aws_athena_named_query.") == 4
+    assert count("module.bi.aws_glue_catalog_table.") == 3  # + audit_events (the audit bucket's events/)
+    assert count("module.bi.aws_athena_named_query.") == 7  # the analysts' 4 and the audit's 3
     assert count("module.bi.aws_secretsmanager_secret.") == 1
     assert count("aws_secretsmanager_secret_version") == 0  # the key's value is never Terraform's
     assert count("aws_quicksight_") == 0  # quicksight_enabled = false in local mode
