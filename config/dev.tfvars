@@ -19,6 +19,7 @@ lake_retention_days               = 90
 transcript_retention_days         = 7
 noncurrent_version_retention_days = 14
 athena_results_retention_days     = 30
+audit_retention_days              = 7
 access_log_retention_days         = 365
 
 alert_email_addresses = []

@@ -20,6 +20,7 @@ transcript_retention_days         = 7
 noncurrent_version_retention_days = 7
 athena_results_retention_days     = 7
 access_log_retention_days         = 30
+audit_retention_days              = 1
 
 # Intake application (module app). The functions' images are not set here: every plan and apply
 # gets image_tags (the content hash of each image) from the tooling, computed from the checkout;

@@ -19,6 +19,7 @@ lake_retention_days               = 730
 transcript_retention_days         = 30
 noncurrent_version_retention_days = 30
 athena_results_retention_days     = 30
+audit_retention_days              = 365
 access_log_retention_days         = 365
 
 alert_email_addresses = []

@@ -19,6 +19,7 @@ lake_retention_days               = 1826
 transcript_retention_days         = 30
 noncurrent_version_retention_days = 90
 athena_results_retention_days     = 30
+audit_retention_days              = 2190 # six years
 access_log_retention_days         = 365
 
 alert_email_addresses = []

@@ -56,6 +56,7 @@ module "landing_zone" {
   noncurrent_version_retention_days = var.noncurrent_version_retention_days
   athena_results_retention_days     = var.athena_results_retention_days
   access_log_retention_days         = var.access_log_retention_days
+  audit_retention_days              = var.audit_retention_days
   kms_deletion_window_days          = local.disposable ? 7 : 30
   force_destroy_buckets             = local.disposable
   alert_email_addresses             = var.alert_email_addresses
@@ -92,6 +93,9 @@ module "app" {
   idempotency_table_name    = module.database.dynamodb_idempotency_table_name
   idempotency_table_arn     = module.database.dynamodb_idempotency_table_arn
   alerts_topic_arn          = module.landing_zone.sns_alerts_topic_arn
+  # The intake API writes one audit event per request (docs/audit.md).
+  audit_bucket_name = module.landing_zone.audit_bucket_name
+  audit_kms_key_arn = module.landing_zone.audit_kms_key_arn
 
   image_tags                = { for name, tag in var.image_tags : name => tag if contains(local.app_functions, name) }
   front_image_tag           = var.image_tags["front"]
@@ -178,6 +182,9 @@ module "bi" {
   artifacts_bucket_name      = module.landing_zone.s3_bucket_names["artifacts"]
   athena_results_bucket_name = module.landing_zone.s3_bucket_names["athena-results"]
   intakes_stream_arn         = module.database.dynamodb_intakes_table_stream_arn
+  # The export writes one lake_export event per intake; Athena's audit_events table reads events/.
+  audit_bucket_name = module.landing_zone.audit_bucket_name
+  audit_kms_key_arn = module.landing_zone.audit_kms_key_arn
 
   s3_kms_key_arn        = module.landing_zone.kms_key_arns["s3"]
   analytics_kms_key_arn = module.landing_zone.kms_key_arns["analytics"]

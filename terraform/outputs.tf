@@ -48,6 +48,21 @@ output "s3_bucket_kms_key_arns" {
   value       = module.landing_zone.s3_bucket_kms_key_arns
 }
 
+output "audit_bucket" {
+  description = "The audit bucket (S3 Object Lock, governance mode): one event per action on a person's record under events/intake_id=<id|none>/ (docs/audit.md; acogida privacy audit reads it)."
+  value       = module.landing_zone.audit_bucket_name
+}
+
+output "audit_kms_key_arn" {
+  description = "The audit key: every audit event is encrypted under it (AUDIT_KMS_KEY_ARN of the functions that write events)."
+  value       = module.landing_zone.audit_kms_key_arn
+}
+
+output "audit_retention_days" {
+  description = "Days each audit event is locked and kept (audit_retention_days)."
+  value       = module.landing_zone.audit_retention_days
+}
+
 output "sns_alerts_topic_arn" {
   description = "Operational alerts topic ARN (home region)."
   value       = module.landing_zone.sns_alerts_topic_arn

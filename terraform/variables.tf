@@ -105,6 +105,16 @@ variable "lake_retention_days" {
   }
 }
 
+variable "audit_retention_days" {
+  description = "Days each audit event (who did what to which intake, docs/audit.md) is locked in the audit bucket (S3 Object Lock, governance mode) and kept; it expires afterwards. Years in production (2190 = 6 years), a few days in throw-away environments. No default: every config/<env>.tfvars states it."
+  type        = number
+
+  validation {
+    condition     = var.audit_retention_days >= 1 && var.audit_retention_days <= 3650 && floor(var.audit_retention_days) == var.audit_retention_days
+    error_message = "audit_retention_days must be a whole number of days between 1 and 3650."
+  }
+}
+
 variable "noncurrent_version_retention_days" {
   description = "Days an overwritten or deleted object version survives in any bucket."
   type        = number

@@ -311,9 +311,10 @@ def _run(arguments: argparse.Namespace) -> int:
     if arguments.command == "demo":
         run_demo(toolchain, keep_serving=sys.stdin.isatty() and not os.environ.get("CI"))
         return 0
-    with_toolchain = {"images": run_images_command, "privacy": run_privacy_command}
-    if arguments.command in with_toolchain:
-        return with_toolchain[arguments.command](arguments, toolchain)
+    # Command groups with their own module: acogida images …, acogida privacy …
+    grouped = {"images": run_images_command, "privacy": run_privacy_command}
+    if arguments.command in grouped:
+        return grouped[arguments.command](arguments, toolchain)
     return _infra(arguments, toolchain)
 
 

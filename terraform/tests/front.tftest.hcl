@@ -147,11 +147,12 @@ mock_provider "aws" {
 }
 
 variables {
-  environment    = "test"
-  aws_region     = "eu-south-2"
-  aws_account_id = "222222222222"
-  owner          = "acogida-platform"
-  cost_centre    = "cruz-roja-acogida-test"
+  environment          = "test"
+  aws_region           = "eu-south-2"
+  aws_account_id       = "222222222222"
+  owner                = "acogida-platform"
+  cost_centre          = "cruz-roja-acogida-test"
+  audit_retention_days = 30
   # What the tooling passes from the checkout (a generated var file): every function and front.
   image_tags = {
     intake_api          = "intake-0123456789abcdef0123"

@@ -273,6 +273,7 @@ variables {
   access_log_retention_days         = 400
   log_retention_days                = 545
   forecast_ttl_days                 = 390
+  audit_retention_days              = 2191
 }
 
 run "every_switch_on_with_the_s3_source" {

@@ -99,7 +99,7 @@ def local_state(deployment):
 def test_local_workspace_policies_are_least_privilege(local_state):
     found = resources(local_state)
     assert len(managed(found, "aws_iam_role")) >= 8, "the audit must see the functions' roles"
-    assert len(managed(found, "aws_kms_key")) == 10, "nine landing-zone keys and the speech key"
+    assert len(managed(found, "aws_kms_key")) == 11, "ten landing-zone keys and the speech key"
     assert audit_policies(found, RULES) == [], _report(audit_policies(found, RULES))
 
 

@@ -93,6 +93,8 @@ LAKE_ENVIRONMENT = {
     "PSEUDONYMISATION_SECRET_ARN",
 }
 BULK_UPLOAD_ENVIRONMENT = {"UPLOADS_TOPIC_ARN", "OFFICE_TIMEZONE"}
+# The functions that act on a person's record write its audit events (docs/audit.md).
+AUDIT_ENVIRONMENT = {"AUDIT_BUCKET", "AUDIT_KMS_KEY_ARN"}
 # The forecast API (terraform/modules/ml): the published forecasts, the reports and the pipeline.
 FORECAST_API_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME",
@@ -134,8 +136,11 @@ def test_inventory(deployment):
             ]
         )
 
-    assert count(".aws_kms_key.this[") == 9
+    assert count(".aws_kms_key.this[") == 10  # one per service, the audit trail's included
     assert len(deployment.outputs["s3_bucket_names"]) == 7
+    # The audit bucket (Object Lock) is the landing zone's eighth.
+    assert count("module.landing_zone.aws_s3_bucket.audit") == 1
+    assert count("module.landing_zone.aws_s3_bucket_object_lock_configuration.audit") == 1
     assert count("aws_dynamodb_table.") == 3  # intakes, idempotency, forecasts
     # module app (home region): the intake API
     assert count_per_function("module.app", "aws_lambda_function.this") == 1
@@ -183,8 +188,8 @@ def test_inventory(deployment):
     assert count("module.bi.aws_s3_bucket_notification.") == 1
     assert count("module.bi.aws_glue_job.") == 1
     assert count("module.bi.aws_glue_crawler.") == 1
-    assert count("module.bi.aws_glue_catalog_table.") == 2
-    assert count("module.bi.aws_athena_named_query.") == 4
+    assert count("module.bi.aws_glue_catalog_table.") == 3  # + audit_events (the audit bucket's events/)
+    assert count("module.bi.aws_athena_named_query.") == 7  # the analysts' 4 and the audit's 3
     assert count("module.bi.aws_secretsmanager_secret.") == 1
     assert count("aws_secretsmanager_secret_version") == 0  # the key's value is never Terraform's
     assert count("aws_quicksight_") == 0  # quicksight_enabled = false in local mode
@@ -265,7 +270,7 @@ def test_functions_carry_the_environment_contract(deployment):
         lambda_client = deployment.target_of(key).client("lambda")
         configuration = lambda_client.get_function(FunctionName=name)["Configuration"]
         variables = configuration["Environment"]["Variables"]
-        extra = set() if key == "intake_api" else TRANSCRIPTION_ENVIRONMENT
+        extra = AUDIT_ENVIRONMENT if key == "intake_api" else TRANSCRIPTION_ENVIRONMENT
         assert set(variables) == FUNCTION_ENVIRONMENT | extra
         assert variables == outputs["lambda_environments"][key]
         assert variables["POWERTOOLS_SERVICE_NAME"] == key
@@ -273,7 +278,10 @@ def test_functions_carry_the_environment_contract(deployment):
         assert variables["COMPREHEND_ENABLED"] == "false"
         assert variables["TRANSCRIPTS_BUCKET"] == outputs["s3_bucket_names"]["transcripts"]
         assert variables["ACOGIDA_LANGUAGE_REGION"] == outputs["language_region"]
-        if key != "intake_api":
+        if key == "intake_api":
+            assert variables["AUDIT_BUCKET"] == outputs["audit_bucket"]
+            assert variables["AUDIT_KMS_KEY_ARN"] == outputs["audit_kms_key_arn"]
+        else:
             assert variables["ACOGIDA_DATA_REGION"] == outputs["aws_region"]
             assert variables["AUDIO_BUCKET"] == outputs["speech_bucket_name"]
             assert variables["AUDIO_KMS_KEY_ARN"] == outputs["speech_kms_key_arn"]
@@ -292,7 +300,7 @@ def test_lake_functions_carry_their_environment_contract(deployment):
         )["Configuration"]
         variables = configuration["Environment"]["Variables"]
         assert set(variables) == LAKE_ENVIRONMENT | (
-            BULK_UPLOAD_ENVIRONMENT if key == "bulk_upload" else set()
+            BULK_UPLOAD_ENVIRONMENT if key == "bulk_upload" else AUDIT_ENVIRONMENT
         )
         assert variables == outputs["lambda_environments"][key]
         assert variables["RAW_BUCKET"] == outputs["s3_bucket_names"]["raw"]

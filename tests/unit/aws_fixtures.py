@@ -3,6 +3,7 @@ create them, and the environment the app module gives the functions."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from acogida.handlers.runtime import dependencies
+from acogida.adapters.audit_log import S3AuditLog
+from acogida.handlers.runtime import dependencies, function_audit_log
+from acogida.privacy.audit import AuditEvent, chronological
 
 REGION = "eu-south-2"
 LANGUAGE_REGION = "eu-west-1"  # Transcribe and Comprehend are not offered in eu-south-2
@@ -21,6 +24,7 @@ OFFICE_INDEX = "by_office_created_at"
 IDEMPOTENCY_TABLE = "acogida-test-idempotency"
 TRANSCRIPTS_BUCKET = "acogida-test-transcripts-123456789012"
 RAW_BUCKET = "acogida-test-raw-123456789012"
+AUDIT_BUCKET = "acogida-test-audit-123456789012"
 # The pseudonymisation key the lake fixture stores in Secrets Manager.
 LAKE_SECRET = b"s" * 48
 JOB_PREFIX = "acogida-test-"
@@ -33,7 +37,27 @@ class IntakeStores:
     kms_key_arn: str
     audio_s3: Any
     audio_kms_key_arn: str
+    audit_kms_key_arn: str
     bucket: str = TRANSCRIPTS_BUCKET
+
+    @property
+    def audit(self) -> S3AuditLog:
+        return S3AuditLog(self.s3, AUDIT_BUCKET, self.audit_kms_key_arn)
+
+    def audit_events(self) -> list[AuditEvent]:
+        """Every event in the audit bucket, oldest first (one object each)."""
+        keys = self.object_keys("events/", bucket=AUDIT_BUCKET)
+        return chronological(
+            AuditEvent.from_json(json.loads(self.s3.get_object(Bucket=AUDIT_BUCKET, Key=key)["Body"].read()))
+            for key in keys
+        )
+
+    def audit_objects(self) -> list[bytes]:
+        """The raw bytes of every event object, to search for personal data."""
+        return [
+            self.s3.get_object(Bucket=AUDIT_BUCKET, Key=key)["Body"].read()
+            for key in self.object_keys("events/", bucket=AUDIT_BUCKET)
+        ]
 
     def audio_uploads_queue_url(self, endpoint: str | None = None) -> str:
         """The audio-uploads queue in the language region, notified by the speech bucket for audio/."""
@@ -102,8 +126,27 @@ def create_intake_stores() -> IntakeStores:
     )
     audio_s3.put_bucket_versioning(Bucket=AUDIO_BUCKET, VersioningConfiguration={"Status": "Enabled"})
     audio_key_arn = boto3.client("kms", region_name=LANGUAGE_REGION).create_key()["KeyMetadata"]["Arn"]
+    # The audit bucket as the landing zone makes it: Object Lock, governance mode, default retention.
+    s3.create_bucket(
+        Bucket=AUDIT_BUCKET,
+        CreateBucketConfiguration={"LocationConstraint": REGION},
+        ObjectLockEnabledForBucket=True,
+    )
+    s3.put_object_lock_configuration(
+        Bucket=AUDIT_BUCKET,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}},
+        },
+    )
+    audit_key_arn = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
     return IntakeStores(
-        s3=s3, dynamodb=dynamodb, kms_key_arn=key_arn, audio_s3=audio_s3, audio_kms_key_arn=audio_key_arn
+        s3=s3,
+        dynamodb=dynamodb,
+        kms_key_arn=key_arn,
+        audio_s3=audio_s3,
+        audio_kms_key_arn=audio_key_arn,
+        audit_kms_key_arn=audit_key_arn,
     )
 
 
@@ -128,6 +171,7 @@ def intake_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[IntakeStores]:
         "COMPREHEND_ENABLED": "false",
         "DRAFT_TTL_DAYS": "7",
         "SUBMITTED_INTAKE_RETENTION_DAYS": "1826",
+        "AUDIT_BUCKET": AUDIT_BUCKET,
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
@@ -136,9 +180,12 @@ def intake_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[IntakeStores]:
         stores = create_intake_stores()
         monkeypatch.setenv("TRANSCRIPTS_KMS_KEY_ARN", stores.kms_key_arn)
         monkeypatch.setenv("AUDIO_KMS_KEY_ARN", stores.audio_kms_key_arn)
+        monkeypatch.setenv("AUDIT_KMS_KEY_ARN", stores.audit_kms_key_arn)
         dependencies.cache_clear()
+        function_audit_log.cache_clear()
         yield stores
         dependencies.cache_clear()
+        function_audit_log.cache_clear()
 
 
 @dataclass

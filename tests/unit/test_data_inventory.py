@@ -7,8 +7,7 @@ applies it, and the value per environment. Checked here:
   and the variable is a validated root variable;
 - every setting carries the value Terraform gives it: the state of the all-switches run of
   terraform/tests/security.tftest.hcl (mock providers, no AWS), whose variables give each
-  retention a distinct value so that a setting wired to the wrong variable shows;
-- rows still pending on another branch are exactly those listed in PENDING.
+  retention a distinct value so that a setting wired to the wrong variable shows.
 """
 
 from __future__ import annotations
@@ -29,9 +28,6 @@ DOC = REPO / "docs" / "data-protection.md"
 ENVIRONMENTS = ("local", "dev", "test", "pre", "prod")
 ALL_SWITCHES_TEST = "tests/security.tftest.hcl"
 ALL_SWITCHES_RUN = "every_switch_on_with_the_s3_source"
-# Rows another branch completes: the audit trail adds audit_retention_days and the audit bucket;
-# its merge replaces "pending" with a setting this test checks, and removes the entry here.
-PENDING = {"audit_retention_days"}
 DAY_S = 24 * 3600
 
 
@@ -87,22 +83,15 @@ def root_default(name: str) -> int:
 ROWS = table_rows(DOC.read_text(encoding="utf-8"))
 
 
-def test_the_table_covers_every_retention_variable_and_marks_the_pending_ones():
+def test_the_table_covers_every_retention_variable():
     named = {row.variable for row in ROWS if row.variable}
     retention_variables = {
         name for name in root_variable_blocks() if name.endswith(("_retention_days", "_ttl_days"))
     }
     assert retention_variables - named == set(), "a retention variable missing from the doc's table"
-    pending = {row.variable for row in ROWS if row.setting == "pending"}
-    assert pending == PENDING
-    for row in ROWS:
-        if row.setting == "pending":
-            assert set(row.values.values()) == {"pending"}, row.store
 
 
-@pytest.mark.parametrize(
-    "row", [row for row in ROWS if row.variable and row.variable not in PENDING], ids=lambda row: row.store
-)
+@pytest.mark.parametrize("row", [row for row in ROWS if row.variable], ids=lambda row: row.store)
 def test_each_environments_value_is_its_tfvars_value(row):
     block = root_variable_blocks().get(str(row.variable))
     assert block is not None, f"{row.variable} is not a root variable"
@@ -126,6 +115,8 @@ def test_a_fixed_retention_is_the_same_everywhere():
 # The settings in Terraform's state
 # --------------------------------------------------------------------------------------------------
 
+AUDIT_LIFECYCLE = "module.landing_zone.aws_s3_bucket_lifecycle_configuration.audit"
+AUDIT_OBJECT_LOCK = "module.landing_zone.aws_s3_bucket_object_lock_configuration.{bucket}"
 LIFECYCLES = {
     # landing zone data buckets by role; the access-log buckets of both regions; the speech bucket
     "access-logs": (
@@ -133,6 +124,7 @@ LIFECYCLES = {
         "module.transcription.aws_s3_bucket_lifecycle_configuration.speech_logs",
     ),
     "speech": ("module.transcription.aws_s3_bucket_lifecycle_configuration.speech",),
+    "audit": (AUDIT_LIFECYCLE,),
 }
 
 
@@ -151,11 +143,22 @@ def s3_rule_days(found: list[Resource], bucket: str, rule_id: str) -> Iterator[i
         yield int(rule["expiration"][0]["days"])
 
 
+def object_lock_days(found: list[Resource], bucket: str) -> Iterator[int]:
+    address = AUDIT_OBJECT_LOCK.format(bucket=bucket)
+    (lock,) = [r for r in found if r.address == address]
+    (rule,) = lock.values["rule"]
+    (retention,) = rule["default_retention"]
+    assert retention["mode"] == "GOVERNANCE"
+    yield int(retention["days"])
+
+
 def noncurrent_days(found: list[Resource]) -> Iterator[int]:
     lifecycles = [r for r in found if r.type == "aws_s3_bucket_lifecycle_configuration"]
     buckets = [r for r in found if r.type == "aws_s3_bucket" and r.mode == "managed"]
     assert len(lifecycles) == len(buckets), "a bucket without a lifecycle configuration"
     for lifecycle in lifecycles:
+        if lifecycle.address == AUDIT_LIFECYCLE:
+            continue  # Object Lock keeps its versions for audit_retention_days (the rows above)
         (rule,) = [rule for rule in lifecycle.values["rule"] if rule.get("noncurrent_version_expiration")]
         yield int(rule["noncurrent_version_expiration"][0]["noncurrent_days"])
 
@@ -201,6 +204,7 @@ def setting_values(state: dict[str, Any], setting: str) -> list[int]:
     readers: dict[str, Callable[[], Iterator[int]]] = {
         "s3-rule": lambda: s3_rule_days(found, *arguments),
         "s3-noncurrent": lambda: noncurrent_days(found),
+        "s3-object-lock": lambda: object_lock_days(found, *arguments),
         "lambda-env": lambda: lambda_env(found, *arguments),
         "log-groups": lambda: log_group_days(found),
         "sqs-dlq": lambda: dlq_days(found),
@@ -220,18 +224,18 @@ def all_switches_state(toolchain, tmp_path_factory) -> dict[str, Any]:
 
 def test_the_run_gives_each_retention_variable_its_own_value():
     given = all_switches_variables()
-    variables = {row.variable for row in ROWS if row.variable and row.variable not in PENDING}
-    values = [given.get(name, root_default(name)) for name in variables]
+    variables = {row.variable for row in ROWS if row.variable}
+    values = [given[name] if name in given else root_default(name) for name in variables]
     assert len(set(values)) == len(values), "two retention variables share a value: a mix-up would not show"
 
 
 def test_every_store_gets_its_retention_from_its_variable(all_switches_state):
     given = all_switches_variables()
     for row in ROWS:
-        if row.variable in PENDING:
-            continue
         expected = (
-            given.get(row.variable, root_default(row.variable)) if row.variable else int(row.values["local"])
+            (given[row.variable] if row.variable in given else root_default(row.variable))
+            if row.variable
+            else int(row.values["local"])
         )
         found = setting_values(all_switches_state, row.setting)
         assert found, row.store

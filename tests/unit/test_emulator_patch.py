@@ -20,6 +20,7 @@ from acogida.local.emulator import (
     install_bucket_policy_patch,
     install_disabled_stream_mapping_patch,
     install_lambda_logging_config_patch,
+    install_object_lock_configuration_patch,
     install_sqs_redrive_policy_patch,
     require_lambda_images_in_ecr,
 )
@@ -236,3 +237,35 @@ print(len(FakeKey.instances_tracked), len(Message.instances_tracked))
 """
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert completed.stdout.split() == ["0", "0"]
+
+
+def test_the_object_lock_configuration_of_a_bucket_with_objects_changes_like_on_aws(monkeypatch):
+    """Destroying the local workspace removes the audit bucket's default retention while events
+    are still in it: AWS allows that (versioning is the only requirement), stock moto does not."""
+    from moto.s3.models import S3Backend  # noqa: PLC0415
+
+    monkeypatch.setattr(S3Backend, "put_object_lock_configuration", S3Backend.put_object_lock_configuration)
+    install_object_lock_configuration_patch()
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="eu-south-2")
+        s3.create_bucket(
+            Bucket="audit",
+            CreateBucketConfiguration={"LocationConstraint": "eu-south-2"},
+            ObjectLockEnabledForBucket=True,
+        )
+        governance = {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}
+        s3.put_object_lock_configuration(
+            Bucket="audit", ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": governance}
+        )
+        s3.put_object(Bucket="audit", Key="events/e.json", Body=b"{}")
+        s3.put_object_lock_configuration(
+            Bucket="audit", ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"}
+        )
+        assert "Rule" not in s3.get_object_lock_configuration(Bucket="audit")["ObjectLockConfiguration"]
+        # The object written under the rule keeps its retention.
+        assert s3.head_object(Bucket="audit", Key="events/e.json")["ObjectLockMode"] == "GOVERNANCE"
+        s3.create_bucket(Bucket="plain", CreateBucketConfiguration={"LocationConstraint": "eu-south-2"})
+        with pytest.raises(ClientError):  # still refused without versioning, as on AWS
+            s3.put_object_lock_configuration(
+                Bucket="plain", ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": governance}
+            )

@@ -85,6 +85,8 @@ def local_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
                 **common,
                 "AWS_REGION": aws_fixtures.REGION,
                 "POWERTOOLS_SERVICE_NAME": "intake_api",
+                "AUDIT_BUCKET": aws_fixtures.AUDIT_BUCKET,
+                "AUDIT_KMS_KEY_ARN": stores.audit_kms_key_arn,
             },
             "transcription_start": {**transcription, "POWERTOOLS_SERVICE_NAME": "transcription_start"},
             "transcription_done": {**transcription, "POWERTOOLS_SERVICE_NAME": "transcription_done"},

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from acogida.adapters.object_store import ObjectStore
-from acogida.privacy.audit import AuditEvent
+from acogida.privacy.audit import AuditEvent, chronological
 
 EVENTS_PREFIX = "events/"
 NO_INTAKE = "none"
@@ -34,5 +34,5 @@ class S3AuditLog:
         self._store.put_encrypted_once(event_key(event), body, self._kms_key_arn, "application/json")
 
     def history(self, intake_id: str) -> list[AuditEvent]:
-        keys = sorted(self._store.keys(f"{EVENTS_PREFIX}intake_id={intake_id}/"))
-        return [AuditEvent.from_json(self._store.get_json(key)) for key in keys]
+        keys = self._store.keys(f"{EVENTS_PREFIX}intake_id={intake_id}/")
+        return chronological(AuditEvent.from_json(self._store.get_json(key)) for key in keys)

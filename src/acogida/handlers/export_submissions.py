@@ -6,10 +6,17 @@ only on the record, so a replayed or reordered record yields the same bytes; it 
 if the key holds no object yet (an S3 conditional write): exactly one version per intake in the
 versioned bucket, however often the stream delivers the record. Drafts and removals write nothing. A
 record that fails is reported alone and retried by the event source mapping.
+
+Each exported intake leaves one ``lake_export`` audit event (actor ``function:export_submissions``,
+source ``stream``), written before the lake object: if the audit store fails, nothing is exported
+and the record is retried. The event's id and time derive from the intake (its id, its submission
+time), so the event is written once too: a retry or a replayed record finds it there and adds
+none (docs/audit.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -22,7 +29,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from acogida.adapters.intake_repository import from_item
 from acogida.adapters.lake import lake_target
 from acogida.export.submission import key_version_metadata, object_key, submission_row, to_csv
-from acogida.intake.record import IntakeStatus
+from acogida.handlers.runtime import function_audit_log
+from acogida.intake.record import Intake, IntakeStatus, parse_iso_utc
+from acogida.privacy.audit import AuditAction, AuditEvent, new_event
+
+ACTOR = "function:export_submissions"
 
 logger = Logger(service="export_submissions")
 tracer = Tracer(service="export_submissions")
@@ -49,6 +60,7 @@ def record_handler(record: DynamoDBRecord) -> None:
         ring=ring,
     )
     key = object_key(intake.intake_id, intake.submitted_at)
+    function_audit_log().append(export_event(intake, intake.submitted_at, record.event_id))
     # Put once: a replay finds the object (perhaps re-keyed since, with other bytes) and leaves it.
     written = target.raw.put_encrypted_once(
         key,
@@ -63,6 +75,21 @@ def record_handler(record: DynamoDBRecord) -> None:
         return
     logger.info("submission exported", extra={"intake_id": intake.intake_id, "key": key})
     metrics.add_metric(name="SubmissionsExported", unit=MetricUnit.Count, value=1)
+
+
+def export_event(intake: Intake, submitted_at: str, stream_event_id: str | None) -> AuditEvent:
+    """The intake's one ``lake_export`` event: its id a digest of the intake id and its time the
+    submission's, so every delivery of the intake's record names the same audit object."""
+    return new_event(
+        AuditAction.LAKE_EXPORT,
+        actor=ACTOR,
+        source="stream",
+        intake_id=intake.intake_id,
+        office=intake.office,
+        request_id=stream_event_id,
+        event_id=hashlib.sha256(f"lake_export:{intake.intake_id}".encode()).hexdigest()[:32],
+        clock=lambda: parse_iso_utc(submitted_at),
+    )
 
 
 @logger.inject_lambda_context

@@ -1,12 +1,15 @@
 """What the HTTP API functions share: the caller from the JWT claims, refusals, JSON answers.
 
 API Gateway's Cognito authorizer has checked the token; the office and groups come from its
-claims (``custom:office``, ``cognito:groups``, ``sub``), never from the request.
+claims (``custom:office``, ``cognito:groups``, ``sub``), never from the request. Each route names
+the groups it admits; a group not named (``dpo`` on the intake and forecast routes) grants nothing
+there, and a user without a well-formed office is refused before anything is read.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +17,10 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError, ClientError
+
+# An office is a short token (as the bulk upload accepts it): it keys the office index and the
+# reports prefix, so it can never hold a "/", a space or a wildcard.
+OFFICE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{1,63}")
 
 
 class ApiError(Exception):
@@ -53,10 +60,18 @@ def caller_from_claims(claims: dict[str, Any], allowed_groups: frozenset[str]) -
         raise ApiError(
             403, "forbidden", f"this action needs one of the groups {', '.join(sorted(allowed_groups))}"
         )
-    office = claims.get("custom:office")
-    if not isinstance(office, str) or not office.strip():
+    office = office_of(claims)
+    if office is None:
         raise ApiError(403, "no_office", "your user has no office (custom:office); ask an administrator")
-    return Caller(user=str(user), office=office.strip(), groups=groups)
+    return Caller(user=str(user), office=office, groups=groups)
+
+
+def office_of(claims: dict[str, Any]) -> str | None:
+    """The user's office (``custom:office``), or None when absent or not a well-formed office."""
+    office = claims.get("custom:office")
+    if not isinstance(office, str) or not OFFICE_PATTERN.fullmatch(office.strip()):
+        return None
+    return office.strip()
 
 
 def json_response(status: int, body: dict[str, Any]) -> Response[str]:

@@ -12,6 +12,11 @@ The office and the user come from the token's claims (``custom:office``, ``cogni
 the storage cannot be reached: the client retries) and nothing is written before the request is
 known to be valid. Logs carry ids, counts and field names only:
 never transcript text, names, documents or phones.
+
+Every request by a signed-in user writes exactly one audit event (acogida.handlers.audit_trail,
+docs/audit.md): a change's event just before its commit, a read's, a list's, a replay's or a
+refusal's before the answer; when the audit store cannot take it the answer is 503 and nothing
+was committed or disclosed.
 """
 
 from __future__ import annotations
@@ -36,8 +41,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator
 
+from acogida.handlers.audit_trail import AuditUnavailableError, RequestAudit
 from acogida.handlers.http import ApiError, Caller, backend_unavailable, caller_from_claims, json_response
 from acogida.handlers.runtime import dependencies
+from acogida.intake.extract import FIELD_NAMES
 from acogida.intake.record import (
     MAX_SEGMENT_CHARS,
     Intake,
@@ -50,6 +57,7 @@ from acogida.intake.record import (
     text_problem,
 )
 from acogida.intake.service import OFFICE_TIME_ZONE, IntakePage
+from acogida.privacy.audit import AuditAction
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_LIST_DAYS = 31
@@ -108,6 +116,7 @@ class SubmitRequest(_Body):
 @app.post("/intakes")
 @tracer.capture_method
 def create_intake() -> Response[str]:
+    audit = _open_audit(AuditAction.CREATE)
     caller = _caller(WRITER_GROUPS)
     _optional_body(CreateRequest)
     key = app.current_event.headers.get("idempotency-key")
@@ -116,7 +125,11 @@ def create_intake() -> Response[str]:
             raise ApiError(400, "invalid_header", "Idempotency-Key: 8 to 128 printable ASCII characters")
         view = _once(_create, {"office": caller.office, "user": caller.user, "key": key})
     else:
-        view = _intake_view(dependencies().intakes.create_draft(caller.office, caller.user))
+        view = _intake_view(
+            dependencies().intakes.create_draft(caller.office, caller.user, before_commit=_record_change())
+        )
+    if not audit.written:  # a replay of an idempotent create: the first draft, nothing created
+        audit.record(intake_id=view["intake_id"], office=view["office"], details={"replay": True})
     logger.info("draft created", extra={"intake_id": view["intake_id"], "office": caller.office})
     metrics.add_metric(name="DraftsCreated", unit=MetricUnit.Count, value=1)
     return json_response(201, view)
@@ -125,29 +138,43 @@ def create_intake() -> Response[str]:
 @app.get("/intakes")
 @tracer.capture_method
 def list_intakes() -> Response[str]:
+    audit = _open_audit(AuditAction.LIST)
     caller = _caller(READER_GROUPS)
     start, end = _period()
     limit = _limit()
     cursor = app.current_event.get_query_string_value("cursor")
     page = dependencies().intakes.list_by_office(caller.office, start, end, limit, cursor)
+    audit.record(
+        office=caller.office, details={"count": len(page.intakes), "next_page": bool(page.next_cursor)}
+    )
     return json_response(200, _page_view(page))
 
 
 @app.get("/intakes/<intake_id>")
 @tracer.capture_method
 def read_intake(intake_id: str) -> Response[str]:
+    audit = _open_audit(AuditAction.READ, intake_id)
     caller = _caller(READER_GROUPS)
-    return json_response(200, _intake_view(dependencies().intakes.get(_intake_id(intake_id), caller.office)))
+    intake = dependencies().intakes.get(_intake_id(intake_id), caller.office)
+    audit.record(office=intake.office, details={"status": intake.status.value})
+    return json_response(200, _intake_view(intake))
 
 
 @app.post("/intakes/<intake_id>/segments")
 @tracer.capture_method
 def append_segment(intake_id: str) -> Response[str]:
+    audit = _open_audit(AuditAction.APPEND_SEGMENT, intake_id)
     caller = _caller(WRITER_GROUPS)
     request = _body(SegmentRequest)
+    details = {"sequence": request.sequence}
     intake = dependencies().intakes.append_segment(
-        _intake_id(intake_id), caller.office, Segment(request.sequence, request.text, request.speaker)
+        _intake_id(intake_id),
+        caller.office,
+        Segment(request.sequence, request.text, request.speaker),
+        before_commit=_record_change(details),
     )
+    if not audit.written:  # a segment already applied: the current state, nothing written
+        audit.record(office=intake.office, details={**details, "replay": True})
     logger.info(
         "segment applied",
         extra={
@@ -163,9 +190,19 @@ def append_segment(intake_id: str) -> Response[str]:
 @app.patch("/intakes/<intake_id>/fields")
 @tracer.capture_method
 def correct_fields(intake_id: str) -> Response[str]:
+    _open_audit(AuditAction.CORRECT, intake_id)
     caller = _caller(WRITER_GROUPS)
     request = _body(CorrectionRequest)
-    intake = dependencies().intakes.correct(_intake_id(intake_id), caller.office, caller.user, request.fields)
+    # Field names only, never the values; the service has refused any name not in FIELD_NAMES
+    # before before_commit runs.
+    names = sorted(name for name in request.fields if name in FIELD_NAMES)
+    intake = dependencies().intakes.correct(
+        _intake_id(intake_id),
+        caller.office,
+        caller.user,
+        request.fields,
+        before_commit=_record_change({"fields": names}),
+    )
     logger.info("fields corrected", extra={"intake_id": intake.intake_id, "fields": sorted(request.fields)})
     metrics.add_metric(name="FieldsCorrected", unit=MetricUnit.Count, value=len(request.fields))
     return json_response(200, _intake_view(intake))
@@ -174,6 +211,7 @@ def correct_fields(intake_id: str) -> Response[str]:
 @app.post("/intakes/<intake_id>/submit")
 @tracer.capture_method
 def submit_intake(intake_id: str) -> Response[str]:
+    audit = _open_audit(AuditAction.SUBMIT, intake_id)
     caller = _caller(WRITER_GROUPS)
     request = _optional_body(SubmitRequest) or SubmitRequest()
     view = _once(
@@ -185,6 +223,8 @@ def submit_intake(intake_id: str) -> Response[str]:
             "confirm_invalid_document": request.confirm_invalid_document,
         },
     )
+    if not audit.written:  # a replay: the first answer, nothing submitted again
+        audit.record(office=view["office"], details={"replay": True})
     logger.info("intake submitted", extra={"intake_id": view["intake_id"], "office": caller.office})
     metrics.add_metric(name="IntakesSubmitted", unit=MetricUnit.Count, value=1)
     return json_response(200, view)
@@ -196,12 +236,20 @@ def submit_intake(intake_id: str) -> Response[str]:
 
 
 def _create(request: dict[str, Any]) -> dict[str, Any]:
-    return _intake_view(dependencies().intakes.create_draft(request["office"], request["user"]))
+    intake = dependencies().intakes.create_draft(
+        request["office"], request["user"], before_commit=_record_change()
+    )
+    return _intake_view(intake)
 
 
 def _submit(request: dict[str, Any]) -> dict[str, Any]:
+    confirmed = request["confirm_invalid_document"]
     intake = dependencies().intakes.submit(
-        request["intake_id"], request["office"], request["user"], request["confirm_invalid_document"]
+        request["intake_id"],
+        request["office"],
+        request["user"],
+        confirmed,
+        before_commit=_record_change({"confirm_invalid_document": confirmed}, at_submission=True),
     )
     return _intake_view(intake)
 
@@ -228,7 +276,7 @@ def _once(work: Callable[[dict[str, Any]], dict[str, Any]], request: dict[str, A
 @app.exception_handler(ApiError)
 def _api_error(error: ApiError) -> Response[str]:
     logger.info("request refused", extra={"status": error.status, "error": error.code})
-    return json_response(error.status, {"error": error.code, "message": error.message, **error.details})
+    return _refusal(error.status, {"error": error.code, "message": error.message, **error.details})
 
 
 _STATUS_BY_ERROR = {
@@ -253,7 +301,7 @@ def _intake_error(error: IntakeError) -> Response[str]:
     if isinstance(error, SubmissionRefusedError):
         body["problems"] = [{"field": p.field, "reason": p.reason} for p in error.problems]
     logger.info("request refused", extra={"status": status, "error": error.code})
-    return json_response(status, body)
+    return _refusal(status, body)
 
 
 @app.exception_handler([ClientError, BotoCoreError, IdempotencyPersistenceLayerError])
@@ -266,13 +314,35 @@ def _request_in_progress(_error: Exception) -> Response[str]:
     """The same request (same idempotency key) is still running, or its first run was cut short
     and its record has not expired yet: the client retries later and gets the one answer."""
     logger.info("request refused", extra={"status": 409, "error": "request_in_progress"})
-    return json_response(
+    return _refusal(
         409,
         {
             "error": "request_in_progress",
             "message": "the same request is being processed; retry in a few seconds",
         },
     )
+
+
+@app.exception_handler(AuditUnavailableError)
+def _audit_error(error: AuditUnavailableError) -> Response[str]:
+    return _audit_unavailable(error)
+
+
+def _audit_unavailable(error: AuditUnavailableError) -> Response[str]:
+    """No action without its event: the change was not committed, the data not answered."""
+    cause = error.__cause__ if isinstance(error.__cause__, Exception) else error
+    return backend_unavailable(cause, logger, metrics, "the audit trail")
+
+
+def _refusal(status: int, body: dict[str, Any]) -> Response[str]:
+    """A 4xx answer, once its audit event is written (503 when the audit store fails)."""
+    audit = app.context.get("audit")
+    if isinstance(audit, RequestAudit):
+        try:
+            audit.refused(status, str(body["error"]))
+        except AuditUnavailableError as error:
+            return _audit_unavailable(error)
+    return json_response(status, body)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -282,6 +352,40 @@ def _request_in_progress(_error: Exception) -> Response[str]:
 
 def _caller(allowed_groups: frozenset[str]) -> Caller:
     return caller_from_claims(app.current_event.request_context.authorizer.jwt_claim, allowed_groups)
+
+
+class _Unaudited:
+    """Stands in for the recorder of a request without a signed-in user (refused 401 at once)."""
+
+    written = True
+
+    def record(self, **_kwargs: Any) -> None:  # noqa: ANN401
+        raise AssertionError("a request without a user reached an action")
+
+
+def _open_audit(action: AuditAction, intake_id: str | None = None) -> RequestAudit | _Unaudited:
+    """This request's audit recorder, opened before anything is checked so refusals are recorded."""
+    audit = RequestAudit.open(dependencies().audit_log(), action, app.current_event, intake_id)
+    if audit is None:
+        return _Unaudited()
+    app.context["audit"] = audit
+    return audit
+
+
+def _record_change(
+    details: dict[str, Any] | None = None, *, at_submission: bool = False
+) -> Callable[[Intake], None]:
+    """The intake service's ``before_commit``: the change's event, written before its commit.
+    A submission's event carries the submission's time (``submitted_at``), as its export will."""
+
+    def record(intake: Intake) -> None:
+        audit = app.context.get("audit")
+        if not isinstance(audit, RequestAudit):
+            return
+        at = parse_iso_utc(intake.submitted_at) if at_submission and intake.submitted_at else None
+        audit.record(intake_id=intake.intake_id, office=intake.office, details=details, at=at)
+
+    return record
 
 
 def _body(model: type[BodyT]) -> BodyT:

@@ -15,6 +15,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
+from acogida.adapters.audit_log import S3AuditLog
 from acogida.adapters.aws import AwsTarget
 from acogida.adapters.comprehend import ComprehendEntityDetector
 from acogida.adapters.intake_repository import DynamoIntakeRepository
@@ -59,6 +60,9 @@ class Settings:
     # region, because Transcribe reads media from and writes output to buckets of its own region.
     audio_bucket: str | None
     audio_kms_key_arn: str | None
+    # The functions that act on a person's record (the intake API) write to the audit bucket.
+    audit_bucket: str | None
+    audit_kms_key_arn: str | None
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -77,6 +81,8 @@ class Settings:
             submitted_intake_retention_days=_positive_days("SUBMITTED_INTAKE_RETENTION_DAYS"),
             audio_bucket=os.environ.get("AUDIO_BUCKET") or None,
             audio_kms_key_arn=os.environ.get("AUDIO_KMS_KEY_ARN") or None,
+            audit_bucket=os.environ.get("AUDIT_BUCKET") or None,
+            audit_kms_key_arn=os.environ.get("AUDIT_KMS_KEY_ARN") or None,
         )
 
 
@@ -88,6 +94,13 @@ class Dependencies:
     idempotency_store: DynamoDBPersistenceLayer
     idempotency_config: IdempotencyConfig
     language: AwsTarget
+    audit: S3AuditLog | None
+
+    def audit_log(self) -> S3AuditLog:
+        """The audit trail; a function acting on a person's record cannot run without it."""
+        if self.audit is None:
+            raise MissingSettingError("AUDIT_BUCKET and AUDIT_KMS_KEY_ARN are not set for this function")
+        return self.audit
 
     def audio_store(self) -> AudioStore:
         if not self.settings.audio_bucket or not self.settings.audio_kms_key_arn:
@@ -134,4 +147,20 @@ def dependencies() -> Dependencies:
         # Replays within a day get the first answer; the record then expires (table TTL).
         idempotency_config=IdempotencyConfig(expires_after_seconds=24 * 3600),
         language=language,
+        audit=(
+            S3AuditLog(data.client("s3"), settings.audit_bucket, settings.audit_kms_key_arn)
+            if settings.audit_bucket and settings.audit_kms_key_arn
+            else None
+        ),
+    )
+
+
+@cache
+def function_audit_log() -> S3AuditLog:
+    """The audit trail of a function that has no intake settings (the lake export): AUDIT_BUCKET
+    and AUDIT_KMS_KEY_ARN in the function's own region."""
+    return S3AuditLog(
+        AwsTarget(region=required_setting("AWS_REGION")).client("s3"),
+        required_setting("AUDIT_BUCKET"),
+        required_setting("AUDIT_KMS_KEY_ARN"),
     )

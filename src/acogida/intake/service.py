@@ -8,6 +8,11 @@ Write order keeps every record whole: a new transcript snapshot is written under
 own, then the record is saved with a condition on its version; if the save loses a race the new
 snapshot is deleted and nothing else changed. Raw transcripts live only while the intake is a
 draft; submitting stores the redacted transcript and deletes every raw snapshot version.
+
+Each write takes an optional ``before_commit(intake)``: called with the record about to be stored,
+after every check has passed and just before the one write that commits it. The API writes its
+audit event there, so no change is committed without its event; if ``before_commit`` raises, the
+snapshot written for this change is removed and nothing was committed.
 """
 
 from __future__ import annotations
@@ -112,6 +117,9 @@ class EntityDetector(Protocol):
     def pii_entities(self, text: str) -> list[Entity]: ...
 
 
+BeforeCommit = Callable[[Intake], None]
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -159,16 +167,22 @@ class IntakeService:
 
     # Writes -----------------------------------------------------------------------------------------
 
-    def create_draft(self, office: str, created_by: str) -> Intake:
+    def create_draft(self, office: str, created_by: str, before_commit: BeforeCommit | None = None) -> Intake:
         intake = new_draft(self._new_id(), office, created_by, self._clock(), self._draft_ttl_days)
+        if before_commit is not None:
+            before_commit(intake)
         self._repository.create(intake)
         return intake
 
-    def append_segment(self, intake_id: str, office: str, segment: Segment) -> Intake:
+    def append_segment(
+        self, intake_id: str, office: str, segment: Segment, before_commit: BeforeCommit | None = None
+    ) -> Intake:
+        """The draft with ``segment`` appended; a replay of a segment already applied returns the
+        current state, writes nothing and does not call ``before_commit``."""
         intake = self.get(intake_id, office)
         if not check_segment(intake, segment):
-            return intake  # a replay of a segment already applied: the current state, nothing written
-        return self._store_transcript(intake, [*self._segments(intake), segment])
+            return intake
+        return self._store_transcript(intake, [*self._segments(intake), segment], before_commit=before_commit)
 
     def apply_transcription(
         self, intake_id: str, job_name: str, turns: list[tuple[str | None, str]]
@@ -202,13 +216,27 @@ class IntakeService:
                 continue
         raise ConcurrentChangeError(f"intake {intake_id} kept changing while applying {job_name}")
 
-    def correct(self, intake_id: str, office: str, corrected_by: str, corrections: dict[str, Any]) -> Intake:
+    def correct(
+        self,
+        intake_id: str,
+        office: str,
+        corrected_by: str,
+        corrections: dict[str, Any],
+        before_commit: BeforeCommit | None = None,
+    ) -> Intake:
         intake = self.get(intake_id, office)
         updated = with_corrections(intake, corrections, corrected_by, self._clock(), self._draft_ttl_days)
+        if before_commit is not None:
+            before_commit(updated)
         return self._repository.save(updated, intake.version)
 
     def submit(
-        self, intake_id: str, office: str, submitted_by: str, confirm_invalid_document: bool
+        self,
+        intake_id: str,
+        office: str,
+        submitted_by: str,
+        confirm_invalid_document: bool,
+        before_commit: BeforeCommit | None = None,
     ) -> Intake:
         intake = self.get(intake_id, office)
         if intake.status is IntakeStatus.SUBMITTED:
@@ -227,6 +255,13 @@ class IntakeService:
             text = transcript_text(self._transcripts.get_draft(intake.transcript_key))
             redacted_key = self._transcripts.put_redacted(final, self._redact(text))
         final = replace(final, redacted_transcript_key=redacted_key)
+        if before_commit is not None:
+            try:
+                before_commit(final)
+            except BaseException:
+                if redacted_key is not None:
+                    self._transcripts.delete_redacted(redacted_key)
+                raise
         try:
             saved = self._repository.save(final, intake.version)
         except ConcurrentChangeError:
@@ -242,7 +277,11 @@ class IntakeService:
         return self._transcripts.get_draft(intake.transcript_key) if intake.transcript_key else []
 
     def _store_transcript(
-        self, intake: Intake, segments: list[Segment], transcription_job: str | None = None
+        self,
+        intake: Intake,
+        segments: list[Segment],
+        transcription_job: str | None = None,
+        before_commit: BeforeCommit | None = None,
     ) -> Intake:
         now = self._clock()
         text = transcript_text(segments)
@@ -256,6 +295,12 @@ class IntakeService:
             draft_ttl_days=self._draft_ttl_days,
             transcription_job=transcription_job,
         )
+        if before_commit is not None:
+            try:
+                before_commit(updated)
+            except BaseException:
+                self._transcripts.delete_draft(new_key)
+                raise
         try:
             saved = self._repository.save(updated, intake.version)
         except ConcurrentChangeError:

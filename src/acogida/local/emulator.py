@@ -5,7 +5,7 @@ those in flight, and saves every service's state there; the next start loads it
 (``acogida.local.emulator_state``). ``acogida.local.stack.LocalEmulator`` passes
 ``.local/moto-<port>.state``.
 
-Seven deliberate differences from stock moto, applied before the server starts. The modules are
+Eight deliberate differences from stock moto, applied before the server starts. The modules are
 never changed to please moto; where moto answers differently from AWS, it is patched to answer
 as AWS does:
 
@@ -23,6 +23,9 @@ as AWS does:
   local runtime reads the stream instead.
 - Athena answers DeleteNamedQuery, which moto does not implement, so that destroying the local
   workspace removes the analysts' named queries as AWS would.
+- S3 changes the Object Lock configuration of a bucket that holds objects, as AWS does (moto
+  refuses any PutObjectLockConfiguration on a non-empty bucket, so destroying the local
+  workspace, which removes the audit bucket's default retention first, would fail).
 - Lambda refuses a function whose image is not in the ECR repository it names, in the function's
   region, as AWS does (moto's ``MOTO_LAMBDA_STUB_ECR=false``; by default moto accepts any image
   URI). Local mode registers each image there first (``acogida.infra.image_registry``).
@@ -149,6 +152,35 @@ def install_athena_delete_named_query_patch() -> None:
     AthenaResponse.delete_named_query = delete_named_query  # type: ignore[attr-defined]
 
 
+def install_object_lock_configuration_patch() -> None:
+    """PutObjectLockConfiguration on a versioned bucket whatever it holds (AWS requires versioning,
+    not an empty bucket); the default retention then applies to new objects only, as on AWS."""
+    from moto.s3.exceptions import InvalidBucketState  # noqa: PLC0415
+    from moto.s3.models import S3Backend  # noqa: PLC0415
+
+    def put_object_lock_configuration(  # noqa: PLR0917 - moto's signature, called positionally
+        self: S3Backend,
+        bucket_name: str,
+        lock_enabled: bool,
+        mode: str | None = None,
+        days: int | None = None,
+        years: int | None = None,
+    ) -> None:
+        bucket = self.get_bucket(bucket_name)
+        if not bucket.is_versioned:
+            raise InvalidBucketState(
+                "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"
+            )
+        if lock_enabled:
+            bucket.object_lock_enabled = True
+            bucket.versioning_status = "Enabled"
+        bucket.default_lock_mode = mode
+        bucket.default_lock_days = days
+        bucket.default_lock_years = years
+
+    S3Backend.put_object_lock_configuration = put_object_lock_configuration  # type: ignore[method-assign]
+
+
 def require_lambda_images_in_ecr() -> None:
     """Lambda checks a function's image URI (tag or digest) against ECR, as on AWS."""
     os.environ["MOTO_LAMBDA_STUB_ECR"] = "false"
@@ -177,6 +209,7 @@ def install_patches() -> None:
     install_sqs_redrive_policy_patch()
     install_disabled_stream_mapping_patch()
     install_athena_delete_named_query_patch()
+    install_object_lock_configuration_patch()
 
 
 class RequestGate:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from acogida.adapters.aws import EMULATOR_CREDENTIALS
-from acogida.handlers.runtime import dependencies
+from acogida.handlers.runtime import dependencies, function_audit_log
 from acogida.local.lambda_context import LocalLambdaContext
 
 
@@ -103,6 +103,7 @@ class LocalFunctions:
         ):
             if self._warm != function:
                 dependencies.cache_clear()  # another function's clients and settings
+                function_audit_log.cache_clear()
                 self._warm = function
             # Imported with the function's environment in place, as Lambda does (service name).
             module = importlib.import_module(f"acogida.handlers.{function}")
@@ -117,4 +118,5 @@ class LocalFunctions:
     def close(self) -> None:
         with self._lock:
             dependencies.cache_clear()
+            function_audit_log.cache_clear()
             self._warm = None

@@ -62,6 +62,20 @@ locals {
           Resource  = local.transcripts_bucket_arn
           Condition = { StringLike = { "s3:prefix" = ["drafts/*", "redacted/*"] } }
         },
+        {
+          # One audit event per request, each a new object (docs/audit.md). Put only: no read,
+          # no delete, no s3:BypassGovernanceRetention, no change to retention or legal holds.
+          Sid      = "WriteAuditEvents"
+          Effect   = "Allow"
+          Action   = ["s3:PutObject"]
+          Resource = "${local.audit_bucket_arn}/events/*"
+        },
+        {
+          Sid      = "EncryptAuditEvents"
+          Effect   = "Allow"
+          Action   = ["kms:GenerateDataKey"]
+          Resource = var.audit_kms_key_arn
+        },
       ],
       # The API extracts fields from each live segment, merging Comprehend's entities when enabled.
       local.comprehend_statements,

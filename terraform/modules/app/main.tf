@@ -36,6 +36,7 @@ locals {
   function_names = { for name, _ in local.functions : name => "${var.name_prefix}-${replace(name, "_", "-")}" }
 
   transcripts_bucket_arn = "arn:${local.partition}:s3:::${var.transcripts_bucket_name}"
+  audit_bucket_arn       = "arn:${local.partition}:s3:::${var.audit_bucket_name}"
 
   # Transcribe jobs are named <name_prefix>-<...> (module transcription); TRANSCRIPTION_JOB_PREFIX
   # is part of every function's environment contract.
@@ -63,6 +64,8 @@ locals {
     DRAFT_TTL_DAYS               = tostring(var.draft_ttl_days)
     # Read by every function's settings (acogida.handlers.runtime); intake_api applies it on submit.
     SUBMITTED_INTAKE_RETENTION_DAYS = tostring(var.submitted_intake_retention_days)
+    AUDIT_BUCKET                    = var.audit_bucket_name
+    AUDIT_KMS_KEY_ARN               = var.audit_kms_key_arn
   }
 
   function_environment = {

@@ -94,6 +94,26 @@ variable "transcripts_bucket_name" {
   }
 }
 
+variable "audit_bucket_name" {
+  description = "The landing zone's audit bucket (S3 Object Lock, governance mode): intake_api writes one event per request on a person's record under events/ (AUDIT_BUCKET), and may only put objects there."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.audit_bucket_name))
+    error_message = "audit_bucket_name must be a valid S3 bucket name."
+  }
+}
+
+variable "audit_kms_key_arn" {
+  description = "The landing zone's audit key: audit events are written with SSE-KMS under it (AUDIT_KMS_KEY_ARN)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.audit_kms_key_arn))
+    error_message = "audit_kms_key_arn must be a KMS key ARN."
+  }
+}
+
 variable "intakes_table_name" {
   description = "Name of the intakes table (database module)."
   type        = string

@@ -48,6 +48,20 @@ locals {
         Resource = var.s3_kms_key_arn
       },
       {
+        # One lake_export audit event per exported intake (docs/audit.md). Put only: no read,
+        # no delete, no s3:BypassGovernanceRetention.
+        Sid      = "WriteAuditEvents"
+        Effect   = "Allow"
+        Action   = ["s3:PutObject"]
+        Resource = "${local.audit_bucket_arn}/${local.audit_events_prefix}*"
+      },
+      {
+        Sid      = "EncryptAuditEvents"
+        Effect   = "Allow"
+        Action   = ["kms:GenerateDataKey"]
+        Resource = var.audit_kms_key_arn
+      },
+      {
         # The event source mapping's on-failure destination sends with the function's role.
         Sid      = "SendFailedBatchesToDlq"
         Effect   = "Allow"

@@ -10,6 +10,7 @@
 #   iam.tf         the two functions' least-privilege policies, the Glue role
 #   glue.tf        catalogue database, security configuration, crawler, Spark job, schedule
 #   athena.tf      workgroup (results encrypted, configuration enforced), named queries
+#   audit.tf       the audit_events table over the audit bucket's events/, its named queries
 #   quicksight.tf  data source, datasets, analysts group, dashboard (quicksight_enabled only)
 #   alarms.tf      DLQ depth, Glue job failures → the alerts topic
 
@@ -27,6 +28,9 @@ locals {
   curated_bucket_arn   = "arn:${local.partition}:s3:::${var.curated_bucket_name}"
   artifacts_bucket_arn = "arn:${local.partition}:s3:::${var.artifacts_bucket_name}"
   athena_bucket_arn    = "arn:${local.partition}:s3:::${var.athena_results_bucket_name}"
+  audit_bucket_arn     = "arn:${local.partition}:s3:::${var.audit_bucket_name}"
+  # The audit bucket's layout: a contract with src/acogida/adapters/audit_log.py (EVENTS_PREFIX).
+  audit_events_prefix = "events/"
 
   # Prefixes of the raw bucket: a contract with src/acogida/export (SUBMISSIONS_PREFIX,
   # UPLOADS_PREFIX, REJECTED_PREFIX).
@@ -68,6 +72,8 @@ locals {
   function_environment = {
     export_submissions = merge(local.common_environment, {
       POWERTOOLS_SERVICE_NAME = "export_submissions"
+      AUDIT_BUCKET            = var.audit_bucket_name
+      AUDIT_KMS_KEY_ARN       = var.audit_kms_key_arn
     })
     bulk_upload = merge(local.common_environment, {
       POWERTOOLS_SERVICE_NAME = "bulk_upload"

@@ -1,5 +1,6 @@
 # Landing zone: the encryption keys, buckets and alert topic every other module builds on.
-# kms.tf holds one customer-managed key per service, s3.tf the buckets, sns.tf the alerts topic.
+# kms.tf holds one customer-managed key per service, s3.tf the buckets, audit.tf the audit bucket
+# (S3 Object Lock, governance mode), sns.tf the alerts topic.
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -87,6 +88,15 @@ locals {
       # Transcribe and Comprehend are not offered in this region (they use the language region's
       # speech key): the transcripts bucket is the key's one user.
       description    = "Transcripts and extraction results (the transcripts bucket); recorded audio has the speech key of the language region"
+      via_services   = ["s3"]
+      grant_services = []
+      deliveries     = []
+      log_groups     = null
+    }
+    audit = {
+      # The audit bucket only (audit.tf): the functions that write events and whoever reads the
+      # trail (acogida privacy audit, Athena) need this key named in their own policies.
+      description    = "The audit trail (the audit bucket's events)"
       via_services   = ["s3"]
       grant_services = []
       deliveries     = []

@@ -108,3 +108,13 @@ variable "load_balancer_log_prefix" {
     error_message = "load_balancer_log_prefix must be lowercase letters, digits, / _ . - without leading or trailing slash (ELB appends AWSLogs/ itself)."
   }
 }
+
+variable "audit_retention_days" {
+  description = "Days every audit event is kept under S3 Object Lock (governance mode) in the audit bucket, then expires. Data protection asks for years in production (e.g. 2190 = 6 years); throw-away environments keep a day or a few."
+  type        = number
+
+  validation {
+    condition     = var.audit_retention_days >= 1 && var.audit_retention_days <= 3650 && floor(var.audit_retention_days) == var.audit_retention_days
+    error_message = "audit_retention_days must be a whole number between 1 and 3650."
+  }
+}

@@ -73,6 +73,8 @@ variables {
   alerts_topic_arn                = "arn:aws:sns:eu-south-2:123456789012:acogida-test-alerts"
   image_tags                      = { intake_api = "intake-0123456789abcdef0123" }
   user_pool_deletion_protection   = true
+  audit_bucket_name               = "acogida-test-audit-123456789012"
+  audit_kms_key_arn               = "arn:aws:kms:eu-south-2:123456789012:key/0000000d-0000-4000-8000-00000000000d"
 }
 
 run "functions_are_traced_arm64_images_with_encrypted_environment" {
@@ -119,6 +121,7 @@ run "functions_are_traced_arm64_images_with_encrypted_environment" {
         "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL", "LOG_LEVEL",
         "ACOGIDA_ENVIRONMENT", "ACOGIDA_LANGUAGE_REGION", "INTAKES_TABLE", "INTAKES_OFFICE_INDEX", "IDEMPOTENCY_TABLE",
         "TRANSCRIPTS_BUCKET", "TRANSCRIPTS_KMS_KEY_ARN", "COMPREHEND_ENABLED", "TRANSCRIPTION_JOB_PREFIX", "DRAFT_TTL_DAYS", "SUBMITTED_INTAKE_RETENTION_DAYS",
+        "AUDIT_BUCKET", "AUDIT_KMS_KEY_ARN",
       ])
     && function.environment_variables["POWERTOOLS_SERVICE_NAME"] == name])
     error_message = "The function gets exactly the environment contract of src/acogida (no audio bucket: that is the transcription path's), with its own service name."
@@ -219,8 +222,26 @@ run "roles_trusted_by_lambda_only_with_named_actions" {
   assert {
     condition = toset(flatten([for statement in jsondecode(module.function["intake_api"].policy_json).Statement : flatten([statement.Resource]) if anytrue([for action in flatten([statement.Action]) : startswith(action, "s3:")])])) == toset([
       "arn:aws:s3:::acogida-test-transcripts-123456789012/drafts/*", "arn:aws:s3:::acogida-test-transcripts-123456789012/redacted/*", "arn:aws:s3:::acogida-test-transcripts-123456789012",
+      "arn:aws:s3:::acogida-test-audit-123456789012/events/*",
     ])
-    error_message = "The API reaches the transcripts bucket's drafts/ and redacted/ only."
+    error_message = "The API reaches the transcripts bucket's drafts/ and redacted/ and the audit bucket's events/ only."
+  }
+
+  assert {
+    condition = [for statement in jsondecode(module.function["intake_api"].policy_json).Statement : [statement.Action, statement.Resource]
+      if strcontains(jsonencode(statement.Resource), "acogida-test-audit-") || strcontains(jsonencode(statement.Resource), "0000000d-0000")] == [
+      [["s3:PutObject"], "arn:aws:s3:::acogida-test-audit-123456789012/events/*"],
+      [["kms:GenerateDataKey"], "arn:aws:kms:eu-south-2:123456789012:key/0000000d-0000-4000-8000-00000000000d"],
+    ]
+    error_message = "The API only puts audit events (no read, no delete, no BypassGovernanceRetention) under the audit key."
+  }
+
+  assert {
+    condition = (
+      module.function["intake_api"].environment_variables["AUDIT_BUCKET"] == "acogida-test-audit-123456789012" &&
+      module.function["intake_api"].environment_variables["AUDIT_KMS_KEY_ARN"] == "arn:aws:kms:eu-south-2:123456789012:key/0000000d-0000-4000-8000-00000000000d"
+    )
+    error_message = "The API finds the audit bucket and key in AUDIT_BUCKET and AUDIT_KMS_KEY_ARN."
   }
 
   assert {

@@ -95,6 +95,8 @@ variables {
   alerts_topic_arn                = "arn:aws:sns:eu-south-2:123456789012:acogida-test-alerts"
   image_tags                      = { intake_api = "intake-0123456789abcdef0123" }
   user_pool_deletion_protection   = true
+  audit_bucket_name               = "acogida-test-audit-123456789012"
+  audit_kms_key_arn               = "arn:aws:kms:eu-south-2:123456789012:key/00000010-0000-4000-8000-000000000010"
 
   # Front hosting on in every run unless the run says otherwise.
   front_hosting_enabled   = true

@@ -81,6 +81,8 @@ variables {
   image_tags                 = { export_submissions = "intake-0123456789abcdef0123", bulk_upload = "analytics-0123456789abcdef0123" }
   glue_job_script_path       = "../../../src/glue-jobs/workforce_demand/job.py"
   glue_package_path          = "../../../build/glue/acogida-glue.zip"
+  audit_bucket_name          = "acogida-test-audit-123456789012"
+  audit_kms_key_arn          = "arn:aws:kms:eu-south-2:123456789012:key/00000009-0000-4000-8000-000000000009"
 }
 
 run "pseudonymisation_secret_under_the_secrets_key_without_a_value_in_state" {
@@ -134,6 +136,24 @@ run "functions_may_do_only_their_job" {
       length([for s in jsondecode(module.function["export_submissions"].policy_json).Statement : s if contains(flatten([s.Action]), "s3:GetObject")]) == 0
     )
     error_message = "The export only puts objects under raw/submissions/ and reads none."
+  }
+
+  assert {
+    condition = [for s in jsondecode(module.function["export_submissions"].policy_json).Statement : [s.Action, s.Resource]
+      if strcontains(jsonencode(s.Resource), "acogida-test-audit-") || strcontains(jsonencode(s.Resource), "00000009-0000")] == [
+      [["s3:PutObject"], "arn:aws:s3:::acogida-test-audit-123456789012/events/*"],
+      [["kms:GenerateDataKey"], "arn:aws:kms:eu-south-2:123456789012:key/00000009-0000-4000-8000-000000000009"],
+    ]
+    error_message = "The export only puts audit events (no read, no delete, no BypassGovernanceRetention) under the audit key."
+  }
+
+  assert {
+    condition = (
+      module.function["export_submissions"].environment_variables.AUDIT_BUCKET == "acogida-test-audit-123456789012" &&
+      !contains(keys(module.function["bulk_upload"].environment_variables), "AUDIT_BUCKET") &&
+      length([for s in jsondecode(module.function["bulk_upload"].policy_json).Statement : s if strcontains(jsonencode(s.Resource), "acogida-test-audit-")]) == 0
+    )
+    error_message = "Only the export (which acts on a person's record) writes audit events; bulk_upload has no access."
   }
 
   assert {
@@ -322,4 +342,30 @@ run "rejects_a_function_without_image_tag" {
   }
 
   expect_failures = [var.image_tags]
+}
+
+run "audit_events_are_an_athena_table_over_events" {
+  command = apply
+
+  assert {
+    condition     = aws_glue_catalog_table.audit_events.storage_descriptor[0].location == "s3://acogida-test-audit-123456789012/events/"
+    error_message = "The audit_events table reads every object under the audit bucket's events/."
+  }
+
+  assert {
+    condition     = aws_glue_catalog_table.audit_events.storage_descriptor[0].ser_de_info[0].serialization_library == "org.openx.data.jsonserde.JsonSerDe"
+    error_message = "Events are JSON lines (the OpenX JSON SerDe)."
+  }
+
+  assert {
+    condition = [for column in aws_glue_catalog_table.audit_events.storage_descriptor[0].columns : column.name] == [
+      "event_id", "at", "action", "outcome", "actor", "actor_groups", "actor_office", "intake_id", "office", "source", "request_id", "details",
+    ]
+    error_message = "The table's columns are the fields of AuditEvent.to_json."
+  }
+
+  assert {
+    condition     = alltrue([for query in aws_athena_named_query.audit : query.workgroup == aws_athena_workgroup.analytics.id && strcontains(query.query, "audit_events")])
+    error_message = "The audit named queries run in the analytics workgroup over audit_events."
+  }
 }

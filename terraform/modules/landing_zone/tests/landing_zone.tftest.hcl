@@ -28,13 +28,14 @@ variables {
   lake_retention_days               = 730
   noncurrent_version_retention_days = 14
   athena_results_retention_days     = 30
+  audit_retention_days              = 2190
 }
 
 run "keys_one_per_service_rotated_and_scoped" {
   command = apply
 
   assert {
-    condition     = toset(keys(aws_kms_key.this)) == toset(["s3", "dynamodb", "logs", "lambda", "ecr", "messaging", "analytics", "language", "secrets"])
+    condition     = toset(keys(aws_kms_key.this)) == toset(["s3", "dynamodb", "logs", "lambda", "ecr", "messaging", "analytics", "language", "audit", "secrets"])
     error_message = "There must be one customer-managed key per service."
   }
 
@@ -247,6 +248,76 @@ run "lifecycle_expires_transcripts_and_old_versions" {
     condition     = one(aws_s3_bucket_lifecycle_configuration.access_logs.rule).expiration[0].days == 365
     error_message = "Access logs expire after access_log_retention_days."
   }
+}
+
+run "audit_bucket_locked_in_governance_mode_for_the_retention" {
+  command = apply
+
+  assert {
+    condition     = aws_s3_bucket.audit.object_lock_enabled && aws_s3_bucket.audit.bucket == "acogida-test-audit-123456789012"
+    error_message = "The audit bucket is <name_prefix>-audit-<account id>, created with Object Lock."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_object_lock_configuration.audit.rule).default_retention[0].mode == "GOVERNANCE"
+    error_message = "Audit events are locked in governance mode."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_object_lock_configuration.audit.rule).default_retention[0].days == 2190 && output.audit_retention_days == 2190
+    error_message = "The default retention is audit_retention_days."
+  }
+
+  assert {
+    condition     = one([for rule in aws_s3_bucket_lifecycle_configuration.audit.rule : rule if rule.id == "expire-events-after-retention"]).expiration[0].days == 2190
+    error_message = "Events expire when their retention ends, not before."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_versioning.audit.versioning_configuration[0].status == "Enabled"
+    error_message = "The audit bucket is versioned (Object Lock needs it)."
+  }
+
+  assert {
+    condition = (
+      one(aws_s3_bucket_server_side_encryption_configuration.audit.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == aws_kms_key.this["audit"].arn
+      && output.audit_kms_key_arn == aws_kms_key.this["audit"].arn
+    )
+    error_message = "The audit bucket is encrypted with its own key."
+  }
+
+  assert {
+    condition = (
+      aws_s3_bucket_public_access_block.audit.block_public_acls && aws_s3_bucket_public_access_block.audit.block_public_policy
+      && aws_s3_bucket_public_access_block.audit.ignore_public_acls && aws_s3_bucket_public_access_block.audit.restrict_public_buckets
+    )
+    error_message = "The audit bucket blocks all public access."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_logging.audit.target_bucket == aws_s3_bucket.access_logs.id && aws_s3_bucket_logging.audit.target_prefix == "audit/"
+    error_message = "The audit bucket logs into access-logs under audit/."
+  }
+
+  assert {
+    condition     = [for statement in jsondecode(output.audit_bucket_policy).Statement : statement.Sid] == ["DenyRequestsWithoutTls", "DenyEventsNotUnderTheAuditKey"]
+    error_message = "The audit bucket denies plain HTTP and events under any other key."
+  }
+
+  assert {
+    condition     = one([for statement in jsondecode(output.audit_bucket_policy).Statement : statement if statement.Sid == "DenyRequestsWithoutTls"]).Condition.Bool["aws:SecureTransport"] == "false"
+    error_message = "The audit bucket denies requests without TLS."
+  }
+}
+
+run "rejects_an_audit_retention_of_zero_days" {
+  command = plan
+
+  variables {
+    audit_retention_days = 0
+  }
+
+  expect_failures = [var.audit_retention_days]
 }
 
 run "alerts_topic_encrypted_with_messaging_key" {
