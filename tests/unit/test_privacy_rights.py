@@ -24,7 +24,7 @@ from acogida.etl.run import run_etl
 from acogida.etl.workforce import load_workforce_config
 from acogida.export import bulk_upload
 from acogida.export.submission import object_key, submission_row, to_csv
-from acogida.handlers import intake_api
+from acogida.handlers import intake_api, privacy_api
 from acogida.local.events import http_api_event
 from acogida.local.lambda_context import LocalLambdaContext
 from acogida.privacy.audit import AuditAction
@@ -121,6 +121,7 @@ class World:
         self.s3.create_bucket(Bucket=AUDIT_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         self.s3.put_bucket_versioning(Bucket=AUDIT_BUCKET, VersioningConfiguration={"Status": "Enabled"})
         audit_kms = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+        self.audit_kms = audit_kms
         self.stores = PersonStores(
             intakes=DynamoIntakeTable(self.dynamodb, INTAKES_TABLE),
             idempotency=DynamoIdempotencyTable(self.dynamodb, IDEMPOTENCY_TABLE),
@@ -231,6 +232,52 @@ class World:
 @pytest.fixture
 def world(intake_stores, lake_stores) -> World:
     return World(intake_stores, lake_stores)
+
+
+def call_privacy(route: str, body: Any, claims: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
+    event = http_api_event(
+        "POST",
+        f"/privacy/{route}",
+        claims=claims or {"sub": "dpo-0001", "cognito:groups": "[dpo]"},
+        body=body if isinstance(body, str) else json.dumps(body),
+    )
+    response = privacy_api.handler(event, LocalLambdaContext("privacy_api"))
+    return response["statusCode"], json.loads(response["body"])
+
+
+@pytest.fixture
+def privacy_env(world, monkeypatch) -> World:
+    monkeypatch.setenv("AUDIT_BUCKET", AUDIT_BUCKET)
+    monkeypatch.setenv("AUDIT_KMS_KEY_ARN", world.audit_kms)
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "privacy_api")
+    return world
+
+
+def test_the_api_answers_the_dpo_only(privacy_env, caplog):
+    body = {"document_number": "x1234567l", "reason": "art. 17.1.b"}
+    for claims in (TECHNICIAN, {"sub": "coord", "cognito:groups": "[coordinator]", "custom:office": "m"}):
+        status, answer = call_privacy("erasure", body, claims)
+        assert (status, answer["error"]) == (403, "forbidden")
+        status, answer = call_privacy("access", body, claims)
+        assert status == 403
+    status, export = call_privacy("access", {"document_number": "X1234567L"})
+    assert status == 200
+    assert export["intakes"] == sorted(privacy_env.views["A"], key=lambda view: view["intake_id"])
+    status, refused = call_privacy("erasure", {"document_number": "X1234567L"})
+    assert (status, refused["field"]) == (422, "reason")
+    status, refused = call_privacy("erasure", {"document_number": "X12", "reason": "art. 17"})
+    assert (status, refused["field"]) == (422, "document_number")
+    status, refused = call_privacy("erasure", {"document": "X1234567L", "reason": "art. 17"})
+    assert status == 422
+    assert "X1234567L" not in json.dumps(refused)
+    status, receipt = call_privacy("erasure", body)
+    assert status == 200
+    assert sorted(receipt["intakes"]["deleted"]) == sorted(privacy_env.ids("A"))
+    status, again = call_privacy("erasure", body)
+    assert (status, again["found"]) == (200, False)
+    logged = caplog.text
+    for trace in ("X1234567L", "x1234567l", "Fatima", "art. 17.1.b"):
+        assert trace not in logged
 
 
 def test_the_document_number_is_checked_and_normalised():

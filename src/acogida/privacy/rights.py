@@ -72,7 +72,8 @@ def requested_document(raw: object) -> str:
     number = normalise_document_number(raw)
     if not _DOCUMENT.fullmatch(number) or not any(character.isdigit() for character in number):
         raise RightsRequestError(
-            "document_number", "not a document number (5-20 letters and digits, such as X1234567L)"
+            "document_number",
+            "not a document number (5 to 20 letters and digits, as printed on the document)",
         )
     return number
 
