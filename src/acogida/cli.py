@@ -29,6 +29,7 @@ from acogida.local.intake_demo import demo_user_lines, ensure_demo_users
 from acogida.local.runtime import serve_until_interrupted
 from acogida.local.smoke import SmokeCheckError
 from acogida.local.stack import EmulatorError, LocalEmulator
+from acogida.privacy.commands import add_privacy_parser, run_privacy_command
 
 REAL_ENVIRONMENTS = tuple(environment for environment in ENVIRONMENTS if environment != "local")
 
@@ -114,6 +115,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_pipeline_step_parsers(forecast_commands)
 
     _add_mlops_parser(commands)
+    add_privacy_parser(commands)
 
     local = commands.add_parser("local", help="the local AWS emulator (moto on 127.0.0.1)")
     local.add_argument(
@@ -304,14 +306,16 @@ def _run(arguments: argparse.Namespace) -> int:
     port = getattr(arguments, "port", None)
     if port is not None:
         toolchain = dataclasses.replace(toolchain, moto_port=port)
-    if arguments.command == "local":
-        return _local(arguments, toolchain)
     if arguments.command == "demo":
         run_demo(toolchain, keep_serving=sys.stdin.isatty() and not os.environ.get("CI"))
         return 0
-    if arguments.command == "images":
-        return run_images_command(arguments, toolchain)
-    return _infra(arguments, toolchain)
+    with_toolchain = {
+        "local": _local,
+        "images": run_images_command,
+        "privacy": run_privacy_command,
+        "infra": _infra,
+    }
+    return with_toolchain[arguments.command](arguments, toolchain)
 
 
 def _pipeline_step(step: str, arguments: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ table or any object version, B's data is byte for byte what it was, and the dema
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from acogida.adapters.privacy_stores import (
     S3VersionedBucket,
     keyring_from_secret,
 )
+from acogida.cli import main
 from acogida.etl.run import run_etl
 from acogida.etl.workforce import load_workforce_config
 from acogida.export import bulk_upload
@@ -27,6 +29,7 @@ from acogida.export.submission import object_key, submission_row, to_csv
 from acogida.handlers import intake_api, privacy_api
 from acogida.local.events import http_api_event
 from acogida.local.lambda_context import LocalLambdaContext
+from acogida.privacy import commands as privacy_commands
 from acogida.privacy.audit import AuditAction
 from acogida.privacy.keyring import KeyRing
 from acogida.privacy.rights import (
@@ -452,3 +455,43 @@ def _all_events(world: World) -> list[Any]:
         )
         for o in listing
     ]
+
+
+def test_the_cli_refuses_a_missing_or_empty_reason_and_a_malformed_document(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["privacy", "erase", "--document-number", "X1234567L"])
+    assert raised.value.code == 2
+    assert "--reason" in capsys.readouterr().err
+    assert main(["privacy", "erase", "--document-number", "X1234567L", "--reason", "  "]) == 2
+    assert "--reason: required" in capsys.readouterr().err
+    assert main(["privacy", "export", "--document-number", "X-12"]) == 2
+    assert "--document-number: not a document number" in capsys.readouterr().err
+
+
+def test_the_cli_erases_with_yes_and_asks_otherwise(world, monkeypatch, capsys):
+    monkeypatch.setattr(
+        privacy_commands,
+        "environment_stores",
+        lambda _toolchain, _env: privacy_commands.EnvironmentStores(world.stores, DPO),
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["privacy", "erase", "--document-number", "X1234567L", "--reason", "art. 17"]) == 2
+    assert "confirm with --yes" in capsys.readouterr().err
+    assert "Fatima" in world.table_items()
+    assert main(["privacy", "export", "--document-number", "X1234567L"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["intakes"]) == 2
+    assert main(["privacy", "erase", "--document-number", "X1234567L", "--reason", "art. 17", "--yes"]) == 0
+    receipt = json.loads(capsys.readouterr().out)
+    assert sorted(receipt["intakes"]["deleted"]) == sorted(world.ids("A"))
+    assert "Fatima" not in world.table_items()
+
+
+def test_the_cli_reads_the_audit_bucket_from_the_outputs_when_there_is_one():
+    outputs: dict[str, Any] = {
+        "lambda_environments": {"privacy_api": {"AUDIT_BUCKET": "from-env", "RAW_BUCKET": "r"}}
+    }
+    assert privacy_commands.privacy_environment(outputs)["AUDIT_BUCKET"] == "from-env"
+    outputs["audit_bucket"] = "from-output"
+    assert privacy_commands.privacy_environment(outputs) == {"AUDIT_BUCKET": "from-output", "RAW_BUCKET": "r"}
+    with pytest.raises(RightsRequestError):
+        privacy_commands.privacy_environment({"lambda_environments": {}})
