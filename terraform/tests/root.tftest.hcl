@@ -136,6 +136,7 @@ variables {
     export_submissions  = "intake-0123456789abcdef0123"
     bulk_upload         = "analytics-0123456789abcdef0123"
     forecast_api        = "intake-0123456789abcdef0123"
+    privacy_api         = "intake-0123456789abcdef0123"
     front               = "front-0123456789abcdef0123"
   }
 }
@@ -167,6 +168,7 @@ run "matching_workspace_plans_with_env_names" {
       export_submissions  = "acogida-test-export-submissions"
       bulk_upload         = "acogida-test-bulk-upload"
       forecast_api        = "acogida-test-forecast-api"
+      privacy_api         = "acogida-test-privacy-api"
     }
     error_message = "Functions are acogida-<environment>-<function>."
   }
@@ -177,7 +179,7 @@ run "matching_workspace_plans_with_env_names" {
   }
 
   assert {
-    condition     = toset(keys(output.dead_letter_queue_urls)) == toset(["audio_uploads", "transcription_done"]) && toset(keys(output.log_group_names)) == toset(["intake_api", "api_access", "transcription_start", "transcription_done", "forecast_api"])
+    condition     = toset(keys(output.dead_letter_queue_urls)) == toset(["audio_uploads", "transcription_done"]) && toset(keys(output.log_group_names)) == toset(["intake_api", "api_access", "transcription_start", "transcription_done", "forecast_api", "privacy_api"])
     error_message = "The outputs expose both DLQs and the log groups of modules app, transcription and ml."
   }
 
@@ -220,7 +222,7 @@ run "transcription_path_lives_in_the_language_region" {
   }
 
   assert {
-    condition     = output.lambda_regions == { intake_api = "eu-south-2", transcription_start = "eu-west-1", transcription_done = "eu-west-1", export_submissions = "eu-south-2", bulk_upload = "eu-south-2", forecast_api = "eu-south-2" }
+    condition     = output.lambda_regions == { intake_api = "eu-south-2", transcription_start = "eu-west-1", transcription_done = "eu-west-1", export_submissions = "eu-south-2", bulk_upload = "eu-south-2", forecast_api = "eu-south-2", privacy_api = "eu-south-2" }
     error_message = "lambda_regions names each function's region."
   }
 
@@ -267,6 +269,7 @@ run "rejects_a_tag_that_is_not_a_content_hash" {
       export_submissions  = "intake-0123456789abcdef0123"
       bulk_upload         = "analytics-0123456789abcdef0123"
       forecast_api        = "intake-0123456789abcdef0123"
+      privacy_api         = "intake-0123456789abcdef0123"
       front               = "front-0123456789abcdef0123"
     }
   }
