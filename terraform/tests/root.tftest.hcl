@@ -236,7 +236,7 @@ run "each_function_runs_its_image_by_digest" {
   command = apply
 
   assert {
-    condition     = alltrue([for name, uri in output.lambda_image_uris : uri == "${output.ecr_repository_urls[name]}@sha256:abababababababababababababababababababababababababababababababab"]) && length(output.lambda_image_uris) == 6
+    condition     = alltrue([for name, uri in output.lambda_image_uris : uri == "${output.ecr_repository_urls[name]}@sha256:abababababababababababababababababababababababababababababababab"]) && length(output.lambda_image_uris) == 7
     error_message = "Every function runs, by digest, the image of its own repository (the tag comes from image_tags)."
   }
 }
