@@ -6,6 +6,7 @@ untouched; a second erasure finds nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from acogida.adapters.object_store import ensure_bucket
+from acogida.adapters.privacy_stores import RightsSettings, person_stores
 from acogida.local.intake_demo import (
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -21,6 +23,8 @@ from acogida.local.intake_demo import (
     ensure_demo_users,
     sign_in,
 )
+from acogida.privacy.commands import privacy_environment
+from acogida.privacy.rights import Actor, export_person, requested_document
 
 DPO_USER = DemoUser("dpo.test@acogida.local", "dpo")
 # Documents no other integration test uses (the stack is shared by the session).
@@ -144,3 +148,17 @@ def test_erasure_leaves_nothing_of_the_person(people, local_stack):
         "POST", "/privacy/erasure", {"document_number": PEOPLE["A"][1], "reason": "art. 17"}
     )
     assert (status, again["found"]) == (200, False)
+
+
+def test_the_cli_path_finds_the_stores_from_the_outputs(people, local_stack):
+    """What `acogida privacy export` does after finding the emulator: the stores named by the
+    workspace's outputs, the caller from STS."""
+    outputs = local_stack.deployment.outputs
+    settings = RightsSettings.from_environment(privacy_environment(outputs))
+    stores = person_stores(settings, local_stack.target, local_stack.deployment.language)
+    principal = local_stack.target.client("sts").get_caller_identity()["Arn"]
+    export = export_person(
+        stores, requested_document(PEOPLE["B"][1]), Actor(f"cli:{principal}", "cli"), dt.datetime.now(dt.UTC)
+    )
+    assert export["intakes"] == [people["views"]["B"]]
+    assert len(export["lake_rows"]) == 1
