@@ -171,7 +171,6 @@ class CsvMatch:
 
     version: ObjectVersion
     matched_rows: list[dict[str, str]]
-    other_rows: int
 
 
 @dataclass
@@ -228,17 +227,24 @@ def find_person(stores: PersonStores, document: str) -> PersonData:
         found.audio_versions += stores.audio.versions(
             f"{TRANSCRIBE_OUTPUT_PREFIX}{stores.transcription_job_prefix}{intake_id}-"
         )
-    person_keys = set(stores.keyring.person_keys(document).values()) if stores.keyring else set()
-
-    def lake_row(row: Mapping[str, str]) -> bool:
-        return row.get("person_key", "") in person_keys or row.get("intake_id", "") in wanted
-
-    def upload_row(row: Mapping[str, str]) -> bool:
-        return _same_document(row.get("document_number"), document)
-
-    found.lake = _csv_matches(stores.raw, SUBMISSIONS_PREFIX, lake_row)
-    found.uploads = _csv_matches(stores.raw, UPLOADS_PREFIX, upload_row)
+    found.lake = _csv_matches(stores.raw, SUBMISSIONS_PREFIX, _lake_row_matcher(stores, document, wanted))
+    found.uploads = _csv_matches(stores.raw, UPLOADS_PREFIX, _upload_row_matcher(document))
     return found
+
+
+RowMatcher = Callable[[Mapping[str, str]], bool]
+
+
+def _lake_row_matcher(stores: PersonStores, document: str, intake_ids: Iterable[str]) -> RowMatcher:
+    """A lake row is the person's when its person_key is theirs under any key version (a row
+    written before a rotation and not re-keyed yet), or its intake is one of theirs."""
+    person_keys = set(stores.keyring.person_keys(document).values()) if stores.keyring else set()
+    ids = set(intake_ids)
+    return lambda row: row.get("person_key", "") in person_keys or row.get("intake_id", "") in ids
+
+
+def _upload_row_matcher(document: str) -> RowMatcher:
+    return lambda row: _same_document(row.get("document_number"), document)
 
 
 def _answer_intake(data: str | None) -> str | None:
@@ -253,9 +259,7 @@ def _answer_intake(data: str | None) -> str | None:
     return intake_id if isinstance(intake_id, str) else None
 
 
-def _csv_matches(
-    bucket: VersionedBucket, prefix: str, matches: Callable[[Mapping[str, str]], bool]
-) -> list[CsvMatch]:
+def _csv_matches(bucket: VersionedBucket, prefix: str, matches: RowMatcher) -> list[CsvMatch]:
     found: list[CsvMatch] = []
     for version in bucket.versions(prefix):
         if version.is_delete_marker:
@@ -263,7 +267,7 @@ def _csv_matches(
         rows = _csv_rows(bucket.read(version))
         matched = [row for row in rows if matches(row)]
         if matched:
-            found.append(CsvMatch(version, matched, len(rows) - len(matched)))
+            found.append(CsvMatch(version, matched))
     return found
 
 
@@ -436,10 +440,10 @@ def erase_person(
         return receipt
     # The lake and the objects first, the records that find them last: an interrupted run is
     # completed by running it again.
-    receipt["lake"] = _erase_csv_rows(stores.raw, found.lake, _lake_drop(stores, found))
-    receipt["uploads"] = _erase_csv_rows(
-        stores.raw, found.uploads, lambda row: _same_document(row.get("document_number"), document)
+    receipt["lake"] = _erase_csv_rows(
+        stores.raw, found.lake, _lake_row_matcher(stores, document, found.intake_ids)
     )
+    receipt["uploads"] = _erase_csv_rows(stores.raw, found.uploads, _upload_row_matcher(document))
     receipt["audio"] = _erase_versions(stores.audio, found.audio_versions)
     receipt["transcripts"] = _erase_versions(stores.transcripts, found.transcript_versions)
     for record_id in found.idempotency_ids:
@@ -480,12 +484,6 @@ def erase_person(
         )
     )
     return receipt
-
-
-def _lake_drop(stores: PersonStores, found: PersonData) -> Callable[[Mapping[str, str]], bool]:
-    person_keys = set(stores.keyring.person_keys(found.document_number).values()) if stores.keyring else set()
-    ids = set(found.intake_ids)
-    return lambda row: row.get("person_key", "") in person_keys or row.get("intake_id", "") in ids
 
 
 def _erase_versions(bucket: VersionedBucket, versions: list[ObjectVersion]) -> dict[str, Any]:
