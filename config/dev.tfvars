@@ -11,6 +11,11 @@ cost_centre    = "cruz-roja-acogida-dev"
 # transcription) and every Comprehend call run in this region.
 language_region = "eu-west-1"
 
+# Retention (docs/data-protection.md lists every store with its variable; the data-protection
+# officer confirms the values). Submitted intakes and their redacted transcripts, in days from
+# submission; the pseudonymised lake (raw and curated buckets), in days from each object's write.
+submitted_intake_retention_days   = 30
+lake_retention_days               = 90
 transcript_retention_days         = 7
 noncurrent_version_retention_days = 14
 athena_results_retention_days     = 30

@@ -11,9 +11,15 @@ cost_centre    = "local"
 # not offered in eu-south-2. moto serves both regions on its one endpoint.
 language_region = "eu-west-1"
 
+# Retention (docs/data-protection.md lists every store with its variable; the data-protection
+# officer confirms the values). Submitted intakes and their redacted transcripts, in days from
+# submission; the pseudonymised lake (raw and curated buckets), in days from each object's write.
+submitted_intake_retention_days   = 30
+lake_retention_days               = 30
 transcript_retention_days         = 7
 noncurrent_version_retention_days = 7
 athena_results_retention_days     = 7
+access_log_retention_days         = 30
 
 # Intake application (module app). The functions' images are not set here: every plan and apply
 # gets image_tags (the content hash of each image) from the tooling, computed from the checkout;

@@ -45,6 +45,7 @@ from acogida.forecast import m4
 from acogida.forecast.engine import HOURLY, WEEKLY, forecast, seasonal_naive_baseline
 from acogida.forecast.evaluate import backtest
 from acogida.local.history import history_upload_csv
+from acogida.privacy.keyring import KeyRing
 
 ROOT = Path(__file__).resolve().parent.parent
 BIKE = ROOT.parent / "shared" / "data" / "bike_sharing" / "daily.csv"
@@ -65,7 +66,7 @@ def bike_series() -> pd.DataFrame:
 
 def workforce_series(end: dt.date) -> pd.DataFrame:
     upload = history_upload_csv(end - dt.timedelta(days=2 * 365), end, seed=21)
-    result = validate_upload(upload, secret=b"b" * 32, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    result = validate_upload(upload, ring=KeyRing((b"b" * 32,)), now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     submissions = pd.DataFrame(result.accepted, columns=list(SUBMISSION_COLUMNS))
     config = load_workforce_config()
     demand = pandas_demand.daily_demand(pandas_demand.intake_workload(submissions, config), config)

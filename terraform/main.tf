@@ -52,6 +52,8 @@ module "landing_zone" {
 
   name_prefix                       = local.name_prefix
   transcript_retention_days         = var.transcript_retention_days
+  submitted_intake_retention_days   = var.submitted_intake_retention_days
+  lake_retention_days               = var.lake_retention_days
   noncurrent_version_retention_days = var.noncurrent_version_retention_days
   athena_results_retention_days     = var.athena_results_retention_days
   access_log_retention_days         = var.access_log_retention_days
@@ -96,10 +98,11 @@ module "app" {
   front_image_tag           = var.image_tags["front"]
   force_delete_repositories = local.disposable
 
-  log_level          = var.log_level
-  log_retention_days = var.log_retention_days
-  draft_ttl_days     = var.draft_ttl_days
-  comprehend_enabled = var.comprehend_enabled
+  log_level                       = var.log_level
+  log_retention_days              = var.log_retention_days
+  draft_ttl_days                  = var.draft_ttl_days
+  submitted_intake_retention_days = var.submitted_intake_retention_days
+  comprehend_enabled              = var.comprehend_enabled
 
   cors_allowed_origins       = var.cors_allowed_origins
   api_throttling_rate_limit  = var.api_throttling_rate_limit
@@ -144,11 +147,12 @@ module "transcription" {
   image_tags                = { for name, tag in var.image_tags : name => tag if contains(local.transcription_functions, name) }
   force_delete_repositories = local.disposable
 
-  log_level                     = var.log_level
-  log_retention_days            = var.log_retention_days
-  draft_ttl_days                = var.draft_ttl_days
-  comprehend_enabled            = var.comprehend_enabled
-  audio_uploads_trigger_enabled = var.audio_uploads_trigger_enabled
+  log_level                       = var.log_level
+  log_retention_days              = var.log_retention_days
+  draft_ttl_days                  = var.draft_ttl_days
+  submitted_intake_retention_days = var.submitted_intake_retention_days
+  comprehend_enabled              = var.comprehend_enabled
+  audio_uploads_trigger_enabled   = var.audio_uploads_trigger_enabled
 
   # "Days transcripts and recorded audio are kept": one retention for both.
   audio_retention_days              = var.transcript_retention_days

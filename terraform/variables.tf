@@ -73,13 +73,35 @@ variable "cost_centre" {
 }
 
 variable "transcript_retention_days" {
-  description = "Days transcripts (transcripts bucket, home region) and recorded audio (speech bucket audio/, language region) are kept before they expire."
+  description = "Days draft transcripts (transcripts bucket drafts/, home region) and recorded audio (speech bucket audio/, language region) are kept before they expire. Redacted transcripts of submitted intakes follow submitted_intake_retention_days."
   type        = number
   default     = 30
 
   validation {
     condition     = var.transcript_retention_days >= 1 && var.transcript_retention_days <= 365 && floor(var.transcript_retention_days) == var.transcript_retention_days
     error_message = "transcript_retention_days must be a whole number between 1 and 365."
+  }
+}
+
+variable "submitted_intake_retention_days" {
+  description = "Days a submitted intake is kept after its submission: the intakes table's TTL (expires_at, set by intake_api from SUBMITTED_INTAKE_RETENTION_DAYS) and the transcripts bucket's redacted/ lifecycle rule remove the record and its redacted transcript together. In years for real environments (e.g. 1826 = 5 years); the data-protection officer confirms the value (docs/data-protection.md)."
+  type        = number
+  default     = 1826
+
+  validation {
+    condition     = var.submitted_intake_retention_days >= 1 && var.submitted_intake_retention_days <= 3653 && floor(var.submitted_intake_retention_days) == var.submitted_intake_retention_days
+    error_message = "submitted_intake_retention_days must be a whole number of days between 1 and 3653 (10 years)."
+  }
+}
+
+variable "lake_retention_days" {
+  description = "Days the pseudonymised lake keeps an object: the raw bucket (submissions/, uploads/, rejected/) and the curated bucket expire current objects this many days after they were written."
+  type        = number
+  default     = 1826
+
+  validation {
+    condition     = var.lake_retention_days >= 1 && var.lake_retention_days <= 3653 && floor(var.lake_retention_days) == var.lake_retention_days
+    error_message = "lake_retention_days must be a whole number of days between 1 and 3653 (10 years)."
   }
 }
 

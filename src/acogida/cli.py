@@ -115,7 +115,6 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_pipeline_step_parsers(forecast_commands)
 
     _add_mlops_parser(commands)
-    add_privacy_parser(commands)
 
     local = commands.add_parser("local", help="the local AWS emulator (moto on 127.0.0.1)")
     local.add_argument(
@@ -135,6 +134,7 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, help="emulator port (default: MOTO_PORT of config/toolchain.env)")
 
     add_images_parser(commands)
+    add_privacy_parser(commands)
 
     infra = commands.add_parser(
         "infra", help="terraform init/plan/apply/destroy/output for a real environment"
@@ -306,16 +306,15 @@ def _run(arguments: argparse.Namespace) -> int:
     port = getattr(arguments, "port", None)
     if port is not None:
         toolchain = dataclasses.replace(toolchain, moto_port=port)
+    if arguments.command == "local":
+        return _local(arguments, toolchain)
     if arguments.command == "demo":
         run_demo(toolchain, keep_serving=sys.stdin.isatty() and not os.environ.get("CI"))
         return 0
-    with_toolchain = {
-        "local": _local,
-        "images": run_images_command,
-        "privacy": run_privacy_command,
-        "infra": _infra,
-    }
-    return with_toolchain[arguments.command](arguments, toolchain)
+    with_toolchain = {"images": run_images_command, "privacy": run_privacy_command}
+    if arguments.command in with_toolchain:
+        return with_toolchain[arguments.command](arguments, toolchain)
+    return _infra(arguments, toolchain)
 
 
 def _pipeline_step(step: str, arguments: argparse.Namespace) -> int:

@@ -262,6 +262,18 @@ variables {
   report_sender_email               = "informes@acogida.example"
   coordinator_emails                = { getafe = ["coordinacion.getafe@acogida.example"] }
   cors_allowed_origins              = ["https://acogida.example"]
+
+  # A value of its own for each retention: tests/unit/test_data_inventory.py reads this run's
+  # state and checks that each store's setting carries its variable (a mix-up would show).
+  draft_ttl_days                    = 5
+  transcript_retention_days         = 8
+  submitted_intake_retention_days   = 1827
+  lake_retention_days               = 1095
+  noncurrent_version_retention_days = 15
+  athena_results_retention_days     = 21
+  access_log_retention_days         = 400
+  log_retention_days                = 545
+  forecast_ttl_days                 = 390
 }
 
 run "every_switch_on_with_the_s3_source" {

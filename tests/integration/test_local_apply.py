@@ -8,19 +8,26 @@ environment's values, and destroy must succeed.
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import subprocess
 import time
 from urllib.parse import unquote_plus
 
 import pytest
 
+from acogida.adapters.key_rotation import read_key_ring
+from acogida.adapters.object_store import ObjectStore
+from acogida.export.submission import key_version_metadata, submission_row, to_csv
 from acogida.infra.terraform import unexplained_changes
 from acogida.local.events import http_api_event
 from acogida.local.functions import LocalFunctions
 from acogida.local.lake_pump import LakePump
 from acogida.local.runtime import function_variables
 from acogida.local.smoke import run_smoke_checks
+from acogida.privacy.commands import run_rotate_key
+from acogida.privacy.keyring import KeyRing
 from tests.integration.conftest import HOME_FUNCTIONS
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
@@ -73,6 +80,7 @@ FUNCTION_ENVIRONMENT = {
     "COMPREHEND_ENABLED",
     "TRANSCRIPTION_JOB_PREFIX",
     "DRAFT_TTL_DAYS",
+    "SUBMITTED_INTAKE_RETENTION_DAYS",
     "ACOGIDA_LANGUAGE_REGION",
 }
 # The transcription functions (language region) also name the data region and the audio bucket.
@@ -531,7 +539,10 @@ def test_submitted_intakes_and_uploads_reach_the_lake_pseudonymised(deployment, 
     secret = deployment.target.client("secretsmanager").get_secret_value(
         SecretId=outputs["pseudonymisation_secret_arn"]
     )
-    assert len(secret["SecretString"]) == 64
+    # The first function put a key ring of one random key (acogida.adapters.lake).
+    ring = KeyRing.from_secret(secret["SecretString"])
+    assert ring.version == 1
+    assert len(ring.secrets[0]) == 64
     state = subprocess.run(
         ["terraform", f"-chdir={deployment.root.toolchain.terraform_dir}", "state", "pull"],
         env=deployment.root.process_env(),
@@ -539,7 +550,96 @@ def test_submitted_intakes_and_uploads_reach_the_lake_pseudonymised(deployment, 
         text=True,
         check=True,
     ).stdout
-    assert secret["SecretString"] not in state
+    assert ring.secrets[0].decode() not in state
+
+
+def test_retention_settings_follow_config_local(deployment, toolchain):
+    """The applied workspace keeps each store as long as config/local.tfvars says (the same values
+    docs/data-protection.md lists): lifecycle rules as S3 holds them, the intake functions' TTL."""
+    configured = {
+        name: int(value)
+        for name, value in re.findall(
+            r"^([a-z_]+)\s*=\s*(\d+)", (toolchain.repo_root / "config" / "local.tfvars").read_text(), re.M
+        )
+    }
+    outputs = deployment.outputs
+    s3 = deployment.target.client("s3")
+
+    def expirations(bucket: str) -> dict[str, tuple[str, int]]:
+        rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+        return {
+            rule["ID"]: (rule.get("Filter", {}).get("Prefix", ""), rule["Expiration"]["Days"])
+            for rule in rules
+            if "Days" in rule.get("Expiration", {})
+        }
+
+    buckets = outputs["s3_bucket_names"]
+    assert expirations(buckets["transcripts"]) == {
+        "expire-draft-transcripts": ("drafts/", configured["transcript_retention_days"]),
+        "expire-redacted-transcripts": ("redacted/", configured["submitted_intake_retention_days"]),
+    }
+    for lake in ("raw", "curated"):
+        assert expirations(buckets[lake]) == {"expire-lake-objects": ("", configured["lake_retention_days"])}
+    for name in ("intake_api", "transcription_start", "transcription_done"):
+        variables = outputs["lambda_environments"][name]
+        retention = configured["submitted_intake_retention_days"]
+        assert variables["SUBMITTED_INTAKE_RETENTION_DAYS"] == str(retention)
+        assert variables["DRAFT_TTL_DAYS"] == str(configured["draft_ttl_days"])
+
+
+def test_rotating_the_key_on_the_applied_stack_keeps_one_key_per_person(deployment):
+    """acogida privacy rotate-key's procedure against the applied secret, raw bucket and its key:
+    rows of one person written before the rotation share the new version's key afterwards, and
+    every raw object is at that version with no older version left."""
+    outputs = deployment.outputs
+    s3 = deployment.target.client("s3")
+    secrets_manager = deployment.target.client("secretsmanager")
+    raw = outputs["s3_bucket_names"]["raw"]
+    kms_key_arn = outputs["s3_bucket_kms_key_arns"]["raw"]
+    secret_arn = outputs["pseudonymisation_secret_arn"]
+    before = read_key_ring(secrets_manager, secret_arn)
+    store = ObjectStore(s3, raw)
+    for intake_id in ("rotation-1", "rotation-2"):
+        row = submission_row(
+            intake_id=intake_id,
+            submitted_at="2025-06-01T10:00:00Z",
+            office="getafe",
+            duration_s=60,
+            values={"document_type": "DNI", "document_number": "87654321X"},
+            ring=before,
+        )
+        store.put_encrypted_once(
+            f"submissions/dt=2025-06-01/{intake_id}.csv",
+            to_csv([row]),
+            kms_key_arn,
+            "text/csv; charset=utf-8",
+            metadata=key_version_metadata(before.version),
+        )
+    out = io.StringIO()
+    summary = run_rotate_key(
+        secrets_manager=secrets_manager,
+        s3=s3,
+        secret_arn=secret_arn,
+        bucket=raw,
+        kms_key_arn=kms_key_arn,
+        rotate=True,
+        wait_s=0.0,
+        resume_hint="-",
+        out=out,
+    )
+    after = read_key_ring(secrets_manager, secret_arn)
+    assert after.version == before.version + 1
+    assert summary.objects_rekeyed >= 2
+    keys = set()
+    for entry in s3.list_object_versions(Bucket=raw, Prefix="submissions/")["Versions"]:
+        assert entry["IsLatest"], entry["Key"]  # no older version holds an old hash
+        head = s3.head_object(Bucket=raw, Key=entry["Key"])
+        assert head["Metadata"]["key-version"] == str(after.version)
+        assert head["SSEKMSKeyId"] == kms_key_arn
+        if "/rotation-" in entry["Key"]:
+            body = s3.get_object(Bucket=raw, Key=entry["Key"])["Body"].read().decode("utf-8")
+            keys.add(body.strip().split("\n")[1].split(",")[10])
+    assert keys == {after.person_key("87654321X")}
 
 
 def test_the_forecast_pipeline_publishes_what_the_forecast_api_serves(deployment, tmp_path):

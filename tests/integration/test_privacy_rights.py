@@ -23,7 +23,7 @@ from acogida.local.intake_demo import (
     ensure_demo_users,
     sign_in,
 )
-from acogida.privacy.commands import privacy_environment
+from acogida.privacy.commands import privacy_api_environment
 from acogida.privacy.rights import Actor, export_person, requested_document
 
 DPO_USER = DemoUser("dpo.test@acogida.local", "dpo")
@@ -154,7 +154,7 @@ def test_the_cli_path_finds_the_stores_from_the_outputs(people, local_stack):
     """What `acogida privacy export` does after finding the emulator: the stores named by the
     workspace's outputs, the caller from STS."""
     outputs = local_stack.deployment.outputs
-    settings = RightsSettings.from_environment(privacy_environment(outputs))
+    settings = RightsSettings.from_environment(privacy_api_environment(outputs))
     stores = person_stores(settings, local_stack.target, local_stack.deployment.language)
     principal = local_stack.target.client("sts").get_caller_identity()["Arn"]
     export = export_person(

@@ -127,6 +127,7 @@ def intake_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[IntakeStores]:
         "TRANSCRIPTION_JOB_PREFIX": JOB_PREFIX,
         "COMPREHEND_ENABLED": "false",
         "DRAFT_TTL_DAYS": "7",
+        "SUBMITTED_INTAKE_RETENTION_DAYS": "1826",
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)

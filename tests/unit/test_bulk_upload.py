@@ -24,9 +24,11 @@ from acogida.export.submission import SUBMISSION_COLUMNS, person_key
 from acogida.handlers import bulk_upload
 from acogida.local.events import SqsMessage, s3_object_created_record, sqs_event
 from acogida.local.lambda_context import LocalLambdaContext
+from acogida.privacy.keyring import KeyRing
 from tests.unit.aws_fixtures import LAKE_SECRET, RAW_BUCKET, REGION
 
 SECRET = LAKE_SECRET
+RING = KeyRing.from_secret(LAKE_SECRET)  # the bare secret of the platform before rings: version 1
 NOW = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
 GOOD = {
     "intake_id": "h-1",
@@ -52,11 +54,11 @@ def upload(*rows: dict[str, str], columns: tuple[str, ...] = UPLOAD_COLUMNS) -> 
 
 
 def errors_of(content: bytes) -> list[tuple[int, str, str]]:
-    return [(e.line, e.column, e.reason) for e in validate_upload(content, secret=SECRET, now=NOW).errors]
+    return [(e.line, e.column, e.reason) for e in validate_upload(content, ring=RING, now=NOW).errors]
 
 
 def test_a_good_row_is_pseudonymised_like_the_export() -> None:
-    result = validate_upload(upload(GOOD), secret=SECRET, now=NOW)
+    result = validate_upload(upload(GOOD), ring=RING, now=NOW)
     assert result.errors == []
     (row,) = result.accepted
     assert row == {
@@ -82,7 +84,7 @@ def test_a_good_row_is_pseudonymised_like_the_export() -> None:
 
 def test_local_time_without_offset_is_the_offices_time() -> None:
     summer = dict(GOOD, submitted_at="2025-07-01 00:30:00")
-    (row,) = validate_upload(upload(summer), secret=SECRET, now=NOW).accepted
+    (row,) = validate_upload(upload(summer), ring=RING, now=NOW).accepted
     assert row["submitted_at"] == "2025-06-30T22:30:00Z"
 
 
@@ -102,7 +104,7 @@ def test_each_bad_row_is_reported_by_line_and_column_and_the_rest_is_kept() -> N
         dict(GOOD, intake_id="h-12", duration_s="-4"),
         dict(GOOD, intake_id="h-13", document_type="", document_number="", birth_date="", needs=""),
     ]
-    result = validate_upload(upload(*rows), secret=SECRET, now=NOW)
+    result = validate_upload(upload(*rows), ring=RING, now=NOW)
     found = {(e.line, e.column) for e in result.errors}
     assert found == {
         (3, "submitted_at"),
@@ -144,7 +146,7 @@ def test_each_bad_row_is_reported_by_line_and_column_and_the_rest_is_kept() -> N
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_whole_with_the_reason(content: bytes, reason: str) -> None:
-    result = validate_upload(content, secret=SECRET, now=NOW)
+    result = validate_upload(content, ring=RING, now=NOW)
     assert result.refused
     assert result.accepted == []
     assert any(reason in error.reason for error in result.errors), result.errors
@@ -162,7 +164,7 @@ def test_the_header_errors_name_the_column() -> None:
 def test_too_many_rows_is_refused_not_truncated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("acogida.export.bulk_upload.MAX_UPLOAD_ROWS", 3)
     rows = [dict(GOOD, intake_id=f"h-{i}") for i in range(4)]
-    result = validate_upload(upload(*rows), secret=SECRET, now=NOW)
+    result = validate_upload(upload(*rows), ring=RING, now=NOW)
     assert result.refused
     assert result.accepted == []
     assert MAX_UPLOAD_ROWS > 3
@@ -172,7 +174,7 @@ def test_a_row_with_the_wrong_number_of_cells_is_rejected_alone() -> None:
     content = (
         upload(GOOD) + b"h-2,2025-03-03T10:15:00Z\n" + upload(dict(GOOD, intake_id="h-3")).split(b"\n", 1)[1]
     )
-    result = validate_upload(content, secret=SECRET, now=NOW)
+    result = validate_upload(content, ring=RING, now=NOW)
     assert [(e.line, e.reason) for e in result.errors] == [(3, "2 cells; the header has 11")]
     assert [row["intake_id"] for row in result.accepted] == ["h-1", "h-3"]
 
@@ -235,6 +237,7 @@ def test_an_upload_lands_in_raw_with_a_report_a_notice_and_no_trace_of_the_file(
     for key in written:
         stored = s3.get_object(Bucket=RAW_BUCKET, Key=key)
         assert stored["ServerSideEncryption"] == "aws:kms"
+        assert stored["Metadata"] == {"key-version": "1"}  # the ring version of its person_key
         assert b"X1234567L" not in stored["Body"].read()
     (report,) = keys(s3, "rejected/")
     assert report.startswith("rejected/historico marzo-")
@@ -303,13 +306,16 @@ def test_an_empty_pseudonymisation_secret_gets_one_random_key_shared_by_every_ca
     monkeypatch.setenv("RAW_KMS_KEY_ARN", "arn:aws:kms:eu-south-2:123456789012:key/x")
     monkeypatch.setenv("PSEUDONYMISATION_SECRET_ARN", arn)
     lake_target.cache_clear()
-    first = lake_target().pseudonymisation_secret()
-    assert len(first) == 64
+    first = lake_target().key_ring()
+    # A key ring of one random key: version 1.
+    assert first.version == 1
+    assert len(first.secrets[0]) == 64
+    assert KeyRing.from_secret(secrets.get_secret_value(SecretId=arn)["SecretString"]) == first
     # A second cold start that lost the race: its put is refused, it reads the first key.
     from aws_lambda_powertools.utilities import parameters  # noqa: PLC0415
 
     parameters.clear_caches()
-    assert lake_target().pseudonymisation_secret() == first
+    assert lake_target().key_ring() == first
     versions = secrets.list_secret_version_ids(SecretId=arn)["Versions"]
     assert len(versions) == 1
     lake_target.cache_clear()

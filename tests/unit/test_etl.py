@@ -23,6 +23,7 @@ from acogida.etl.workforce import (
 from acogida.export.bulk_upload import accepted_objects, validate_upload
 from acogida.export.submission import SUBMISSION_COLUMNS
 from acogida.local.history import history_upload_csv, history_upload_rows
+from acogida.privacy.keyring import KeyRing
 
 pyspark = pytest.importorskip("pyspark")
 from pyspark.sql import SparkSession  # noqa: E402
@@ -109,7 +110,7 @@ def test_end_extends_every_series_with_zeros(fixture_config) -> None:
 def history_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Four months of synthetic history through the bulk-upload path into a raw/ layout."""
     upload = history_upload_csv(*HISTORY, seed=3)
-    result = validate_upload(upload, secret=b"s" * 32, now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+    result = validate_upload(upload, ring=KeyRing((b"s" * 32,)), now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
     assert not result.errors
     root = tmp_path_factory.mktemp("raw")
     for key, body in accepted_objects(result).items():

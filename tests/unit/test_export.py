@@ -23,6 +23,7 @@ from acogida.handlers import export_submissions, intake_api
 from acogida.handlers.runtime import dependencies
 from acogida.local.events import dynamodb_stream_record, http_api_event
 from acogida.local.lambda_context import LocalLambdaContext
+from acogida.privacy.keyring import KeyRing
 from tests.unit.aws_fixtures import INTAKES_TABLE, RAW_BUCKET
 
 SECRET = b"k" * 32
@@ -48,7 +49,7 @@ def row(**overrides):
         "office": "madrid-centro",
         "duration_s": 840,
         "values": VALUES,
-        "secret": SECRET,
+        "ring": KeyRing((SECRET,)),
     }
     return submission_row(**{**arguments, **overrides})
 
@@ -158,6 +159,7 @@ def test_the_stream_exports_each_submitted_intake_once_without_identifiers(expor
     ]
     stored = export_env.s3.get_object(Bucket=RAW_BUCKET, Key=listing[0]["Key"])
     assert stored["ServerSideEncryption"] == "aws:kms"
+    assert stored["Metadata"] == {"key-version": "1"}
     body = stored["Body"].read()
     for identifier in ("Fatima", "Amrani", "X1234567L", "612345678", "1992-08-15", "quince"):
         assert identifier.encode() not in body

@@ -3,6 +3,7 @@ office isolation, and logs free of the person's data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -134,7 +135,10 @@ def test_submit_keeps_only_the_redacted_transcript(intake_stores):
     item = intake_stores.dynamodb.get_item(TableName=INTAKES_TABLE, Key={"intake_id": {"S": intake_id}})[
         "Item"
     ]
-    assert "expires_at" not in item
+    # The table's TTL removes it after the retention of submitted intakes (the function's
+    # SUBMITTED_INTAKE_RETENTION_DAYS, 1826 days here), counted from the submission.
+    submitted_at = dt.datetime.fromisoformat(body["submitted_at"].replace("Z", "+00:00"))
+    assert int(item["expires_at"]["N"]) == int((submitted_at + dt.timedelta(days=1826)).timestamp())
     assert item["status"]["S"] == "submitted"
 
 

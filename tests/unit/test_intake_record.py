@@ -172,7 +172,7 @@ def test_bad_corrections_name_the_field_and_the_reason(name, value, reason):
 
 def test_submission_requires_a_name_and_a_need():
     with pytest.raises(SubmissionRefusedError) as error:
-        submitted(with_fields(draft()), "user-1", NOW, confirm_invalid_document=False)
+        submitted(with_fields(draft()), "user-1", NOW, confirm_invalid_document=False, retention_days=365)
     assert {problem.field for problem in error.value.problems} == {"given_name", "needs"}
 
 
@@ -186,24 +186,29 @@ def test_an_invalid_document_needs_confirmation():
         document_valid=False,
     )
     with pytest.raises(SubmissionRefusedError, match="check letter"):
-        submitted(intake, "user-1", NOW, confirm_invalid_document=False)
-    final = submitted(intake, "user-1", NOW + dt.timedelta(minutes=12), confirm_invalid_document=True)
+        submitted(intake, "user-1", NOW, confirm_invalid_document=False, retention_days=365)
+    final = submitted(
+        intake, "user-1", NOW + dt.timedelta(minutes=12), confirm_invalid_document=True, retention_days=365
+    )
     assert final.status is IntakeStatus.SUBMITTED
     assert final.invalid_document_confirmed is True
     assert final.duration_s == 720
-    assert final.expires_at is None
+    # Kept for the retention of submitted intakes from the submission on (the draft TTL is gone).
+    assert final.expires_at == int((NOW + dt.timedelta(minutes=12, days=365)).timestamp())
     assert final.transcript_key is None
     assert final.values()["document_number"] == "12345678A"  # never silently "corrected"
 
 
 def test_a_submitted_intake_is_final():
-    final = submitted(with_fields(draft(), given_name="Amina", needs=["food"]), "user-1", NOW, False)
+    final = submitted(
+        with_fields(draft(), given_name="Amina", needs=["food"]), "user-1", NOW, False, retention_days=30
+    )
     with pytest.raises(NotADraftError):
         check_segment(final, Segment(1, "más"))
     with pytest.raises(NotADraftError):
         with_corrections(final, {"given_name": "Ana"}, "user-1", NOW, 7)
     with pytest.raises(NotADraftError):
-        submitted(final, "user-1", NOW, False)
+        submitted(final, "user-1", NOW, False, retention_days=30)
 
 
 @pytest.mark.parametrize(

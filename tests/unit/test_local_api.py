@@ -72,6 +72,7 @@ def local_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
             "TRANSCRIPTS_KMS_KEY_ARN": stores.kms_key_arn,
             "TRANSCRIPTION_JOB_PREFIX": aws_fixtures.JOB_PREFIX,
             "COMPREHEND_ENABLED": "false",
+            "SUBMITTED_INTAKE_RETENTION_DAYS": "30",
         }
         transcription = {
             **common,

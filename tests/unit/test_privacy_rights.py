@@ -25,7 +25,7 @@ from acogida.cli import main
 from acogida.etl.run import run_etl
 from acogida.etl.workforce import load_workforce_config
 from acogida.export import bulk_upload
-from acogida.export.submission import object_key, submission_row, to_csv
+from acogida.export.submission import key_version_metadata, object_key, submission_row, to_csv
 from acogida.handlers import intake_api, privacy_api
 from acogida.local.events import http_api_event
 from acogida.local.lambda_context import LocalLambdaContext
@@ -118,7 +118,8 @@ class World:
         self.audio_s3 = intake_stores.audio_s3
         self.dynamodb = intake_stores.dynamodb
         self.raw_kms = lake_stores.kms_key_arn
-        self.ring = KeyRing.from_secret(LAKE_SECRET.decode()).rotated(SECOND_SECRET)
+        self.ring_v1 = KeyRing.from_secret(LAKE_SECRET.decode())
+        self.ring = self.ring_v1.rotated(SECOND_SECRET)
         secrets = boto3.client("secretsmanager", region_name=REGION)
         secrets.put_secret_value(SecretId=lake_stores.secret_arn, SecretString=self.ring.to_secret())
         self.s3.create_bucket(Bucket=AUDIT_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
@@ -158,20 +159,22 @@ class World:
         )
 
     def _export(self, person: str, view: dict[str, Any]) -> None:
-        """As export_submissions writes it; A's row under key version 2 (re-keyed lake), B's under 1."""
+        """As export_submissions writes it: A's row under the current ring (version 2), B's as
+        written before the rotation (version 1, not re-keyed yet)."""
         values = {name: field["value"] for name, field in view["fields"].items()}
+        ring = self.ring if person == "A" else self.ring_v1
         row = submission_row(
             intake_id=view["intake_id"],
             submitted_at=view["submitted_at"],
             office=view["office"],
             duration_s=view["duration_s"],
             values=values,
-            secret=LAKE_SECRET,
+            ring=ring,
         )
-        if person == "A":
-            row["person_key"] = self.ring.person_key(values["document_number"])
         key = object_key(view["intake_id"], view["submitted_at"])
-        self.s3.put_object(Bucket=RAW_BUCKET, Key=key, Body=to_csv([row]))
+        self.s3.put_object(
+            Bucket=RAW_BUCKET, Key=key, Body=to_csv([row]), Metadata=key_version_metadata(ring.version)
+        )
 
     def _bulk_upload(self) -> None:
         """An upload mixing A and B: processed into the lake (key version 1), and the same file
@@ -185,10 +188,10 @@ class World:
             "h-004,2025-03-03T11:30:00Z,madrid-centro,NIE,X1234567L,1992-08-15,MA,Getafe,4,food\n"
             "h-005,2025-03-04T11:30:00Z,madrid-centro,NIE,X1234567L,1992-08-15,MA,Getafe,4,food\n"
         ).encode()
-        result = bulk_upload.validate_upload(upload, secret=LAKE_SECRET, now=NOW)
+        result = bulk_upload.validate_upload(upload, ring=self.ring_v1, now=NOW)
         assert len(result.accepted) == 5, result.errors
         for key, body in bulk_upload.accepted_objects(result).items():
-            self.s3.put_object(Bucket=RAW_BUCKET, Key=key, Body=body)
+            self.s3.put_object(Bucket=RAW_BUCKET, Key=key, Body=body, Metadata=key_version_metadata(1))
         self.s3.put_object(Bucket=RAW_BUCKET, Key=f"{UPLOADS_PREFIX}historico-2025.csv", Body=upload)
         self.s3.put_object(
             Bucket=RAW_BUCKET,
@@ -380,6 +383,10 @@ def test_erase_leaves_nothing_of_a_and_everything_of_b(world, tmp_path: Path):
             assert key not in lake_after
     upload = world.s3.get_object(Bucket=RAW_BUCKET, Key="uploads/historico-2025.csv")["Body"].read().decode()
     assert [line[:5] for line in upload.splitlines()] == ["intak", "h-002", "h-003"]
+    # A rewritten object keeps the key version its rows were written under (key rotation reads it).
+    for key in receipt["lake"]["objects_rewritten"]:
+        assert world.s3.head_object(Bucket=RAW_BUCKET, Key=key)["Metadata"] == key_version_metadata(1)
+    assert receipt["lake"]["objects_rewritten"]
     # Old versions of rewritten objects are gone: each remaining key has exactly one version.
     raw_keys = [where.split("@")[0] for bucket, where in after if bucket == RAW_BUCKET]
     assert len(raw_keys) == len(set(raw_keys))
@@ -490,8 +497,11 @@ def test_the_cli_reads_the_audit_bucket_from_the_outputs_when_there_is_one():
     outputs: dict[str, Any] = {
         "lambda_environments": {"privacy_api": {"AUDIT_BUCKET": "from-env", "RAW_BUCKET": "r"}}
     }
-    assert privacy_commands.privacy_environment(outputs)["AUDIT_BUCKET"] == "from-env"
+    assert privacy_commands.privacy_api_environment(outputs)["AUDIT_BUCKET"] == "from-env"
     outputs["audit_bucket"] = "from-output"
-    assert privacy_commands.privacy_environment(outputs) == {"AUDIT_BUCKET": "from-output", "RAW_BUCKET": "r"}
+    assert privacy_commands.privacy_api_environment(outputs) == {
+        "AUDIT_BUCKET": "from-output",
+        "RAW_BUCKET": "r",
+    }
     with pytest.raises(RightsRequestError):
-        privacy_commands.privacy_environment({"lambda_environments": {}})
+        privacy_commands.privacy_api_environment({"lambda_environments": {}})

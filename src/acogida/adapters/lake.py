@@ -1,4 +1,4 @@
-"""Where pseudonymised rows go (the raw bucket, its key) and the secret that keys ``person_key``;
+"""Where pseudonymised rows go (the raw bucket, its key) and the key ring that keys ``person_key``;
 shared by the stream export and the bulk upload, which must pseudonymise the same way."""
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ from botocore.exceptions import ClientError
 from acogida.adapters.aws import AwsTarget
 from acogida.adapters.object_store import ObjectStore
 from acogida.handlers.runtime import required_setting
+from acogida.privacy.keyring import KeyRing
 
-# A rotated secret reaches warm functions within this time.
+# A rotated key ring reaches warm functions within this time (Powertools' cache of the secret):
+# until then a warm function may still write rows under the previous version.
 SECRET_MAX_AGE_S = 300
 # Terraform creates the secret without a value (terraform/modules/bi/secrets.tf). The first
-# function that finds it empty puts a random key under this client request token: a concurrent first
-# call with another value is refused (ResourceExistsException) and reads the winner's key.
+# function that finds it empty puts a ring of one random key (version 1) under this client request
+# token: a concurrent first call with another value is refused (ResourceExistsException) and reads
+# the winner's ring.
 FIRST_KEY_REQUEST = "acogida-initial-pseudonymisation-key"
 
 
@@ -31,13 +34,14 @@ class LakeTarget:
     secret_arn: str
     secrets_manager: Any  # boto3 client, for the first key only (reads go through Powertools)
 
-    def pseudonymisation_secret(self) -> bytes:
+    def key_ring(self) -> KeyRing:
+        """The current ring (a bare secret of the platform before rings is its version 1)."""
         try:
             value = parameters.get_secret(self.secret_arn, max_age=SECRET_MAX_AGE_S)
         except GetParameterError:
             self._put_initial_key()
             value = parameters.get_secret(self.secret_arn, max_age=SECRET_MAX_AGE_S, force_fetch=True)
-        return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+        return KeyRing.from_secret(value if isinstance(value, str | bytes) else bytes(value))
 
     def _put_initial_key(self) -> None:
         client = self.secrets_manager
@@ -48,7 +52,7 @@ class LakeTarget:
             client.put_secret_value(
                 SecretId=self.secret_arn,
                 ClientRequestToken=FIRST_KEY_REQUEST,
-                SecretString=secrets.token_hex(32),
+                SecretString=KeyRing((secrets.token_hex(32).encode("utf-8"),)).to_secret(),
             )
         except ClientError as error:
             if error.response["Error"]["Code"] != "ResourceExistsException":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -15,6 +15,7 @@ class StoredObject:
     server_side_encryption: str | None
     kms_key_id: str | None
     version_id: str | None
+    metadata: dict[str, str] = field(default_factory=dict)  # user metadata (x-amz-meta-*)
 
 
 class ObjectStore:
@@ -25,7 +26,14 @@ class ObjectStore:
         self.bucket = bucket
 
     def put_encrypted(
-        self, key: str, body: bytes, kms_key_arn: str, content_type: str, **conditions: str
+        self,
+        key: str,
+        body: bytes,
+        kms_key_arn: str,
+        content_type: str,
+        *,
+        metadata: dict[str, str] | None = None,
+        **conditions: str,
     ) -> str | None:
         response = self._s3.put_object(
             Bucket=self.bucket,
@@ -35,12 +43,21 @@ class ObjectStore:
             ServerSideEncryption="aws:kms",
             SSEKMSKeyId=kms_key_arn,
             BucketKeyEnabled=True,
+            Metadata=metadata or {},
             **conditions,
         )
         version: str | None = response.get("VersionId")
         return version
 
-    def put_encrypted_once(self, key: str, body: bytes, kms_key_arn: str, content_type: str) -> bool:
+    def put_encrypted_once(
+        self,
+        key: str,
+        body: bytes,
+        kms_key_arn: str,
+        content_type: str,
+        *,
+        metadata: dict[str, str] | None = None,
+    ) -> bool:
         """Write ``key`` only if it has no current version (an S3 conditional write,
         ``If-None-Match: *``); True when written, False when it was already there.
 
@@ -48,7 +65,7 @@ class ObjectStore:
         upload's rows and report), a redelivered message then adds no second version to the
         versioned bucket, atomically and with no read permission. The first write stands."""
         try:
-            self.put_encrypted(key, body, kms_key_arn, content_type, IfNoneMatch="*")
+            self.put_encrypted(key, body, kms_key_arn, content_type, metadata=metadata, IfNoneMatch="*")
         except ClientError as error:
             if error.response["Error"]["Code"] == "PreconditionFailed":
                 return False
@@ -62,6 +79,7 @@ class ObjectStore:
             server_side_encryption=response.get("ServerSideEncryption"),
             kms_key_id=response.get("SSEKMSKeyId"),
             version_id=response.get("VersionId"),
+            metadata=dict(response.get("Metadata", {})),
         )
 
     def get_json(self, key: str) -> Any:  # noqa: ANN401 - a JSON document
@@ -95,13 +113,17 @@ class ObjectStore:
                 for v in versions
                 if exact or v["Key"] == prefix
             ]
-            for start in range(0, len(objects), 1000):
-                batch = objects[start : start + 1000]
-                _raise_on_errors(
-                    self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
-                )
-                deleted += len(batch)
+            deleted += self.delete_versions(objects)
         return deleted
+
+    def delete_versions(self, objects: list[dict[str, str]]) -> int:
+        """Delete these ``{"Key", "VersionId"}`` versions (or delete markers); returns how many."""
+        for start in range(0, len(objects), 1000):
+            batch = objects[start : start + 1000]
+            _raise_on_errors(
+                self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            )
+        return len(objects)
 
     def policy_statement_ids(self) -> list[str]:
         """Sids of the bucket policy's statements (empty when the bucket has no policy)."""

@@ -53,12 +53,17 @@ class S3VersionedBucket:
         body: bytes = response["Body"].read()
         return body
 
-    def write(self, key: str, body: bytes, content_type: str) -> str:
+    def metadata(self, version: ObjectVersion) -> dict[str, str]:
+        head = self._s3.head_object(Bucket=self.name, Key=version.key, VersionId=version.version_id)
+        return dict(head.get("Metadata", {}))
+
+    def write(self, key: str, body: bytes, content_type: str, metadata: Mapping[str, str]) -> str:
         response = self._s3.put_object(
             Bucket=self.name,
             Key=key,
             Body=body,
             ContentType=content_type,
+            Metadata=dict(metadata),
             ServerSideEncryption="aws:kms",
             SSEKMSKeyId=self._kms_key_arn,
             BucketKeyEnabled=True,

@@ -40,6 +40,7 @@ import pandas as pd
 from acogida.export.submission import submission_row, to_csv
 from acogida.intake.identifiers import document_is_valid
 from acogida.intake.record import InvalidCorrectionError, normalise_field
+from acogida.privacy.keyring import KeyRing
 
 UPLOADS_PREFIX = "uploads/"
 REJECTED_PREFIX = "rejected/"
@@ -81,6 +82,7 @@ class UploadResult:
     rows: int = 0
     accepted: list[dict[str, str]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    key_version: int = 1  # the key ring version of the accepted rows' person_key
 
     @property
     def rejected_lines(self) -> int:
@@ -208,10 +210,10 @@ def _form_fields(
 
 
 def validate_upload(
-    content: bytes, *, secret: bytes, now: dt.datetime, timezone: str = "Europe/Madrid"
+    content: bytes, *, ring: KeyRing, now: dt.datetime, timezone: str = "Europe/Madrid"
 ) -> UploadResult:
     """Accepted rows (already pseudonymised submission rows) and every error, by line and column."""
-    result = UploadResult(upload_id=upload_id_of(content))
+    result = UploadResult(upload_id=upload_id_of(content), key_version=ring.version)
     try:
         frame = _read_rows(content, result)
     except _RefusedError as refusal:
@@ -287,7 +289,7 @@ def validate_upload(
                 office=str(frame["office"].iloc[position]),
                 duration_s=None if pd.isna(seconds) else int(seconds),
                 values=values,
-                secret=secret,
+                ring=ring,
             )
         )
     return result

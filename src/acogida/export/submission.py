@@ -2,9 +2,10 @@
 
 What the analytics copy keeps and what it drops:
 
-- ``person_key``: HMAC-SHA256 of the normalised document number under a secret key (Secrets
-  Manager), so one person's intakes can be counted together without the document itself; no
-  document, no key.
+- ``person_key``: HMAC-SHA256 of the normalised document number under the pseudonymisation key
+  ring (Secrets Manager; ``acogida.privacy.keyring``), so one person's intakes can be counted
+  together without the document itself; no document, no key. Each object records the ring version
+  its rows were keyed with (``KEY_VERSION_METADATA``), for re-keying after a rotation.
 - ``age_band`` instead of the birth date; the municipality and its province, never the street.
 - No names, phone, birth date, document number or transcript.
 
@@ -26,6 +27,7 @@ from typing import Any
 
 from acogida.intake.identifiers import normalise_document_number
 from acogida.intake.record import parse_iso_utc
+from acogida.privacy.keyring import KeyRing
 
 SUBMISSION_COLUMNS = (
     "intake_id",
@@ -44,6 +46,9 @@ SUBMISSION_COLUMNS = (
 AGE_BANDS = ((0, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64))
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 SUBMISSIONS_PREFIX = "submissions/"
+# S3 user metadata of every raw submissions/ object: the key ring version of its person_key
+# column. An object without it was written before rings existed: version 1.
+KEY_VERSION_METADATA = "key-version"
 
 
 class ExportError(ValueError):
@@ -51,7 +56,8 @@ class ExportError(ValueError):
 
 
 def person_key(document_number: str | None, secret: bytes) -> str:
-    """The keyed hash of the normalised document number ("" when there is no document)."""
+    """The keyed hash of the normalised document number under one bare secret ("" when there is
+    no document): what ``KeyRing`` gives at version 1, the platform's hash before rings."""
     if not document_number:
         return ""
     if len(secret) < 32:
@@ -105,7 +111,7 @@ def submission_row(
     office: str,
     duration_s: int | None,
     values: Mapping[str, Any],
-    secret: bytes,
+    ring: KeyRing,
 ) -> dict[str, str]:
     """The analytics row of one submitted intake; ``values`` are its effective form fields."""
     submitted = parse_iso_utc(submitted_at).astimezone(dt.UTC)
@@ -122,7 +128,7 @@ def submission_row(
         "household_size": "" if household is None else str(int(household)),
         "needs": "|".join(needs),
         "document_type": values.get("document_type") or "",
-        "person_key": person_key(values.get("document_number"), secret),
+        "person_key": ring.person_key(values.get("document_number")),
         "duration_s": "" if duration_s is None else str(int(duration_s)),
     }
     return {column: safe_cell(row[column]) for column in SUBMISSION_COLUMNS}
@@ -136,6 +142,30 @@ def to_csv(rows: Iterable[Mapping[str, str]]) -> bytes:
     for row in rows:
         writer.writerow(row)
     return buffer.getvalue().encode("utf-8")
+
+
+def key_version_metadata(version: int) -> dict[str, str]:
+    """The S3 metadata of an object whose rows were keyed under ring version ``version``."""
+    return {KEY_VERSION_METADATA: str(version)}
+
+
+def key_version_of(metadata: Mapping[str, str]) -> int:
+    """The ring version an object's rows were keyed with (1 when it predates the metadata)."""
+    value = metadata.get(KEY_VERSION_METADATA, "1")
+    if not value.isdigit() or int(value) < 1:
+        raise ExportError(f"{KEY_VERSION_METADATA} metadata {value!r} is not a key version")
+    return int(value)
+
+
+def rekeyed_csv(body: bytes, ring: KeyRing, from_version: int) -> tuple[bytes, int]:
+    """A submissions CSV keyed under ``from_version`` with every ``person_key`` brought to the ring's
+    current version, without the document numbers; and its number of rows. The other cells and
+    the row order stay as they were."""
+    reader = csv.DictReader(io.StringIO(body.decode("utf-8"), newline=""))
+    if tuple(reader.fieldnames or ()) != SUBMISSION_COLUMNS:
+        raise ExportError("not a submissions CSV: the header differs from SUBMISSION_COLUMNS")
+    rows = [{**row, "person_key": ring.rekeyed(row["person_key"], from_version)} for row in reader]
+    return to_csv(rows), len(rows)
 
 
 def object_key(intake_id: str, submitted_at: str) -> str:

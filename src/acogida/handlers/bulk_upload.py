@@ -44,6 +44,7 @@ from acogida.export.bulk_upload import (
     report_key,
     validate_upload,
 )
+from acogida.export.submission import key_version_metadata
 from acogida.handlers.runtime import required_setting
 
 logger = Logger(service="bulk_upload")
@@ -103,13 +104,13 @@ def process_upload(key: str, size: int, now: dt.datetime) -> UploadResult | None
                 logger.info("upload already processed")
                 return None
             raise
-        result = validate_upload(
-            content, secret=lake.pseudonymisation_secret(), now=now, timezone=settings.timezone
-        )
+        result = validate_upload(content, ring=lake.key_ring(), now=now, timezone=settings.timezone)
     written = accepted_objects(result)
-    # A redelivered message writes nothing new: the same keys, the same bytes, no second version.
+    # A redelivered message writes nothing new: the same keys, the same bytes, no second version
+    # (after a key rotation the bytes differ, and the first write still stands until re-keyed).
+    metadata = key_version_metadata(result.key_version)
     for object_key, body in written.items():
-        lake.raw.put_encrypted_once(object_key, body, lake.kms_key_arn, CSV_CONTENT_TYPE)
+        lake.raw.put_encrypted_once(object_key, body, lake.kms_key_arn, CSV_CONTENT_TYPE, metadata=metadata)
     report = report_key(key, result.upload_id) if result.errors else None
     if report:
         lake.raw.put_encrypted_once(report, report_csv(result), lake.kms_key_arn, CSV_CONTENT_TYPE)

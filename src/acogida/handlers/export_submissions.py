@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from acogida.adapters.intake_repository import from_item
 from acogida.adapters.lake import lake_target
-from acogida.export.submission import object_key, submission_row, to_csv
+from acogida.export.submission import key_version_metadata, object_key, submission_row, to_csv
 from acogida.intake.record import IntakeStatus
 
 logger = Logger(service="export_submissions")
@@ -39,16 +39,25 @@ def record_handler(record: DynamoDBRecord) -> None:
     if intake.submitted_at is None:
         raise ValueError(f"intake {intake.intake_id} is submitted without submitted_at")
     target = lake_target()
+    ring = target.key_ring()
     row = submission_row(
         intake_id=intake.intake_id,
         submitted_at=intake.submitted_at,
         office=intake.office,
         duration_s=intake.duration_s,
         values=intake.values(),
-        secret=target.pseudonymisation_secret(),
+        ring=ring,
     )
     key = object_key(intake.intake_id, intake.submitted_at)
-    if not target.raw.put_encrypted_once(key, to_csv([row]), target.kms_key_arn, "text/csv; charset=utf-8"):
+    # Put once: a replay finds the object (perhaps re-keyed since, with other bytes) and leaves it.
+    written = target.raw.put_encrypted_once(
+        key,
+        to_csv([row]),
+        target.kms_key_arn,
+        "text/csv; charset=utf-8",
+        metadata=key_version_metadata(ring.version),
+    )
+    if not written:
         logger.info("submission already exported", extra={"intake_id": intake.intake_id, "key": key})
         metrics.add_metric(name="SubmissionsAlreadyExported", unit=MetricUnit.Count, value=1)
         return

@@ -34,6 +34,14 @@ def required_setting(name: str) -> str:
     return value
 
 
+def _positive_days(name: str) -> int:
+    """A whole number of days from environment variable ``name`` (Terraform validated it)."""
+    value = required_setting(name)
+    if not value.isdigit() or int(value) < 1:
+        raise MissingSettingError(f"environment variable {name} must be a whole number of days: {value!r}")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     data_region: str
@@ -46,6 +54,7 @@ class Settings:
     comprehend_enabled: bool
     transcription_job_prefix: str
     draft_ttl_days: int
+    submitted_intake_retention_days: int
     # Only the batch transcription functions have these: the audio bucket lives in the language
     # region, because Transcribe reads media from and writes output to buckets of its own region.
     audio_bucket: str | None
@@ -65,6 +74,7 @@ class Settings:
             comprehend_enabled=os.environ.get("COMPREHEND_ENABLED", "false").lower() == "true",
             transcription_job_prefix=required_setting("TRANSCRIPTION_JOB_PREFIX"),
             draft_ttl_days=int(os.environ.get("DRAFT_TTL_DAYS", "7")),
+            submitted_intake_retention_days=_positive_days("SUBMITTED_INTAKE_RETENTION_DAYS"),
             audio_bucket=os.environ.get("AUDIO_BUCKET") or None,
             audio_kms_key_arn=os.environ.get("AUDIO_KMS_KEY_ARN") or None,
         )
@@ -111,6 +121,7 @@ def dependencies() -> Dependencies:
         DynamoIntakeRepository(dynamodb, settings.intakes_table, settings.intakes_office_index),
         transcripts,
         draft_ttl_days=settings.draft_ttl_days,
+        submitted_retention_days=settings.submitted_intake_retention_days,
         entity_detector=detector,
     )
     return Dependencies(

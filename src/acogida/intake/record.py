@@ -279,7 +279,17 @@ def submission_problems(intake: Intake, confirm_invalid_document: bool) -> list[
     return problems
 
 
-def submitted(intake: Intake, submitted_by: str, now: dt.datetime, confirm_invalid_document: bool) -> Intake:
+def submitted(
+    intake: Intake,
+    submitted_by: str,
+    now: dt.datetime,
+    confirm_invalid_document: bool,
+    *,
+    retention_days: int,
+) -> Intake:
+    """The final record; it is kept ``retention_days`` after submission, then the table's TTL
+    removes it (``expires_at``), as the transcripts bucket's lifecycle removes its redacted
+    transcript (terraform: submitted_intake_retention_days)."""
     _require_draft(intake)
     problems = submission_problems(intake, confirm_invalid_document)
     if problems:
@@ -294,7 +304,7 @@ def submitted(intake: Intake, submitted_by: str, now: dt.datetime, confirm_inval
         duration_s=max(0, round((now - created).total_seconds())),
         invalid_document_confirmed=intake.values().get("document_valid") is False,
         transcript_key=None,
-        expires_at=None,
+        expires_at=_expiry(now, retention_days),
     )
 
 

@@ -127,6 +127,7 @@ class IntakeService:
         transcripts: TranscriptStore,
         *,
         draft_ttl_days: int = 7,
+        submitted_retention_days: int,
         entity_detector: EntityDetector | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
         new_id: Callable[[], str] = new_intake_id,
@@ -134,6 +135,7 @@ class IntakeService:
         self._repository = repository
         self._transcripts = transcripts
         self._draft_ttl_days = draft_ttl_days
+        self._submitted_retention_days = submitted_retention_days
         self._entity_detector = entity_detector
         self._clock = clock
         self._new_id = new_id
@@ -213,7 +215,13 @@ class IntakeService:
             # A submit whose answer was lost may have stopped before deleting the raw transcript
             # (an outage between the two writes): the retry finishes that, then is refused.
             self._transcripts.delete_all_drafts(intake_id)
-        final = submitted(intake, submitted_by, self._clock(), confirm_invalid_document)
+        final = submitted(
+            intake,
+            submitted_by,
+            self._clock(),
+            confirm_invalid_document,
+            retention_days=self._submitted_retention_days,
+        )
         redacted_key = None
         if intake.transcript_key is not None:
             text = transcript_text(self._transcripts.get_draft(intake.transcript_key))

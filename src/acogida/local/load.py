@@ -35,6 +35,7 @@ from http.client import HTTPException
 from typing import Any
 
 from acogida.export.submission import SUBMISSIONS_PREFIX, object_key, submission_row, to_csv
+from acogida.privacy.keyring import KeyRing
 
 DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 GIVEN_NAMES = ("Amina", "Yusuf", "Olena", "Carlos", "Fatou", "Irina", "Mateo", "Samira", "Bilal", "Lucía")
@@ -340,7 +341,7 @@ def _collect(  # noqa: PLR0917 - run_load's state, collected as intakes finish
 # --------------------------------------------------------------------------------------------------
 
 
-def expected_row(answer: dict[str, Any], secret: bytes) -> bytes:
+def expected_row(answer: dict[str, Any], ring: KeyRing) -> bytes:
     """The object the export must write for a submitted intake, from the API's answer."""
     return to_csv(
         [
@@ -350,7 +351,7 @@ def expected_row(answer: dict[str, Any], secret: bytes) -> bytes:
                 office=answer["office"],
                 duration_s=answer["duration_s"],
                 values={name: field["value"] for name, field in answer["fields"].items()},
-                secret=secret,
+                ring=ring,
             )
         ]
     )
@@ -409,7 +410,7 @@ class LakeAudit:
 def audit_exports(
     s3: Any,  # noqa: ANN401 - boto3 client
     bucket: str,
-    secret: bytes,
+    ring: KeyRing,
     submitted: dict[str, dict[str, Any]],
     persons: dict[str, SyntheticPerson],
     *,
@@ -426,7 +427,7 @@ def audit_exports(
         duplicates += len(found) - 1
         key = object_key(intake_id, answer["submitted_at"])
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-        if body != expected_row(answer, secret):
+        if body != expected_row(answer, ring):
             mismatches.append(intake_id)
         person = persons.get(intake_id)
         text = body.decode("utf-8")

@@ -32,6 +32,7 @@ from acogida.local.load import LakeAudit, LoadResult, RequestStats, RetryingClie
 from acogida.local.load import wait_for_exports as wait_for_lake
 from acogida.local.runtime import LocalRuntime
 from acogida.local.stack import LocalEmulator
+from acogida.privacy.keyring import KeyRing
 
 RELIABILITY_OFFICE = "reliability"
 TECHNICIAN = DemoUser("tecnica.fiabilidad@acogida.local", "technician", RELIABILITY_OFFICE)
@@ -80,11 +81,11 @@ class ReliabilityStack:
     def raw_bucket(self) -> str:
         return str(self.outputs["s3_bucket_names"]["raw"])
 
-    def secret(self) -> bytes:
+    def key_ring(self) -> KeyRing:
         value = self.target.client("secretsmanager").get_secret_value(
             SecretId=self.outputs["pseudonymisation_secret_arn"]
         )["SecretString"]
-        return str(value).encode("utf-8")
+        return KeyRing.from_secret(str(value))
 
     def client(self, stats: RequestStats | None = None) -> RetryingClient:
         return RetryingClient(self.runtime.api.url, self.tokens, stats or RequestStats(), retry_deadline_s=60)
@@ -128,7 +129,7 @@ def load_scenario(
         before_audit()
     s3 = stack.target.client("s3")
     waited = wait_for_lake(s3, stack.raw_bucket, load.submitted, timeout_s=export_timeout_s, emit=emit)
-    audit = audit_exports(s3, stack.raw_bucket, stack.secret(), load.submitted, load.persons)
+    audit = audit_exports(s3, stack.raw_bucket, stack.key_ring(), load.submitted, load.persons)
     return LoadOutcome(load, audit, waited)
 
 
@@ -163,7 +164,7 @@ def replay_scenario(stack: ReliabilityStack, outcome: LoadOutcome, *, limit: int
     )
     after = sum(len(v) for v in _versions(s3, stack.raw_bucket, SUBMISSIONS_PREFIX).values())
     persons = {intake_id: outcome.load.persons[intake_id] for intake_id in chosen}
-    audit = audit_exports(s3, stack.raw_bucket, stack.secret(), chosen, persons)
+    audit = audit_exports(s3, stack.raw_bucket, stack.key_ring(), chosen, persons)
     return ReplayOutcome(len(records), delivered, failed, before, after, audit)
 
 
@@ -224,7 +225,7 @@ def poison_scenario(stack: ReliabilityStack, *, intakes: int = 10, emit: Emit = 
         lake.drain()  # the removal (not a submission: filtered out)
     finally:
         lake.start()
-    audit = audit_exports(stack.target.client("s3"), stack.raw_bucket, stack.secret(), submitted, persons)
+    audit = audit_exports(stack.target.client("s3"), stack.raw_bucket, stack.key_ring(), submitted, persons)
     return PoisonOutcome(
         len(submitted), poison_id, letters, poison_record["dynamodb"]["SequenceNumber"], audit
     )

@@ -110,7 +110,11 @@ class VersionedBucket(Protocol):
 
     def read(self, version: ObjectVersion) -> bytes: ...
 
-    def write(self, key: str, body: bytes, content_type: str) -> str:
+    def metadata(self, version: ObjectVersion) -> dict[str, str]:
+        """The version's user metadata (the lake's ``key-version``)."""
+        ...
+
+    def write(self, key: str, body: bytes, content_type: str, metadata: Mapping[str, str]) -> str:
         """A new current version of ``key``; returns its version id."""
         ...
 
@@ -515,7 +519,8 @@ def _erase_csv_rows(
             remaining, kept = b"", 0
         if current is not None and kept:
             # Others' rows stay, under the same key (the same partition and file for Glue/Athena).
-            bucket.write(key, remaining, CSV_CONTENT_TYPE)
+            # The same metadata: the key version the remaining rows were written under.
+            bucket.write(key, remaining, CSV_CONTENT_TYPE, bucket.metadata(current))
             rewritten.append(key)
             gone = holding
         elif current is not None and current not in holding:

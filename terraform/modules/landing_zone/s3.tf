@@ -1,30 +1,37 @@
 locals {
-  # Data buckets. kms_key names the key in local.kms_keys; expiration_days (null = keep) is the
-  # retention of current objects; noncurrent versions always expire (see variables).
+  # Data buckets. kms_key names the key in local.kms_keys; expirations are the retention of
+  # current objects, one lifecycle rule each: id, the key prefix it covers ("" = the whole
+  # bucket) and the days after which an object expires (none = kept). Noncurrent versions always
+  # expire (see variables). docs/data-protection.md lists each rule with its variable.
   data_buckets = {
     raw = {
-      kms_key         = "s3"
-      expiration_days = null
+      kms_key = "s3"
+      # submissions/ (pseudonymised rows), uploads/ (deleted once processed), rejected/ (reports).
+      expirations = [{ id = "expire-lake-objects", prefix = "", days = var.lake_retention_days }]
     }
     curated = {
-      kms_key         = "s3"
-      expiration_days = null
+      kms_key     = "s3"
+      expirations = [{ id = "expire-lake-objects", prefix = "", days = var.lake_retention_days }]
     }
     artifacts = {
-      kms_key         = "s3"
-      expiration_days = null
+      kms_key     = "s3"
+      expirations = []
     }
     transcripts = {
-      kms_key         = "language"
-      expiration_days = var.transcript_retention_days
+      kms_key = "language"
+      expirations = [
+        { id = "expire-draft-transcripts", prefix = "drafts/", days = var.transcript_retention_days },
+        # Written at submission: it goes with the intake record (the table's TTL, same days).
+        { id = "expire-redacted-transcripts", prefix = "redacted/", days = var.submitted_intake_retention_days },
+      ]
     }
     athena-results = {
-      kms_key         = "analytics"
-      expiration_days = var.athena_results_retention_days
+      kms_key     = "analytics"
+      expirations = [{ id = "expire-current-objects", prefix = "", days = var.athena_results_retention_days }]
     }
     reports = {
-      kms_key         = "s3"
-      expiration_days = null
+      kms_key     = "s3"
+      expirations = []
     }
   }
 
@@ -122,16 +129,19 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
   }
 
   dynamic "rule" {
-    for_each = local.data_buckets[each.key].expiration_days == null ? [] : [local.data_buckets[each.key].expiration_days]
+    for_each = local.data_buckets[each.key].expirations
 
     content {
-      id     = "expire-current-objects"
+      id     = rule.value.id
       status = "Enabled"
 
-      filter {}
+      filter {
+        # null, not "", for the whole bucket: the same empty filter the bucket's other rule has.
+        prefix = rule.value.prefix == "" ? null : rule.value.prefix
+      }
 
       expiration {
-        days = rule.value
+        days = rule.value.days
       }
     }
   }

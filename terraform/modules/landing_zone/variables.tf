@@ -9,12 +9,32 @@ variable "name_prefix" {
 }
 
 variable "transcript_retention_days" {
-  description = "Days after which the transcripts bucket's objects (draft and redacted transcripts) expire. Short on purpose: they hold the full conversation. (Recorded audio is in the speech bucket of module transcription.)"
+  description = "Days after which draft transcripts (the transcripts bucket's drafts/) expire. Short on purpose: they hold the full conversation. (Redacted transcripts follow submitted_intake_retention_days; recorded audio is in the speech bucket of module transcription.)"
   type        = number
 
   validation {
     condition     = var.transcript_retention_days >= 1 && var.transcript_retention_days <= 365 && floor(var.transcript_retention_days) == var.transcript_retention_days
     error_message = "transcript_retention_days must be a whole number between 1 and 365."
+  }
+}
+
+variable "submitted_intake_retention_days" {
+  description = "Days after which a submitted intake's redacted transcript (the transcripts bucket's redacted/, written at submission) expires: the same retention as the intake record's TTL."
+  type        = number
+
+  validation {
+    condition     = var.submitted_intake_retention_days >= 1 && var.submitted_intake_retention_days <= 3653 && floor(var.submitted_intake_retention_days) == var.submitted_intake_retention_days
+    error_message = "submitted_intake_retention_days must be a whole number of days between 1 and 3653 (10 years)."
+  }
+}
+
+variable "lake_retention_days" {
+  description = "Days after which the pseudonymised lake's objects expire: every current object of the raw bucket (submissions/, uploads/, rejected/) and of the curated bucket, counted from when it was written."
+  type        = number
+
+  validation {
+    condition     = var.lake_retention_days >= 1 && var.lake_retention_days <= 3653 && floor(var.lake_retention_days) == var.lake_retention_days
+    error_message = "lake_retention_days must be a whole number of days between 1 and 3653 (10 years)."
   }
 }
 

@@ -84,6 +84,8 @@ locals {
     COMPREHEND_ENABLED           = var.comprehend_enabled ? "true" : "false"
     TRANSCRIPTION_JOB_PREFIX     = local.transcription_job_prefix
     DRAFT_TTL_DAYS               = tostring(var.draft_ttl_days)
+    # Read by every function's settings (acogida.handlers.runtime); intake_api applies it on submit.
+    SUBMITTED_INTAKE_RETENTION_DAYS = tostring(var.submitted_intake_retention_days)
   }
 
   function_environment = {

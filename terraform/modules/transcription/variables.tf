@@ -181,6 +181,16 @@ variable "draft_ttl_days" {
   }
 }
 
+variable "submitted_intake_retention_days" {
+  description = "Days a submitted intake is kept after its submission (SUBMITTED_INTAKE_RETENTION_DAYS: intake_api sets the record's TTL attribute to submitted_at plus this)."
+  type        = number
+
+  validation {
+    condition     = var.submitted_intake_retention_days >= 1 && var.submitted_intake_retention_days <= 3653 && floor(var.submitted_intake_retention_days) == var.submitted_intake_retention_days
+    error_message = "submitted_intake_retention_days must be a whole number of days between 1 and 3653 (10 years)."
+  }
+}
+
 variable "comprehend_enabled" {
   description = "Whether transcription_done calls Amazon Comprehend DetectEntities/DetectPiiEntities (COMPREHEND_ENABLED) and its role may. false where Comprehend is not available (local mode)."
   type        = bool

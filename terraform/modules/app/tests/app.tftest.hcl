@@ -55,23 +55,24 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix                   = "acogida-test"
-  environment                   = "test"
-  language_region               = "eu-west-1"
-  lambda_kms_key_arn            = "arn:aws:kms:eu-south-2:123456789012:key/0000000a-0000-4000-8000-00000000000a"
-  ecr_kms_key_arn               = "arn:aws:kms:eu-south-2:123456789012:key/0000000b-0000-4000-8000-00000000000b"
-  logs_kms_key_arn              = "arn:aws:kms:eu-south-2:123456789012:key/0000000c-0000-4000-8000-00000000000c"
-  dynamodb_kms_key_arn          = "arn:aws:kms:eu-south-2:123456789012:key/0000000e-0000-4000-8000-00000000000e"
-  transcripts_kms_key_arn       = "arn:aws:kms:eu-south-2:123456789012:key/0000000f-0000-4000-8000-00000000000f"
-  transcripts_bucket_name       = "acogida-test-transcripts-123456789012"
-  intakes_table_name            = "acogida-test-intakes"
-  intakes_table_arn             = "arn:aws:dynamodb:eu-south-2:123456789012:table/acogida-test-intakes"
-  intakes_office_index_name     = "by_office_created_at"
-  idempotency_table_name        = "acogida-test-idempotency"
-  idempotency_table_arn         = "arn:aws:dynamodb:eu-south-2:123456789012:table/acogida-test-idempotency"
-  alerts_topic_arn              = "arn:aws:sns:eu-south-2:123456789012:acogida-test-alerts"
-  image_tags                    = { intake_api = "intake-0123456789abcdef0123" }
-  user_pool_deletion_protection = true
+  submitted_intake_retention_days = 1826
+  name_prefix                     = "acogida-test"
+  environment                     = "test"
+  language_region                 = "eu-west-1"
+  lambda_kms_key_arn              = "arn:aws:kms:eu-south-2:123456789012:key/0000000a-0000-4000-8000-00000000000a"
+  ecr_kms_key_arn                 = "arn:aws:kms:eu-south-2:123456789012:key/0000000b-0000-4000-8000-00000000000b"
+  logs_kms_key_arn                = "arn:aws:kms:eu-south-2:123456789012:key/0000000c-0000-4000-8000-00000000000c"
+  dynamodb_kms_key_arn            = "arn:aws:kms:eu-south-2:123456789012:key/0000000e-0000-4000-8000-00000000000e"
+  transcripts_kms_key_arn         = "arn:aws:kms:eu-south-2:123456789012:key/0000000f-0000-4000-8000-00000000000f"
+  transcripts_bucket_name         = "acogida-test-transcripts-123456789012"
+  intakes_table_name              = "acogida-test-intakes"
+  intakes_table_arn               = "arn:aws:dynamodb:eu-south-2:123456789012:table/acogida-test-intakes"
+  intakes_office_index_name       = "by_office_created_at"
+  idempotency_table_name          = "acogida-test-idempotency"
+  idempotency_table_arn           = "arn:aws:dynamodb:eu-south-2:123456789012:table/acogida-test-idempotency"
+  alerts_topic_arn                = "arn:aws:sns:eu-south-2:123456789012:acogida-test-alerts"
+  image_tags                      = { intake_api = "intake-0123456789abcdef0123" }
+  user_pool_deletion_protection   = true
 }
 
 run "functions_are_traced_arm64_images_with_encrypted_environment" {
@@ -117,7 +118,7 @@ run "functions_are_traced_arm64_images_with_encrypted_environment" {
       toset(keys(function.environment_variables)) == toset([
         "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL", "LOG_LEVEL",
         "ACOGIDA_ENVIRONMENT", "ACOGIDA_LANGUAGE_REGION", "INTAKES_TABLE", "INTAKES_OFFICE_INDEX", "IDEMPOTENCY_TABLE",
-        "TRANSCRIPTS_BUCKET", "TRANSCRIPTS_KMS_KEY_ARN", "COMPREHEND_ENABLED", "TRANSCRIPTION_JOB_PREFIX", "DRAFT_TTL_DAYS",
+        "TRANSCRIPTS_BUCKET", "TRANSCRIPTS_KMS_KEY_ARN", "COMPREHEND_ENABLED", "TRANSCRIPTION_JOB_PREFIX", "DRAFT_TTL_DAYS", "SUBMITTED_INTAKE_RETENTION_DAYS",
       ])
     && function.environment_variables["POWERTOOLS_SERVICE_NAME"] == name])
     error_message = "The function gets exactly the environment contract of src/acogida (no audio bucket: that is the transcription path's), with its own service name."
@@ -139,6 +140,7 @@ run "functions_are_traced_arm64_images_with_encrypted_environment" {
       function.environment_variables["TRANSCRIPTION_JOB_PREFIX"] == "acogida-test-" &&
       function.environment_variables["COMPREHEND_ENABLED"] == "true" &&
       function.environment_variables["DRAFT_TTL_DAYS"] == "7" &&
+      function.environment_variables["SUBMITTED_INTAKE_RETENTION_DAYS"] == "1826" &&
       function.environment_variables["POWERTOOLS_METRICS_NAMESPACE"] == "Acogida" &&
       function.environment_variables["TRANSCRIPTS_KMS_KEY_ARN"] == var.transcripts_kms_key_arn &&
     function.environment_variables["ACOGIDA_ENVIRONMENT"] == "test"])

@@ -77,23 +77,24 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix                   = "acogida-test"
-  environment                   = "test"
-  language_region               = "eu-west-1"
-  lambda_kms_key_arn            = "arn:aws:kms:eu-south-2:123456789012:key/0000000a-0000-4000-8000-00000000000a"
-  ecr_kms_key_arn               = "arn:aws:kms:eu-south-2:123456789012:key/0000000b-0000-4000-8000-00000000000b"
-  logs_kms_key_arn              = "arn:aws:kms:eu-south-2:123456789012:key/0000000c-0000-4000-8000-00000000000c"
-  dynamodb_kms_key_arn          = "arn:aws:kms:eu-south-2:123456789012:key/0000000e-0000-4000-8000-00000000000e"
-  transcripts_kms_key_arn       = "arn:aws:kms:eu-south-2:123456789012:key/0000000f-0000-4000-8000-00000000000f"
-  transcripts_bucket_name       = "acogida-test-transcripts-123456789012"
-  intakes_table_name            = "acogida-test-intakes"
-  intakes_table_arn             = "arn:aws:dynamodb:eu-south-2:123456789012:table/acogida-test-intakes"
-  intakes_office_index_name     = "by_office_created_at"
-  idempotency_table_name        = "acogida-test-idempotency"
-  idempotency_table_arn         = "arn:aws:dynamodb:eu-south-2:123456789012:table/acogida-test-idempotency"
-  alerts_topic_arn              = "arn:aws:sns:eu-south-2:123456789012:acogida-test-alerts"
-  image_tags                    = { intake_api = "intake-0123456789abcdef0123" }
-  user_pool_deletion_protection = true
+  submitted_intake_retention_days = 1826
+  name_prefix                     = "acogida-test"
+  environment                     = "test"
+  language_region                 = "eu-west-1"
+  lambda_kms_key_arn              = "arn:aws:kms:eu-south-2:123456789012:key/0000000a-0000-4000-8000-00000000000a"
+  ecr_kms_key_arn                 = "arn:aws:kms:eu-south-2:123456789012:key/0000000b-0000-4000-8000-00000000000b"
+  logs_kms_key_arn                = "arn:aws:kms:eu-south-2:123456789012:key/0000000c-0000-4000-8000-00000000000c"
+  dynamodb_kms_key_arn            = "arn:aws:kms:eu-south-2:123456789012:key/0000000e-0000-4000-8000-00000000000e"
+  transcripts_kms_key_arn         = "arn:aws:kms:eu-south-2:123456789012:key/0000000f-0000-4000-8000-00000000000f"
+  transcripts_bucket_name         = "acogida-test-transcripts-123456789012"
+  intakes_table_name              = "acogida-test-intakes"
+  intakes_table_arn               = "arn:aws:dynamodb:eu-south-2:123456789012:table/acogida-test-intakes"
+  intakes_office_index_name       = "by_office_created_at"
+  idempotency_table_name          = "acogida-test-idempotency"
+  idempotency_table_arn           = "arn:aws:dynamodb:eu-south-2:123456789012:table/acogida-test-idempotency"
+  alerts_topic_arn                = "arn:aws:sns:eu-south-2:123456789012:acogida-test-alerts"
+  image_tags                      = { intake_api = "intake-0123456789abcdef0123" }
+  user_pool_deletion_protection   = true
 
   # Front hosting on in every run unless the run says otherwise.
   front_hosting_enabled   = true

@@ -24,6 +24,8 @@ mock_provider "aws" {
 variables {
   name_prefix                       = "acogida-test"
   transcript_retention_days         = 7
+  submitted_intake_retention_days   = 1826
+  lake_retention_days               = 730
   noncurrent_version_retention_days = 14
   athena_results_retention_days     = 30
 }
@@ -207,19 +209,38 @@ run "lifecycle_expires_transcripts_and_old_versions" {
   command = apply
 
   assert {
-    condition     = one([for rule in aws_s3_bucket_lifecycle_configuration.this["transcripts"].rule : rule if rule.id == "expire-current-objects"]).expiration[0].days == 7
-    error_message = "Transcripts expire after transcript_retention_days."
+    condition = (one([for rule in aws_s3_bucket_lifecycle_configuration.this["transcripts"].rule : rule if rule.id == "expire-draft-transcripts"]).expiration[0].days == 7 &&
+    one([for rule in aws_s3_bucket_lifecycle_configuration.this["transcripts"].rule : rule if rule.id == "expire-draft-transcripts"]).filter[0].prefix == "drafts/")
+    error_message = "Draft transcripts expire after transcript_retention_days."
+  }
+
+  assert {
+    condition = (one([for rule in aws_s3_bucket_lifecycle_configuration.this["transcripts"].rule : rule if rule.id == "expire-redacted-transcripts"]).expiration[0].days == 1826 &&
+    one([for rule in aws_s3_bucket_lifecycle_configuration.this["transcripts"].rule : rule if rule.id == "expire-redacted-transcripts"]).filter[0].prefix == "redacted/")
+    error_message = "Redacted transcripts expire with the submitted intake (submitted_intake_retention_days)."
+  }
+
+  assert {
+    # (The rule's filter has no prefix: the mock provider fills that unset attribute at random.)
+    condition = alltrue([for bucket in ["raw", "curated"] :
+    one([for rule in aws_s3_bucket_lifecycle_configuration.this[bucket].rule : rule if rule.id == "expire-lake-objects"]).expiration[0].days == 730])
+    error_message = "The whole pseudonymised lake (raw and curated buckets) expires after lake_retention_days."
+  }
+
+  assert {
+    condition     = one([for rule in aws_s3_bucket_lifecycle_configuration.this["athena-results"].rule : rule if rule.id == "expire-current-objects"]).expiration[0].days == 30
+    error_message = "Athena results expire after athena_results_retention_days."
+  }
+
+  assert {
+    condition     = alltrue([for bucket in ["artifacts", "reports"] : length(aws_s3_bucket_lifecycle_configuration.this[bucket].rule) == 1])
+    error_message = "Artifacts and reports keep their current objects (only old versions expire)."
   }
 
   assert {
     condition = alltrue([for lifecycle in aws_s3_bucket_lifecycle_configuration.this :
     one([for rule in lifecycle.rule : rule if rule.id == "expire-noncurrent-versions"]).noncurrent_version_expiration[0].noncurrent_days == 14])
     error_message = "Noncurrent versions expire after noncurrent_version_retention_days in every data bucket."
-  }
-
-  assert {
-    condition     = length([for rule in aws_s3_bucket_lifecycle_configuration.this["raw"].rule : rule if rule.id == "expire-current-objects"]) == 0
-    error_message = "Raw submissions do not expire by age (their retention is the data-protection issue's)."
   }
 
   assert {
@@ -251,6 +272,26 @@ run "alerts_topic_encrypted_with_messaging_key" {
     condition     = module.alerts_topic.email_endpoints == tolist(["guardia@example.org"])
     error_message = "Alert addresses are subscribed by e-mail."
   }
+}
+
+run "rejects_a_lake_retention_of_no_days" {
+  command = plan
+
+  variables {
+    lake_retention_days = 0
+  }
+
+  expect_failures = [var.lake_retention_days]
+}
+
+run "rejects_a_submitted_intake_retention_over_ten_years" {
+  command = plan
+
+  variables {
+    submitted_intake_retention_days = 3654
+  }
+
+  expect_failures = [var.submitted_intake_retention_days]
 }
 
 run "rejects_zero_day_transcript_retention" {

@@ -63,6 +63,7 @@ mock_provider "aws" {
 }
 
 variables {
+  submitted_intake_retention_days   = 1826
   name_prefix                       = "acogida-test"
   environment                       = "test"
   data_region                       = "eu-south-2"
@@ -262,7 +263,7 @@ run "functions_are_traced_arm64_images_with_the_split_region_environment" {
         "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL", "LOG_LEVEL",
         "ACOGIDA_ENVIRONMENT", "ACOGIDA_DATA_REGION", "ACOGIDA_LANGUAGE_REGION", "INTAKES_TABLE", "INTAKES_OFFICE_INDEX",
         "IDEMPOTENCY_TABLE", "TRANSCRIPTS_BUCKET", "TRANSCRIPTS_KMS_KEY_ARN", "AUDIO_BUCKET", "AUDIO_KMS_KEY_ARN",
-        "COMPREHEND_ENABLED", "TRANSCRIPTION_JOB_PREFIX", "DRAFT_TTL_DAYS",
+        "COMPREHEND_ENABLED", "TRANSCRIPTION_JOB_PREFIX", "DRAFT_TTL_DAYS", "SUBMITTED_INTAKE_RETENTION_DAYS",
     ]) && function.environment_variables["POWERTOOLS_SERVICE_NAME"] == name])
     error_message = "Both functions get exactly the environment contract of src/acogida/handlers/runtime.py, with their own service name."
   }
