@@ -44,6 +44,7 @@ locals {
   transcription_functions = ["transcription_start", "transcription_done"]
   bi_functions            = ["export_submissions", "bulk_upload"]
   ml_functions            = ["forecast_api"]
+  privacy_functions       = ["privacy_api"]
 }
 
 module "landing_zone" {
@@ -267,6 +268,47 @@ module "ml" {
   repository_id              = var.mlops_repository_id
   branch_name                = var.mlops_branch_name
   codecommit_repository_name = var.mlops_codecommit_repository_name
+}
+
+# The rights of access and erasure: privacy_api on two routes of the intake API (the dpo group),
+# with its own role across every store that holds a person's data, in both regions.
+module "privacy" {
+  source = "./modules/privacy"
+
+  name_prefix              = local.name_prefix
+  environment              = var.environment
+  language_region          = var.language_region
+  transcription_job_prefix = module.transcription.transcription_job_prefix
+
+  intakes_table_name          = module.database.dynamodb_intakes_table_name
+  intakes_table_arn           = module.database.dynamodb_intakes_table_arn
+  idempotency_table_name      = module.database.dynamodb_idempotency_table_name
+  idempotency_table_arn       = module.database.dynamodb_idempotency_table_arn
+  dynamodb_kms_key_arn        = module.landing_zone.kms_key_arns["dynamodb"]
+  transcripts_bucket_name     = module.landing_zone.s3_bucket_names["transcripts"]
+  transcripts_kms_key_arn     = module.landing_zone.s3_bucket_kms_key_arns["transcripts"]
+  audio_bucket_name           = module.transcription.speech_bucket_name
+  audio_kms_key_arn           = module.transcription.speech_kms_key_arn
+  raw_bucket_name             = module.landing_zone.s3_bucket_names["raw"]
+  raw_kms_key_arn             = module.landing_zone.s3_bucket_kms_key_arns["raw"]
+  pseudonymisation_secret_arn = module.bi.pseudonymisation_secret_arn
+  secrets_kms_key_arn         = module.landing_zone.kms_key_arns["secrets"]
+  audit_bucket_name           = module.landing_zone.audit_bucket_name
+  audit_kms_key_arn           = module.landing_zone.audit_kms_key_arn
+
+  api_id            = module.app.api_id
+  api_execution_arn = module.app.api_execution_arn
+  authorizer_id     = module.app.authorizer_id
+
+  lambda_kms_key_arn = module.landing_zone.kms_key_arns["lambda"]
+  logs_kms_key_arn   = module.landing_zone.kms_key_arns["logs"]
+  ecr_kms_key_arn    = module.landing_zone.kms_key_arns["ecr"]
+  alerts_topic_arn   = module.landing_zone.sns_alerts_topic_arn
+
+  image_tags                = { for name, tag in var.image_tags : name => tag if contains(local.privacy_functions, name) }
+  force_delete_repositories = local.disposable
+  log_level                 = var.log_level
+  log_retention_days        = var.log_retention_days
 }
 
 # --- The split of module app (2026-11): state moves ------------------------------------------------

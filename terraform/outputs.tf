@@ -169,13 +169,13 @@ output "front_ecr_repository_url" {
 }
 
 output "lambda_function_names" {
-  description = "Lambda function names by function key (intake_api, export_submissions, bulk_upload, forecast_api in aws_region; transcription_start, transcription_done in language_region)."
-  value       = merge(module.app.function_names, module.transcription.function_names, module.bi.function_names, module.ml.function_names)
+  description = "Lambda function names by function key (intake_api, export_submissions, bulk_upload, forecast_api, privacy_api in aws_region; transcription_start, transcription_done in language_region)."
+  value       = merge(module.app.function_names, module.transcription.function_names, module.bi.function_names, module.ml.function_names, module.privacy.function_names)
 }
 
 output "lambda_function_arns" {
   description = "Lambda function ARNs by function key (the ARN names each function's region)."
-  value       = merge(module.app.function_arns, module.transcription.function_arns, module.bi.function_arns, module.ml.function_arns)
+  value       = merge(module.app.function_arns, module.transcription.function_arns, module.bi.function_arns, module.ml.function_arns, module.privacy.function_arns)
 }
 
 output "lambda_regions" {
@@ -185,22 +185,23 @@ output "lambda_regions" {
     { for name, _ in module.transcription.function_names : name => module.transcription.region },
     { for name, _ in module.bi.function_names : name => var.aws_region },
     { for name, _ in module.ml.function_names : name => var.aws_region },
+    { for name, _ in module.privacy.function_names : name => var.aws_region },
   )
 }
 
 output "lambda_environments" {
   description = "Environment variables of each function by key (the local runtime runs the handlers in-process with them)."
-  value       = merge(module.app.function_environments, module.transcription.function_environments, module.bi.function_environments, module.ml.function_environments)
+  value       = merge(module.app.function_environments, module.transcription.function_environments, module.bi.function_environments, module.ml.function_environments, module.privacy.function_environments)
 }
 
 output "lambda_image_uris" {
   description = "Image each function runs, by digest (<repository url>@sha256:...), by function key."
-  value       = merge(module.app.function_image_uris, module.transcription.function_image_uris, module.bi.function_image_uris, module.ml.function_image_uris)
+  value       = merge(module.app.function_image_uris, module.transcription.function_image_uris, module.bi.function_image_uris, module.ml.function_image_uris, module.privacy.function_image_uris)
 }
 
 output "ecr_repository_urls" {
   description = "Image repository URL by function key, each in its function's region (Lambda pulls images from its own region)."
-  value       = merge(module.app.ecr_repository_urls, module.transcription.ecr_repository_urls, module.bi.ecr_repository_urls, module.ml.ecr_repository_urls)
+  value       = merge(module.app.ecr_repository_urls, module.transcription.ecr_repository_urls, module.bi.ecr_repository_urls, module.ml.ecr_repository_urls, module.privacy.ecr_repository_urls)
 }
 
 output "audio_uploads_queue_url" {
@@ -220,7 +221,7 @@ output "transcription_job_prefix" {
 
 output "log_group_names" {
   description = "Log group names by function key, plus api_access (each in its function's region)."
-  value       = merge(module.app.log_group_names, module.transcription.log_group_names, module.ml.log_group_names)
+  value       = merge(module.app.log_group_names, module.transcription.log_group_names, module.ml.log_group_names, module.privacy.log_group_names)
 }
 
 # --- Data lake (module bi) ---------------------------------------------------------------------
@@ -304,4 +305,11 @@ output "mlops_source" {
     key         = var.mlops_source_object_key
     kms_key_arn = module.landing_zone.kms_key_arns["s3"]
   } : null
+}
+
+# --- Rights of access and erasure (module privacy) -------------------------------------------------
+
+output "privacy_api_routes" {
+  description = "Routes module privacy adds to the intake API (behind the Cognito JWT authorizer; the dpo group only)."
+  value       = module.privacy.api_routes
 }

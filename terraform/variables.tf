@@ -160,12 +160,12 @@ variable "alert_email_addresses" {
 }
 
 variable "image_tags" {
-  description = "The content-hash tag of each function's image (keys intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api) and of the front's nginx image (key front): <image>-<20 hex digits> of what the image ships. Not set by hand: the tooling (acogida.infra.terraform, make plan/apply/demo) computes it from the checkout and passes a generated var file; each function runs the digest its tag has in its repository (scripts/push.sh pushes it)."
+  description = "The content-hash tag of each function's image (keys intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api, privacy_api) and of the front's nginx image (key front): <image>-<20 hex digits> of what the image ships. Not set by hand: the tooling (acogida.infra.terraform, make plan/apply/demo) computes it from the checkout and passes a generated var file; each function runs the digest its tag has in its repository (scripts/push.sh pushes it)."
   type        = map(string)
 
   validation {
-    condition     = toset(keys(var.image_tags)) == toset(["intake_api", "transcription_start", "transcription_done", "export_submissions", "bulk_upload", "forecast_api", "front"])
-    error_message = "image_tags must name every function (intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api) and front, and nothing else."
+    condition     = toset(keys(var.image_tags)) == toset(["intake_api", "transcription_start", "transcription_done", "export_submissions", "bulk_upload", "forecast_api", "privacy_api", "front"])
+    error_message = "image_tags must name every function (intake_api, transcription_start, transcription_done, export_submissions, bulk_upload, forecast_api, privacy_api) and front, and nothing else."
   }
 
   validation {

@@ -161,6 +161,7 @@ variables {
     export_submissions  = "intake-0123456789abcdef0123"
     bulk_upload         = "analytics-0123456789abcdef0123"
     forecast_api        = "intake-0123456789abcdef0123"
+    privacy_api         = "intake-0123456789abcdef0123"
     front               = "front-0123456789abcdef0123"
   }
 }
@@ -278,6 +279,7 @@ run "rejects_a_front_image_tag_key_typo" {
       export_submissions  = "intake-0123456789abcdef0123"
       bulk_upload         = "analytics-0123456789abcdef0123"
       forecast_api        = "intake-0123456789abcdef0123"
+      privacy_api         = "intake-0123456789abcdef0123"
       frontend            = "front-0123456789abcdef0123"
     }
   }

@@ -137,6 +137,7 @@ variables {
     export_submissions  = "intake-0123456789abcdef0123"
     bulk_upload         = "analytics-0123456789abcdef0123"
     forecast_api        = "intake-0123456789abcdef0123"
+    privacy_api         = "intake-0123456789abcdef0123"
     front               = "front-0123456789abcdef0123"
   }
 }
@@ -168,6 +169,7 @@ run "matching_workspace_plans_with_env_names" {
       export_submissions  = "acogida-test-export-submissions"
       bulk_upload         = "acogida-test-bulk-upload"
       forecast_api        = "acogida-test-forecast-api"
+      privacy_api         = "acogida-test-privacy-api"
     }
     error_message = "Functions are acogida-<environment>-<function>."
   }
@@ -178,7 +180,7 @@ run "matching_workspace_plans_with_env_names" {
   }
 
   assert {
-    condition     = toset(keys(output.dead_letter_queue_urls)) == toset(["audio_uploads", "transcription_done"]) && toset(keys(output.log_group_names)) == toset(["intake_api", "api_access", "transcription_start", "transcription_done", "forecast_api"])
+    condition     = toset(keys(output.dead_letter_queue_urls)) == toset(["audio_uploads", "transcription_done"]) && toset(keys(output.log_group_names)) == toset(["intake_api", "api_access", "transcription_start", "transcription_done", "forecast_api", "privacy_api"])
     error_message = "The outputs expose both DLQs and the log groups of modules app, transcription and ml."
   }
 
@@ -221,7 +223,7 @@ run "transcription_path_lives_in_the_language_region" {
   }
 
   assert {
-    condition     = output.lambda_regions == { intake_api = "eu-south-2", transcription_start = "eu-west-1", transcription_done = "eu-west-1", export_submissions = "eu-south-2", bulk_upload = "eu-south-2", forecast_api = "eu-south-2" }
+    condition     = output.lambda_regions == { intake_api = "eu-south-2", transcription_start = "eu-west-1", transcription_done = "eu-west-1", export_submissions = "eu-south-2", bulk_upload = "eu-south-2", forecast_api = "eu-south-2", privacy_api = "eu-south-2" }
     error_message = "lambda_regions names each function's region."
   }
 
@@ -235,7 +237,7 @@ run "each_function_runs_its_image_by_digest" {
   command = apply
 
   assert {
-    condition     = alltrue([for name, uri in output.lambda_image_uris : uri == "${output.ecr_repository_urls[name]}@sha256:abababababababababababababababababababababababababababababababab"]) && length(output.lambda_image_uris) == 6
+    condition     = alltrue([for name, uri in output.lambda_image_uris : uri == "${output.ecr_repository_urls[name]}@sha256:abababababababababababababababababababababababababababababababab"]) && length(output.lambda_image_uris) == 7
     error_message = "Every function runs, by digest, the image of its own repository (the tag comes from image_tags)."
   }
 }
@@ -268,6 +270,7 @@ run "rejects_a_tag_that_is_not_a_content_hash" {
       export_submissions  = "intake-0123456789abcdef0123"
       bulk_upload         = "analytics-0123456789abcdef0123"
       forecast_api        = "intake-0123456789abcdef0123"
+      privacy_api         = "intake-0123456789abcdef0123"
       front               = "front-0123456789abcdef0123"
     }
   }

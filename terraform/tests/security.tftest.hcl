@@ -243,6 +243,7 @@ variables {
     export_submissions  = "intake-0123456789abcdef0123"
     bulk_upload         = "analytics-0123456789abcdef0123"
     forecast_api        = "intake-0123456789abcdef0123"
+    privacy_api         = "intake-0123456789abcdef0123"
     front               = "front-0123456789abcdef0123"
   }
 

@@ -21,7 +21,7 @@ from acogida.local.runtime import LocalRuntime, local_runtime
 from acogida.local.stack import LocalEmulator
 from tests.conftest import find_free_port
 
-HOME_FUNCTIONS = ("intake_api", "export_submissions", "bulk_upload", "forecast_api")
+HOME_FUNCTIONS = ("intake_api", "export_submissions", "bulk_upload", "forecast_api", "privacy_api")
 
 
 # Fixtures of tests that submit intakes or upload history into the shared deployment.

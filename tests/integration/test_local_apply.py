@@ -45,6 +45,7 @@ FUNCTIONS = (
     "export_submissions",
     "bulk_upload",
     "forecast_api",
+    "privacy_api",
 )
 INTAKE_FUNCTIONS = ("intake_api", "transcription_start", "transcription_done")
 ROUTE_KEYS = (
@@ -59,6 +60,9 @@ ROUTE_KEYS = (
     "GET /reports",
     "POST /mlops/runs",
     "GET /mlops/runs/{run_id}",
+    # module privacy: the DPO's rights of access and erasure
+    "POST /privacy/access",
+    "POST /privacy/erasure",
 )
 # The names src/acogida reads from each function's environment (terraform/modules/app and
 # terraform/modules/transcription).
@@ -206,6 +210,7 @@ def test_inventory(deployment):
         "export_submissions": deployment.outputs["aws_region"],
         "bulk_upload": deployment.outputs["aws_region"],
         "forecast_api": deployment.outputs["aws_region"],
+        "privacy_api": deployment.outputs["aws_region"],
     }
 
 

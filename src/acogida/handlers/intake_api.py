@@ -57,6 +57,7 @@ from acogida.intake.record import (
     text_problem,
 )
 from acogida.intake.service import OFFICE_TIME_ZONE, IntakePage
+from acogida.intake.view import intake_view as _intake_view
 from acogida.privacy.audit import AuditAction
 
 MAX_BODY_BYTES = 64 * 1024
@@ -472,23 +473,6 @@ def _limit() -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 100:
         raise ApiError(400, "invalid_query", "limit: a whole number from 1 to 100")
     return int(raw)
-
-
-def _intake_view(intake: Intake) -> dict[str, Any]:
-    return {
-        "intake_id": intake.intake_id,
-        "office": intake.office,
-        "status": intake.status.value,
-        "version": intake.version,
-        "created_at": intake.created_at,
-        "updated_at": intake.updated_at,
-        "submitted_at": intake.submitted_at,
-        "duration_s": intake.duration_s,
-        "segment_count": intake.segment_count,
-        "next_sequence": intake.segment_count,
-        "invalid_document_confirmed": intake.invalid_document_confirmed,
-        "fields": intake.effective_fields(),
-    }
 
 
 def _page_view(page: IntakePage) -> dict[str, Any]:

@@ -64,6 +64,7 @@ IMAGES: tuple[ImageSpec, ...] = (
         functions=(
             "intake_api",
             "forecast_api",
+            "privacy_api",
             "transcription_start",
             "transcription_done",
             "export_submissions",

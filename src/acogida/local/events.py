@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 # The HTTP API's routes and the function each proxies to (module app: intake_api; module ml:
-# forecast_api).
+# forecast_api; module privacy: privacy_api).
 ROUTE_FUNCTIONS = {
     ("POST", "/intakes"): "intake_api",
     ("GET", "/intakes"): "intake_api",
@@ -26,6 +26,8 @@ ROUTE_FUNCTIONS = {
     ("GET", "/reports"): "forecast_api",
     ("POST", "/mlops/runs"): "forecast_api",
     ("GET", "/mlops/runs/{run_id}"): "forecast_api",
+    ("POST", "/privacy/access"): "privacy_api",
+    ("POST", "/privacy/erasure"): "privacy_api",
 }
 
 

@@ -9,11 +9,17 @@ through the adapters. Each subcommand has its own parser function and its own co
     acogida privacy rotate-key [--env local] [--yes] [--rekey-only] [--no-wait]
         add a key to the pseudonymisation key ring, wait for warm functions to read it, re-key the
         lake (docs/data-protection.md, "Rotating the pseudonymisation key")
+    acogida privacy export --document-number X [--env local]
+        the right of access (art. 15): everything held about the person, as JSON
+    acogida privacy erase --document-number X --reason TEXT [--env local] [--yes]
+        the right to erasure (art. 17): erase the person everywhere, print the receipt
+        (docs/privacy-rights.md)
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import sys
@@ -38,6 +44,16 @@ from acogida.infra.terraform import TerraformError, TerraformRoot
 from acogida.infra.toolchain import ENVIRONMENTS, Toolchain
 from acogida.local.stack import LocalEmulator
 from acogida.privacy.audit import AuditEvent
+from acogida.privacy.rights import (
+    Actor,
+    PersonStores,
+    RightsRequestError,
+    erase_person,
+    export_person,
+    find_person,
+    requested_document,
+    requested_reason,
+)
 
 INTAKE_ID = re.compile(r"[0-9a-f]{32}")
 # Warm functions re-read the secret at most SECRET_MAX_AGE_S after their last read; the margin
@@ -45,6 +61,8 @@ INTAKE_ID = re.compile(r"[0-9a-f]{32}")
 ROTATION_WAIT_S = SECRET_MAX_AGE_S + 60
 PROGRESS_EVERY_OBJECTS = 100
 PROGRESS_EVERY_S = 5.0
+# What the erasure confirmation asks the DPO to type.
+CONFIRMATION = "ERASE"
 
 
 class PrivacyCommandError(Exception):
@@ -73,10 +91,14 @@ class PrivacyContext:
 
 
 def add_privacy_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    privacy = commands.add_parser("privacy", help="data protection: audit history, key rotation")
+    privacy = commands.add_parser(
+        "privacy", help="data protection: audit history, key rotation, rights of access and erasure"
+    )
     privacy_commands = privacy.add_subparsers(dest="privacy_command", required=True)
     _add_audit_parser(privacy_commands)
     _add_rotate_key_parser(privacy_commands)
+    _add_export_parser(privacy_commands)
+    _add_erase_parser(privacy_commands)
 
 
 def _add_env_argument(parser: argparse.ArgumentParser) -> None:
@@ -99,14 +121,24 @@ def _add_audit_parser(privacy_commands: argparse._SubParsersAction[argparse.Argu
 
 def run_privacy_command(arguments: argparse.Namespace, toolchain: Toolchain) -> int:
     commands = {"audit": audit_command, "rotate-key": rotate_key_command}
+    rights_commands = {"export": export_command, "erase": erase_command}
     try:
         check_arguments(arguments)
         confirm(arguments)
+        if arguments.privacy_command in rights_commands:
+            target = environment_stores(toolchain, arguments.env)
+            return rights_commands[arguments.privacy_command](arguments, target, sys.stdout)
         context = privacy_context(toolchain, arguments.env)
         return commands[arguments.privacy_command](arguments, context, sys.stdout)
     except PrivacyCommandError as error:
         print(f"acogida: error: privacy {arguments.privacy_command}: {error}", file=sys.stderr)
         return error.status
+    except RightsRequestError as error:
+        option = "--" + error.field.replace("_", "-")
+        print(
+            f"acogida: error: privacy {arguments.privacy_command}: {option}: {error.reason}", file=sys.stderr
+        )
+        return 2
 
 
 def check_arguments(arguments: argparse.Namespace) -> None:
@@ -118,6 +150,10 @@ def check_arguments(arguments: argparse.Namespace) -> None:
             "(as the API answers it, e.g. 3f2a…), not a name or a document number",
             status=2,
         )
+    if arguments.privacy_command in ("export", "erase"):
+        requested_document(arguments.document_number)
+    if arguments.privacy_command == "erase":
+        requested_reason(arguments.reason)
 
 
 def confirm(arguments: argparse.Namespace) -> None:
@@ -341,3 +377,102 @@ def _summary_line(summary: RekeySummary) -> str:
         f"({summary.rows_rekeyed} rows), {summary.versions_deleted} old versions deleted, "
         f"{summary.seconds:.1f} s"
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# export and erase: the rights of access and erasure
+# --------------------------------------------------------------------------------------------------
+
+
+def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = commands.add_parser(
+        "export", help="right of access (art. 15): everything held about a person, as JSON on stdout"
+    )
+    export.add_argument("--document-number", required=True, help="the person's DNI, NIE or passport number")
+    _add_env_argument(export)
+
+
+def _add_erase_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    erase = commands.add_parser(
+        "erase", help="right to erasure (art. 17): erase a person's data everywhere; prints the receipt"
+    )
+    erase.add_argument("--document-number", required=True, help="the person's DNI, NIE or passport number")
+    erase.add_argument(
+        "--reason",
+        required=True,
+        help="why (the art. 17 ground, the case); required, never stored: the audit keeps its length",
+    )
+    erase.add_argument("--yes", action="store_true", help="erase without asking for confirmation")
+    _add_env_argument(erase)
+
+
+def export_command(arguments: argparse.Namespace, target: EnvironmentStores, stdout: TextIO) -> int:
+    document = requested_document(arguments.document_number)
+    export = export_person(target.stores, document, target.actor, dt.datetime.now(dt.UTC))
+    stdout.write(json.dumps(export, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def erase_command(arguments: argparse.Namespace, target: EnvironmentStores, stdout: TextIO) -> int:
+    document = requested_document(arguments.document_number)
+    reason = requested_reason(arguments.reason)
+    if not arguments.yes:
+        found = find_person(target.stores, document)
+        if found.empty:
+            print("nothing is held for this document number: nothing to erase", file=sys.stderr)
+        else:
+            print(
+                f"to erase in {arguments.env}: {len(found.intakes)} intake(s), "
+                f"{len(found.transcript_versions)} transcript and {len(found.audio_versions)} audio object "
+                f"version(s), {sum(len(m.matched_rows) for m in found.lake)} lake row(s), "
+                f"{sum(len(m.matched_rows) for m in found.uploads)} pending upload row(s), "
+                f"{len(found.idempotency_ids)} idempotency record(s)",
+                file=sys.stderr,
+            )
+            if not sys.stdin.isatty():
+                print("refused: confirm with --yes (no terminal to ask on)", file=sys.stderr)
+                return 2
+            answer = input(f"type {CONFIRMATION} to erase them for good: ")
+            if answer.strip() != CONFIRMATION:
+                print("not erased", file=sys.stderr)
+                return 1
+    receipt = erase_person(target.stores, document, reason, target.actor, dt.datetime.now(dt.UTC))
+    stdout.write(json.dumps(receipt, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+@dataclass(frozen=True)
+class EnvironmentStores:
+    stores: PersonStores
+    actor: Actor
+
+
+def environment_stores(toolchain: Toolchain, environment: str) -> EnvironmentStores:
+    """The stores of ``environment`` (names from its terraform output) and the caller as the audit
+    records it (``cli:<principal ARN>``)."""
+    from acogida.adapters.privacy_stores import RightsSettings, person_stores  # noqa: PLC0415 - boto3
+
+    applied = privacy_context(toolchain, environment)
+    outputs = applied.outputs
+    home = applied.target
+    language = AwsTarget(str(outputs.get("language_region") or outputs["aws_region"]), home.endpoint_url)
+    settings = RightsSettings.from_environment(privacy_api_environment(outputs))
+    principal = home.client("sts").get_caller_identity()["Arn"]
+    return EnvironmentStores(
+        stores=person_stores(settings, home, language),
+        actor=Actor(actor=f"cli:{principal}", source="cli"),
+    )
+
+
+def privacy_api_environment(outputs: dict[str, Any]) -> dict[str, str]:
+    """privacy_api's environment from the outputs; the root's ``audit_bucket`` and
+    ``audit_kms_key_arn`` outputs, when the workspace has them, name the audit trail."""
+    environments = outputs.get("lambda_environments") or {}
+    if "privacy_api" not in environments:
+        raise RightsRequestError("env", "this workspace has no privacy_api function: apply it first")
+    variables = {name: str(value) for name, value in environments["privacy_api"].items()}
+    if outputs.get("audit_bucket"):
+        variables["AUDIT_BUCKET"] = str(outputs["audit_bucket"])
+    if outputs.get("audit_kms_key_arn"):
+        variables["AUDIT_KMS_KEY_ARN"] = str(outputs["audit_kms_key_arn"])
+    return variables
