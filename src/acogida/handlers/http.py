@@ -1,4 +1,5 @@
-"""What the HTTP API functions share: the caller from the JWT claims, refusals, JSON answers.
+"""What the HTTP API functions share: the caller from the JWT claims, JSON bodies, refusals, JSON
+answers.
 
 API Gateway's Cognito authorizer has checked the token; the office and groups come from its
 claims (``custom:office``, ``cognito:groups``, ``sub``), never from the request. Each route names
@@ -8,15 +9,20 @@ there, and a user without a well-formed office is refused before anything is rea
 
 from __future__ import annotations
 
+import binascii
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel, ValidationError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 # An office is a short token (as the bulk upload accepts it): it keys the office index and the
 # reports prefix, so it can never hold a "/", a space or a wildcard.
@@ -104,3 +110,38 @@ def backend_unavailable(
     metrics.add_metric(name="BackendErrors", unit=MetricUnit.Count, value=1)
     message = f"{what} is unavailable; retry later"
     return json_response(503, {"error": "backend_unavailable", "message": message})
+
+
+def json_body(event: APIGatewayProxyEventV2, model: type[ModelT], max_bytes: int) -> ModelT | None:
+    """The request's JSON object body validated as ``model``; None when there is no body.
+
+    Every refusal names what is wrong (400 not UTF-8 or not JSON, 413 too large, 422 per field)
+    and never echoes the body: pydantic's "input" would carry the person's data."""
+    try:
+        # API Gateway hands a body that is not text over in base64; JSON must be UTF-8.
+        raw = event.decoded_body or ""
+    except (UnicodeDecodeError, binascii.Error):
+        raise ApiError(400, "invalid_body", "body: not UTF-8 text") from None
+    if len(raw.encode("utf-8", errors="surrogatepass")) > max_bytes:
+        raise ApiError(413, "body_too_large", f"the body holds at most {max_bytes} bytes")
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ApiError(
+            400, "invalid_json", f"body: not valid JSON (line {error.lineno}, column {error.colno})"
+        ) from None
+    except RecursionError:
+        raise ApiError(400, "invalid_json", "body: JSON nested too deeply") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_body", "body: a JSON object is required")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            {"field": ".".join(str(part) for part in problem["loc"]) or "body", "reason": problem["msg"]}
+            for problem in error.errors()
+        ]
+        message = "; ".join(f"{p['field']}: {p['reason']}" for p in problems)
+        raise ApiError(422, "invalid_body", message, problems=problems) from None

@@ -21,9 +21,7 @@ was committed or disclosed.
 
 from __future__ import annotations
 
-import binascii
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
@@ -39,10 +37,17 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from acogida.handlers.audit_trail import AuditUnavailableError, RequestAudit
-from acogida.handlers.http import ApiError, Caller, backend_unavailable, caller_from_claims, json_response
+from acogida.handlers.http import (
+    ApiError,
+    Caller,
+    backend_unavailable,
+    caller_from_claims,
+    json_body,
+    json_response,
+)
 from acogida.handlers.runtime import dependencies
 from acogida.intake.extract import FIELD_NAMES
 from acogida.intake.record import (
@@ -397,35 +402,7 @@ def _body(model: type[BodyT]) -> BodyT:
 
 
 def _optional_body(model: type[BodyT]) -> BodyT | None:
-    try:
-        # API Gateway hands a body that is not text over in base64; JSON must be UTF-8.
-        raw = app.current_event.decoded_body or ""
-    except (UnicodeDecodeError, binascii.Error):
-        raise ApiError(400, "invalid_body", "body: not UTF-8 text") from None
-    if len(raw.encode("utf-8", errors="surrogatepass")) > MAX_BODY_BYTES:
-        raise ApiError(413, "body_too_large", f"the body holds at most {MAX_BODY_BYTES} bytes")
-    if not raw.strip():
-        return None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise ApiError(
-            400, "invalid_json", f"body: not valid JSON (line {error.lineno}, column {error.colno})"
-        ) from None
-    except RecursionError:
-        raise ApiError(400, "invalid_json", "body: JSON nested too deeply") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_body", "body: a JSON object is required")
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        # Locations and messages only: pydantic's "input" would echo the person's data.
-        problems = [
-            {"field": ".".join(str(part) for part in problem["loc"]) or "body", "reason": problem["msg"]}
-            for problem in error.errors()
-        ]
-        message = "; ".join(f"{p['field']}: {p['reason']}" for p in problems)
-        raise ApiError(422, "invalid_body", message, problems=problems) from None
+    return json_body(app.current_event, model, MAX_BODY_BYTES)
 
 
 def _intake_id(raw: str) -> str:

@@ -11,9 +11,7 @@ document, the reason or anything found.
 
 from __future__ import annotations
 
-import binascii
 import datetime as dt
-import json
 import os
 from typing import Any
 
@@ -23,11 +21,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from acogida.adapters.aws import AwsTarget
 from acogida.adapters.privacy_stores import RightsSettings, person_stores
-from acogida.handlers.http import ApiError, backend_unavailable, groups_of, json_response
+from acogida.handlers.http import ApiError, backend_unavailable, groups_of, json_body, json_response
 from acogida.handlers.runtime import required_setting
 from acogida.privacy.rights import (
     MAX_REASON_CHARS,
@@ -122,28 +120,10 @@ def _dpo() -> Actor:
 
 
 def _body() -> RightsRequest:
-    try:
-        raw = app.current_event.decoded_body or ""
-    except (UnicodeDecodeError, binascii.Error):
-        raise ApiError(400, "invalid_body", "body: not UTF-8 text") from None
-    if len(raw.encode("utf-8", errors="surrogatepass")) > MAX_BODY_BYTES:
-        raise ApiError(413, "body_too_large", f"the body holds at most {MAX_BODY_BYTES} bytes")
-    try:
-        data = json.loads(raw) if raw.strip() else None
-    except (json.JSONDecodeError, RecursionError):
-        raise ApiError(400, "invalid_json", "body: not valid JSON") from None
-    if not isinstance(data, dict):
+    request = json_body(app.current_event, RightsRequest, MAX_BODY_BYTES)
+    if request is None:
         raise ApiError(400, "invalid_body", 'body: a JSON object {"document_number", "reason"} is required')
-    try:
-        return RightsRequest.model_validate(data)
-    except ValidationError as error:
-        # Locations and messages only: pydantic's "input" would echo the document number.
-        problems = [
-            {"field": ".".join(str(part) for part in problem["loc"]) or "body", "reason": problem["msg"]}
-            for problem in error.errors()
-        ]
-        message = "; ".join(f"{p['field']}: {p['reason']}" for p in problems)
-        raise ApiError(422, "invalid_body", message, problems=problems) from None
+    return request
 
 
 def _stores() -> PersonStores:

@@ -29,6 +29,7 @@ from acogida.local.forecast_demo import run_forecast_demo
 from acogida.local.intake_demo import (
     DEMO_PASSWORD,
     ApiClient,
+    Conversation,
     demo_conversations,
     demo_user_lines,
     ensure_demo_users,
@@ -37,6 +38,7 @@ from acogida.local.intake_demo import (
     sign_in,
 )
 from acogida.local.lake_demo import run_lake_demo
+from acogida.local.privacy_demo import run_privacy_demo
 from acogida.local.runtime import LocalRuntime, local_runtime, serve_until_interrupted
 from acogida.local.smoke import CheckResult, run_smoke_checks
 from acogida.local.stack import LocalEmulator
@@ -126,12 +128,29 @@ def toolchain_runtime(
     )
 
 
+def _run_conversations(
+    client: ApiClient, conversations: list[Conversation], emit: Callable[[str], None]
+) -> list[dict[str, Any]]:
+    """Each conversation through the API, its form printed; the submitted intakes that hold a
+    document number (the data-protection step asks for one of those people)."""
+    run_stamp = str(int(time.time()))
+    with_document: list[dict[str, Any]] = []
+    for number, conversation in enumerate(conversations, start=1):
+        emit(f"\n    [{number}/{len(conversations)}] {conversation.title}")
+        submitted = run_conversation(client, conversation, f"demo-{run_stamp}-{number}", emit)
+        for line in format_form(submitted):
+            emit(line)
+        if "document_number" in submitted["fields"]:
+            with_document.append(submitted)
+    return with_document
+
+
 def run_demo(
     toolchain: Toolchain, emit: Callable[[str], None] = print, *, keep_serving: bool = False
 ) -> list[CheckResult]:
     """The demo; with ``keep_serving`` (someone at a terminal) the front and the API stay up at the
     end until Ctrl-C."""
-    progress = Progress(total_steps=8, emit=emit)
+    progress = Progress(total_steps=9, emit=emit)
     emulator = LocalEmulator(toolchain.local_state_dir, toolchain.moto_port)
     root = prepare_local_root(toolchain, emulator, progress)
     with progress.step("Terraform apply of the root module (config/local.tfvars) and its images"):
@@ -169,12 +188,7 @@ def run_demo(
             emit(f"    the function's JSON logs and metrics: {log_path}")
             token = sign_in(cognito, outputs["cognito_user_pool_client_id"], users[0].username, DEMO_PASSWORD)
             client = ApiClient(api.url, token)
-            run_stamp = str(int(time.time()))
-            for number, conversation in enumerate(conversations, start=1):
-                emit(f"\n    [{number}/{len(conversations)}] {conversation.title}")
-                submitted = run_conversation(client, conversation, f"demo-{run_stamp}-{number}", emit)
-                for line in format_form(submitted):
-                    emit(line)
+            with_document = _run_conversations(client, conversations, emit)
         with progress.step("Data lake: stream export, bulk upload of history, ETL into demand"):
             run_lake_demo(outputs, target, runtime.lake, toolchain.local_state_dir / "lake", emit)
         with progress.step("Forecast: retrain through the API (prepare, train, gate, publish), read it back"):
@@ -184,6 +198,15 @@ def run_demo(
             )
             emit(f"    signed in as {coordinator.username} ({coordinator.group}, {coordinator.office})")
             run_forecast_demo(ApiClient(runtime.api.url, token), toolchain.local_state_dir / "forecast", emit)
+        with progress.step("Data protection: an intake's audit trail, the DPO's access and erasure requests"):
+            run_privacy_demo(
+                outputs,
+                target,
+                api_url=runtime.api.url,
+                technician=client,
+                submitted=with_document[0],
+                emit=emit,
+            )
         elapsed = progress.elapsed()
         emit(f"\nDemo finished in {elapsed:.0f} s. The emulator keeps running: `make down` stops it.")
         if keep_serving:
