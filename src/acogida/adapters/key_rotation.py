@@ -22,6 +22,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from acogida.adapters.object_store import ObjectStore
+from acogida.adapters.privacy_stores import keyring_from_secret
 from acogida.export.submission import (
     SUBMISSIONS_PREFIX,
     key_version_metadata,
@@ -45,16 +46,13 @@ def version_request_token(version: int) -> str:
 
 def read_key_ring(secrets_manager: Any, secret_arn: str) -> KeyRing:  # noqa: ANN401 - boto3 client
     """The current ring (AWSCURRENT), read directly: no cache, unlike the functions."""
-    try:
-        value = secrets_manager.get_secret_value(SecretId=secret_arn)["SecretString"]
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ResourceNotFoundException":
-            raise KeyRotationError(
-                "the pseudonymisation secret has no value yet: no function has written to the lake, "
-                "so there is nothing to rotate"
-            ) from None
-        raise
-    return KeyRing.from_secret(str(value))
+    ring = keyring_from_secret(secrets_manager, secret_arn)
+    if ring is None:
+        raise KeyRotationError(
+            "the pseudonymisation secret has no value yet: no function has written to the lake, "
+            "so there is nothing to rotate"
+        )
+    return ring
 
 
 def rotate_key_ring(

@@ -19,12 +19,11 @@ from botocore.exceptions import ClientError
 from acogida.adapters.audit_log import S3AuditLog
 from acogida.adapters.aws import AwsTarget
 from acogida.adapters.intake_repository import from_item
+from acogida.adapters.object_store import ObjectStore
 from acogida.adapters.table import from_attribute_values, to_attribute_values
 from acogida.intake.record import Intake
 from acogida.privacy.keyring import KeyRing
 from acogida.privacy.rights import ObjectVersion, PersonStores
-
-_DELETE_BATCH = 1000
 
 
 class S3VersionedBucket:
@@ -32,6 +31,7 @@ class S3VersionedBucket:
 
     def __init__(self, s3_client: Any, bucket: str, kms_key_arn: str) -> None:  # noqa: ANN401
         self._s3 = s3_client
+        self._objects = ObjectStore(s3_client, bucket)
         self.name = bucket
         self._kms_key_arn = kms_key_arn
 
@@ -58,30 +58,13 @@ class S3VersionedBucket:
         return dict(head.get("Metadata", {}))
 
     def write(self, key: str, body: bytes, content_type: str, metadata: Mapping[str, str]) -> str:
-        response = self._s3.put_object(
-            Bucket=self.name,
-            Key=key,
-            Body=body,
-            ContentType=content_type,
-            Metadata=dict(metadata),
-            ServerSideEncryption="aws:kms",
-            SSEKMSKeyId=self._kms_key_arn,
-            BucketKeyEnabled=True,
+        version = self._objects.put_encrypted(
+            key, body, self._kms_key_arn, content_type, metadata=dict(metadata)
         )
-        return str(response.get("VersionId", ""))
+        return version or ""
 
     def delete_versions(self, versions: Sequence[ObjectVersion]) -> None:
-        objects = [{"Key": v.key, "VersionId": v.version_id} for v in versions]
-        for start in range(0, len(objects), _DELETE_BATCH):
-            response = self._s3.delete_objects(
-                Bucket=self.name, Delete={"Objects": objects[start : start + _DELETE_BATCH], "Quiet": True}
-            )
-            errors = response.get("Errors", [])
-            if errors:
-                code = str(errors[0].get("Code", "DeleteFailed"))
-                raise ClientError(
-                    {"Error": {"Code": code, "Message": "delete_objects failed"}}, "DeleteObjects"
-                )
+        self._objects.delete_versions([{"Key": v.key, "VersionId": v.version_id} for v in versions])
 
 
 class DynamoIntakeTable:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from acogida.adapters.aws import AwsTarget
+from acogida.adapters.key_rotation import read_key_ring
 from acogida.export.bulk_upload import REJECTED_PREFIX, UPLOADS_PREFIX, report_key, upload_id_of
 from acogida.export.submission import SUBMISSIONS_PREFIX
 from acogida.local.bad_input import ProbeReport, ProbeTargets, probes, run_probes
@@ -82,10 +83,9 @@ class ReliabilityStack:
         return str(self.outputs["s3_bucket_names"]["raw"])
 
     def key_ring(self) -> KeyRing:
-        value = self.target.client("secretsmanager").get_secret_value(
-            SecretId=self.outputs["pseudonymisation_secret_arn"]
-        )["SecretString"]
-        return KeyRing.from_secret(str(value))
+        return read_key_ring(
+            self.target.client("secretsmanager"), str(self.outputs["pseudonymisation_secret_arn"])
+        )
 
     def client(self, stats: RequestStats | None = None) -> RetryingClient:
         return RetryingClient(self.runtime.api.url, self.tokens, stats or RequestStats(), retry_deadline_s=60)
